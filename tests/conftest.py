@@ -24,3 +24,99 @@ def asserted_graph() -> Graph:
     for f in sorted((ROOT / "data").rglob("*.ttl")):
         g.parse(f, format="turtle")
     return g
+
+
+# --------------------------------------------------------------------------- SPARQL service fixtures
+# One store build, one Flask app and one real server process per test session.
+
+import os  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+import urllib.request  # noqa: E402
+
+#: The W3C protocol tests' fixtures: graph Dn holds the single triple <Dn> a foaf:Document.
+W3C_DATA = "http://kasei.us/2009/09/sparql/data/"
+W3C_GRAPHS = tuple(f"{W3C_DATA}data{n}.rdf" for n in (1, 2, 3))
+#: Timeout of the shared server: small, so the runaway-query test is quick.
+LIVE_TIMEOUT = 2.0
+
+
+@pytest.fixture(scope="session")
+def w3c_graph_files(tmp_path_factory) -> list[tuple[str, str]]:
+    folder = tmp_path_factory.mktemp("w3c-protocol-data")
+    files = []
+    for n, iri in enumerate(W3C_GRAPHS, start=1):
+        path = folder / f"data{n}.nt"
+        path.write_text(f"<{iri}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+                        "<http://xmlns.com/foaf/0.1/Document> .\n", encoding="utf-8")
+        files.append((iri, str(path)))
+    return files
+
+
+@pytest.fixture(scope="session")
+def service_store(w3c_graph_files) -> Path:
+    """The served dataset (project data + the W3C fixture graphs), built once."""
+    from jichitai_kg.store import Inputs, prepare
+
+    return prepare(Inputs.from_root(ROOT, extra_graphs=w3c_graph_files), ROOT / ".cache")
+
+
+@pytest.fixture(scope="session")
+def app(service_store, w3c_graph_files):
+    from jichitai_kg.app import create_app, get_state
+
+    application = create_app({"ROOT": str(ROOT), "EXTRA_GRAPHS": w3c_graph_files,
+                              "QUERY_WORKERS": 2, "QUERY_TIMEOUT": 20})
+    yield application
+    get_state(application).close()
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(service_store, w3c_graph_files, tmp_path_factory):
+    """``jichitai-kg serve`` in a subprocess on a free loopback port; yields its base URL."""
+    port = _free_port()
+    log = tmp_path_factory.mktemp("server") / "server.log"
+    cmd = [sys.executable, "-m", "jichitai_kg.cli", "--root", str(ROOT), "serve",
+           "--host", "127.0.0.1", "--port", str(port), "--workers", "2", "--threads", "8",
+           "--timeout", str(LIVE_TIMEOUT)]
+    for iri, path in w3c_graph_files:
+        cmd += ["--graph", f"{iri}={path}"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JICHITAI_KG_")}
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    try:
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"server exited with {proc.returncode}:\n{log.read_text()}")
+            try:
+                with urllib.request.urlopen(base + "/healthz", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"server did not become healthy:\n{log.read_text()}")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

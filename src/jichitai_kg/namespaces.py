@@ -32,6 +32,7 @@ MEASURE = Namespace(BASE + "id/unit-of-measure/")
 GLOSSARY = Namespace(BASE + "id/glossary/")
 TIMEREF = Namespace(BASE + "id/time/")
 SOURCE = Namespace(BASE + "id/source/")
+LAW = Namespace(BASE + "id/law/")
 GRAPH = Namespace(BASE + "graph/")
 
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -70,6 +71,7 @@ PREFIXES: dict[str, str] = {
     "time": str(TIME),
     "t": str(TIMEREF),
     "src": str(SOURCE),
+    "law": str(LAW),
     "org": str(ORG),
     "skos": str(SKOS),
     "prov": str(PROV),

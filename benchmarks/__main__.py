@@ -1,0 +1,363 @@
+"""Run every benchmark in one go and write docs/benchmarks.md.
+
+All figures of a report come from one run on one machine, so their *ratios*
+are meaningful even on a shared, noisy host; absolute times are reported with
+their min and max for that reason.  Nothing here is asserted by the tests
+except that a tiny smoke run completes and writes its tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from importlib import metadata
+from pathlib import Path
+
+from . import loadgen, servers, synth
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+CLI = str(Path(PY).with_name("jichitai-kg"))
+JSON_RESULTS = "application/sparql-results+json"
+
+
+# --------------------------------------------------------------------------- helpers
+
+def summary(values: list[float]) -> dict:
+    return {"median": statistics.median(values), "min": min(values), "max": max(values), "n": len(values)}
+
+
+def fmt(s: dict | None, unit: str = "s", scale: float = 1.0, digits: int = 3) -> str:
+    if not s:
+        return "–"
+    m, lo, hi = s["median"] * scale, s["min"] * scale, s["max"] * scale
+    return f"{m:.{digits}g} {unit} ({lo:.{digits}g}–{hi:.{digits}g})"
+
+
+def geomean(values: list[float]) -> float:
+    vals = [v for v in values if v > 0]
+    return math.exp(sum(math.log(v) for v in vals) / len(vals)) if vals else float("nan")
+
+
+def catalog(root: Path) -> list[tuple[str, str]]:
+    """(id, text) of the competency questions that run without a required parameter."""
+    out = []
+    for f in sorted((root / "queries").glob("*.rq")):
+        text = f.read_text(encoding="utf-8")
+        required = any(
+            line.startswith("# param:") and "| required |" in line.replace("|required|", "| required |")
+            for line in text.splitlines()
+        )
+        if not required:
+            out.append((f.stem, text))
+    return out
+
+
+def versions() -> dict:
+    out = {"python": platform.python_version(), "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+           "platform": platform.platform()}
+    for pkg in ("pyoxigraph", "rdflib", "owlrl", "flask", "waitress", "pyshacl"):
+        try:
+            out[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            pass
+    return out
+
+
+# --------------------------------------------------------------------------- stages
+
+def bench_build(tree: Path, engine: str, runs: int, validate: bool) -> dict:
+    results = []
+    for _ in range(runs):
+        cmd = [PY, "-m", "benchmarks.build_once", str(tree), "--engine", engine] + (["--validate"] if validate else [])
+        proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+        if proc.returncode != 0:
+            raise RuntimeError(f"build failed ({engine}, {tree}):\n{proc.stderr[-3000:]}")
+        results.append(json.loads(proc.stdout))
+    keys = [k for k in results[0] if k.endswith("_s") or k == "peak_rss_mib"]
+    out = {k: summary([r[k] for r in results]) for k in keys}
+    for k in ("asserted_triples", "inferred_kept", "inferred_dropped"):
+        out[k] = results[0][k]
+    return out
+
+
+def bench_startup(tree: Path, runs: int, tmp: Path) -> dict:
+    """Seconds from spawning ``serve`` to the first answered query, cold and warm cache."""
+    cold, warm = [], []
+    for i in range(runs):
+        cache = tmp / f"startup-cache-{i}"
+        for bucket in (cold, warm):  # first start builds the cache, the second reuses it
+            port = servers.free_port()
+            t0 = time.perf_counter()
+            with servers.this_service(tree, cache, port):
+                url = f"http://127.0.0.1:{port}/sparql?query=" + urllib.parse.quote("ASK { ?s ?p ?o }")
+                with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": JSON_RESULTS})) as r:
+                    r.read()
+                bucket.append(time.perf_counter() - t0)
+        shutil.rmtree(cache, ignore_errors=True)
+    return {"cold": summary(cold), "warm": summary(warm)}
+
+
+def _time_http(url: str, n: int) -> list[float]:
+    times = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": JSON_RESULTS})) as r:
+            r.read()
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+def bench_latency(tree: Path, cache: Path, port: int, cqs, repeats: int) -> dict:
+    """Per competency question: in-process pyoxigraph (the floor), CLI, HTTP."""
+    import pyoxigraph as ox
+
+    from jichitai_kg import store
+
+    path = store.prepare(store.Inputs.from_root(tree), cache)
+    st = store.open_read_only(path)
+    out = {}
+    for cq_id, text in cqs:
+        inproc = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            res = st.query(text, use_default_graph_as_union=True)
+            if hasattr(res, "serialize"):
+                res.serialize(format=ox.QueryResultsFormat.JSON)
+            inproc.append(time.perf_counter() - t0)
+        cli = []
+        for _ in range(max(1, repeats // 10)):
+            t0 = time.perf_counter()
+            subprocess.run([CLI, "--root", str(tree), "cq", "run", cq_id, "--format", "json"],
+                           capture_output=True, check=True, env={**os.environ, "JICHITAI_KG_CACHE_DIR": str(cache)})
+            cli.append(time.perf_counter() - t0)
+        url = f"http://127.0.0.1:{port}/sparql?query=" + urllib.parse.quote(text)
+        _time_http(url, 3)  # warm the workers
+        http = _time_http(url, repeats)
+        out[cq_id] = {"inprocess": summary(inproc), "cli": summary(cli), "http": summary(http)}
+    del st
+    return out
+
+
+def bench_throughput(base_urls: dict, cqs, concurrencies, duration: float, tool: str) -> dict:
+    """requests/s, p50, p99 per server, concurrency and question."""
+    out: dict = {}
+    for name, base in base_urls.items():
+        out[name] = {}
+        for c in concurrencies:
+            rows = {}
+            for cq_id, text in cqs:
+                url = base + urllib.parse.quote(text)
+                r = loadgen.load(url, {"Accept": JSON_RESULTS}, c, duration, tool)
+                rows[cq_id] = {"rps": r.rps, "p50_ms": r.p50_ms, "p99_ms": r.p99_ms, "errors": r.errors}
+            out[name][c] = rows
+    return out
+
+
+# --------------------------------------------------------------------------- report
+
+def plots(results: dict, img_dir: Path) -> list[str]:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return []
+    img_dir.mkdir(parents=True, exist_ok=True)
+    made = []
+    build = results.get("build", {})
+    if build:
+        fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4))
+        for engine in ("owlrl", "fast"):
+            xs = [int(s) for s in build if engine in build[s]]
+            if xs:
+                a1.plot(xs, [build[str(x)][engine]["total_s"]["median"] for x in xs], "o-", label=engine)
+                a2.plot(xs, [build[str(x)][engine]["peak_rss_mib"]["median"] for x in xs], "o-", label=engine)
+        for a, y in ((a1, "build time (s)"), (a2, "peak memory (MiB)")):
+            a.set_xscale("log"); a.set_yscale("log"); a.set_xlabel("governments"); a.set_ylabel(y); a.legend()
+        fig.tight_layout(); fig.savefig(img_dir / "bench-build.png", dpi=90); plt.close(fig)
+        made.append("bench-build.png")
+    tp = results.get("throughput", {})
+    if tp:
+        fig, ax = plt.subplots(figsize=(6, 4))
+        for name, by_c in tp.items():
+            cs = sorted(int(c) for c in by_c)
+            ax.plot(cs, [geomean([r["rps"] for r in by_c[c if c in by_c else str(c)].values()]) for c in cs], "o-", label=name)
+        ax.set_xscale("log"); ax.set_yscale("log"); ax.set_xlabel("concurrency"); ax.set_ylabel("requests/s (geomean over CQs)")
+        ax.legend(); fig.tight_layout(); fig.savefig(img_dir / "bench-throughput.png", dpi=90); plt.close(fig)
+        made.append("bench-throughput.png")
+    return made
+
+
+def report(results: dict, cmdline: str, img_rel: str, images: list[str]) -> str:
+    v = results["versions"]
+    lines = ["# Benchmarks", "",
+             "Generated by `" + cmdline + "` in one run on one machine; each figure is the median of the runs with "
+             "(min–max). Ratios between rows of one table are the meaningful numbers: the machine is shared and noisy.", "",
+             "Machine and versions: " + ", ".join(f"{k} {val}" for k, val in v.items()), ""]
+    build = results.get("build", {})
+    if build:
+        lines += ["## Build (parse + validate + reason + load)", "",
+                  "| governments | engine | asserted | inferred kept | parse | validate | reason | load | total | peak RSS |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
+        for size, by_engine in build.items():
+            for engine, r in by_engine.items():
+                lines.append(f"| {size} | {engine} | {r['asserted_triples']:,} | {r['inferred_kept']:,} | {fmt(r.get('parse_s'))} | "
+                             f"{fmt(r.get('validate_s'))} | {fmt(r.get('reason_s'))} | {fmt(r.get('load_s'))} | "
+                             f"{fmt(r.get('total_s'))} | {fmt(r.get('peak_rss_mib'), 'MiB', digits=4)} |")
+            if "owlrl" in by_engine and "fast" in by_engine:
+                ratio = by_engine["owlrl"]["reason_s"]["median"] / by_engine["fast"]["reason_s"]["median"]
+                lines.append(f"| {size} | owlrl ÷ fast (reasoning) | | | | | **{ratio:.1f}×** | | | |")
+        lines.append("")
+    st = results.get("startup", {})
+    if st:
+        lines += ["## Start-up: `serve` to first answered query", "", "| governments | cold cache | warm cache |", "|---|---|---|"]
+        for size, r in st.items():
+            lines.append(f"| {size} | {fmt(r['cold'])} | {fmt(r['warm'])} |")
+        lines.append("")
+    lat = results.get("latency", {})
+    if lat:
+        lines += ["## Query latency per competency question (real graph)", "",
+                  "| question | in-process pyoxigraph | HTTP `/sparql` | HTTP − in-process | CLI `cq run` |", "|---|---|---|---|---|"]
+        for cq_id, r in lat.items():
+            gap = (r["http"]["median"] - r["inprocess"]["median"]) * 1000
+            lines.append(f"| {cq_id} | {fmt(r['inprocess'], 'ms', 1000)} | {fmt(r['http'], 'ms', 1000)} | {gap:.2f} ms | {fmt(r['cli'], 's')} |")
+        lines.append("")
+    tp = results.get("throughput", {})
+    if tp:
+        names = list(tp)
+        lines += ["## HTTP throughput (requests/s, geometric mean over the competency questions)", "",
+                  "| concurrency | " + " | ".join(names) + " | this ÷ rdflib-endpoint | this ÷ oxigraph |",
+                  "|---|" + "---|" * (len(names) + 2)]
+        for c in sorted({int(c) for n in names for c in tp[n]}):
+            g = {n: geomean([r["rps"] for r in tp[n][c].values()]) for n in names if c in tp[n]}
+            this = g.get("jichitai-kg", float("nan"))
+            r1 = this / g["rdflib-endpoint"] if "rdflib-endpoint" in g else float("nan")
+            r2 = this / g["oxigraph"] if "oxigraph" in g else float("nan")
+            lines.append(f"| {c} | " + " | ".join(f"{g.get(n, float('nan')):,.0f}" for n in names) + f" | {r1:.1f}× | {r2:.2f}× |")
+        lines += ["", "Per question, concurrency 8 (requests/s, p50 ms, p99 ms):", "",
+                  "| question | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+        c8 = 8 if all(8 in tp[n] for n in names) else min(tp[names[0]])
+        for cq_id in tp[names[0]][c8]:
+            cells = []
+            for n in names:
+                r = tp[n][c8].get(cq_id)
+                cells.append(f"{r['rps']:,.0f} / {r['p50_ms']:.1f} / {r['p99_ms']:.1f}" + (f" ({r['errors']} err)" if r["errors"] else "") if r else "–")
+            lines.append(f"| {cq_id} | " + " | ".join(cells) + " |")
+        lines.append("")
+    for note in results.get("notes", []):
+        lines.append(f"- {note}")
+    for img in images:
+        lines += ["", f"![{img}]({img_rel}/{img})"]
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- main
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="8,100,1788", help="numbers of governments (comma-separated)")
+    ap.add_argument("--runs", type=int, default=3, help="runs per build/start-up figure")
+    ap.add_argument("--owlrl-max", type=int, default=100, help="largest size reasoned with owlrl (it is slow)")
+    ap.add_argument("--validate-max", type=int, default=100, help="largest size run through SHACL")
+    ap.add_argument("--concurrency", default="1,8,32")
+    ap.add_argument("--duration", type=float, default=3.0, help="seconds of load per (server, question, concurrency)")
+    ap.add_argument("--repeats", type=int, default=30, help="latency samples per question")
+    ap.add_argument("--bench-venv", type=Path, default=ROOT / ".venv-bench", help="venv with rdflib-endpoint and oxigraph")
+    ap.add_argument("--load-tool", default="auto", choices=("auto", "wrk", "python"))
+    ap.add_argument("--only", default="build,startup,latency,throughput")
+    ap.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    ap.add_argument("--smoke", action="store_true", help="tiny sizes and durations, no peers: checks the harness runs")
+    args = ap.parse_args(argv)
+    if args.smoke:
+        args.sizes, args.runs, args.concurrency, args.duration, args.repeats = "9", 1, "1", 0.3, 2
+        args.owlrl_max = args.validate_max = 0
+    sizes = [int(s) for s in args.sizes.split(",")]
+    only = set(args.only.split(","))
+    conc = [int(c) for c in args.concurrency.split(",")]
+    results: dict = {"versions": versions(), "notes": []}
+    work = Path(tempfile.mkdtemp(prefix="jkg-bench-"))
+    try:
+        trees = {}
+        for size in sizes:
+            trees[size] = synth.generate(size, work / f"tree-{size}")
+            print(f"generated {size} governments", file=sys.stderr)
+        if "build" in only:
+            results["build"] = {}
+            for size in sizes:
+                by_engine = {}
+                for engine in ("owlrl", "fast"):
+                    if engine == "owlrl" and size > args.owlrl_max and not args.smoke:
+                        continue
+                    by_engine[engine] = bench_build(trees[size], engine, args.runs, size <= args.validate_max)
+                    print(f"build {size} {engine}: {by_engine[engine]['total_s']['median']:.2f}s", file=sys.stderr)
+                results["build"][str(size)] = by_engine
+            if any(s > args.owlrl_max for s in sizes) and not args.smoke:
+                results["notes"].append(f"owlrl was run up to {args.owlrl_max} governments only (it grows super-linearly; "
+                                        "the fast engine's closure equals owlrl's filtered closure, see tests/test_reasoning.py).")
+        if "startup" in only:
+            results["startup"] = {str(s): bench_startup(trees[s], args.runs, work) for s in sizes}
+        small = trees[min(sizes)]
+        cqs = catalog(ROOT)
+        cache = work / "cache"
+        port = servers.free_port()
+        with servers.this_service(small, cache, port):
+            if "latency" in only:
+                results["latency"] = bench_latency(small, cache, port, cqs, args.repeats)
+            if "throughput" in only:
+                bases = {"jichitai-kg": f"http://127.0.0.1:{port}/sparql?query="}
+                results["throughput"] = _with_peers(args, small, cache, cqs, conc, bases) if not args.smoke else \
+                    bench_throughput(bases, cqs, conc, args.duration, args.load_tool)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    images = plots(results, args.out.parent / "img")
+    cmdline = "python -m benchmarks " + " ".join(argv if argv is not None else sys.argv[1:])
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(report(results, cmdline.strip(), "img", images), encoding="utf-8")
+    (args.out.with_suffix(".json")).write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
+    print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+def _with_peers(args, tree: Path, cache: Path, cqs, conc, bases: dict) -> dict:
+    """Throughput of this service and both peers on the same data, in the same run."""
+    from jichitai_kg import store
+
+    venv = args.bench_venv
+    if not (venv / "bin" / "rdflib-endpoint").exists() or not (venv / "bin" / "oxigraph").exists():
+        print(f"peers not installed in {venv} (run `make bench-setup`); measuring this service only", file=sys.stderr)
+        return bench_throughput(bases, cqs, conc, args.duration, args.load_tool)
+    store_dir = store.prepare(store.Inputs.from_root(tree), cache)
+    dump = cache.parent / "all.nt"
+    st = store.open_read_only(store_dir)
+    import pyoxigraph as ox
+
+    with open(dump, "wb") as fh:  # the union of every graph, as the default graph rdflib-endpoint serves
+        for q in st.quads_for_pattern(None, None, None):
+            fh.write(f"{q.subject} {q.predicate} {q.object} .\n".encode())
+    del st, ox
+    out = bench_throughput(bases, cqs, conc, args.duration, args.load_tool)
+    p1, p2 = servers.free_port(), servers.free_port()
+    with servers.rdflib_endpoint(venv, dump, p1) as (_, started):
+        args_note = f"rdflib-endpoint took {started:.1f}s to start on this graph"
+        out.update(bench_throughput({"rdflib-endpoint": f"http://127.0.0.1:{p1}/sparql?query="}, cqs, conc, args.duration, args.load_tool))
+    with servers.oxigraph_server(venv, store_dir, p2) as _:
+        out.update(bench_throughput({"oxigraph": f"http://127.0.0.1:{p2}/query?query="}, cqs, conc, args.duration, args.load_tool))
+    print(args_note, file=sys.stderr)
+    return out
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,77 @@
+"""Start and stop the three SPARQL servers compared by the benchmarks, on loopback only.
+
+- this service: ``jichitai-kg serve`` (waitress + query worker processes)
+- the Python peer: ``rdflib-endpoint serve`` (RDFLib + FastAPI/uvicorn), from the bench venv
+- the Rust peer: ``oxigraph serve-read-only`` over the very store this service built
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url: str, timeout: float, proc: subprocess.Popen | None = None) -> float:
+    """Poll until ``url`` answers 200; return the seconds it took."""
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < timeout:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:
+                if r.status == 200:
+                    return time.perf_counter() - t0
+        except OSError:
+            time.sleep(0.05)
+    raise TimeoutError(f"{url} did not answer within {timeout}s")
+
+
+@contextlib.contextmanager
+def running(cmd: list[str], probe_url: str, *, env=None, timeout: float = 600, log: Path | None = None):
+    out = open(log, "wb") if log else subprocess.DEVNULL
+    proc = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        started = wait_http(probe_url, timeout, proc)
+        yield proc, started
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if log:
+            out.close()
+
+
+def this_service(root: Path, cache_dir: Path, port: int, workers: int = 2, threads: int = 16, log=None):
+    exe = Path(sys.executable).with_name("jichitai-kg")
+    cmd = [str(exe), "--root", str(root), "serve", "--host", "127.0.0.1", "--port", str(port),
+           "--workers", str(workers), "--threads", str(threads)]
+    env = {"JICHITAI_KG_CACHE_DIR": str(cache_dir)}
+    return running(cmd, f"http://127.0.0.1:{port}/healthz", env=env, log=log)
+
+
+def rdflib_endpoint(bench_venv: Path, dump: Path, port: int, log=None):
+    cmd = [str(bench_venv / "bin" / "rdflib-endpoint"), "serve", "--host", "127.0.0.1", "--port", str(port), str(dump)]
+    return running(cmd, f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D", log=log)
+
+
+def oxigraph_server(bench_venv: Path, store_dir: Path, port: int, log=None):
+    cmd = [str(bench_venv / "bin" / "oxigraph"), "serve-read-only", "--location", str(store_dir),
+           "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
+    return running(cmd, f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", log=log)

@@ -1,0 +1,179 @@
+"""``jichitai-kg query``: run one SPARQL query against the built store, no server needed.
+
+Uses the same executor as the server (a worker process), so the time limit is
+the same hard limit, and the same SERVICE/update refusals apply.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+FORMATS = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "turtle": "text/turtle",
+    "ntriples": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+}
+GRAPH_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml")
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "query", help="run a SPARQL query (text or .rq file) and print the result",
+        description="Run a SPARQL query against the dataset (built and cached on first use). "
+                    "Exit status: 0 ok, 2 syntax error or bad arguments, 3 refused, "
+                    "4 timeout, 1 other failure.")
+    p.add_argument("query", metavar="SPARQL|FILE", help="query text, a .rq file, or - for stdin")
+    p.add_argument("--format", choices=["table", *FORMATS], default="table",
+                   help="output format (default: an aligned table; CONSTRUCT/DESCRIBE: turtle)")
+    p.add_argument("--no-inference", action="store_true",
+                   help="query asserted triples only (leave the inferred graph out)")
+    p.add_argument("--timeout", type=float, default=None,
+                   help="time limit in seconds (default: QUERY_TIMEOUT, 10)")
+    p.add_argument("--graph", action="append", default=[], metavar="IRI=FILE",
+                   help="also load an RDF file into the named graph IRI (repeatable)")
+    p.set_defaults(func=run)
+
+
+def read_query(arg: str) -> str:
+    if arg == "-":
+        return sys.stdin.read()
+    path = Path(arg)
+    if len(arg) < 4096 and "\n" not in arg and path.suffix in (".rq", ".sparql") or \
+            (len(arg) < 4096 and "\n" not in arg and path.is_file()):
+        return path.read_text(encoding="utf-8")
+    return arg
+
+
+def table(body: bytes) -> str:
+    """An aligned text table from SPARQL JSON results (IRIs and literals as plain values)."""
+    data = json.loads(body)
+    if "boolean" in data:
+        return "true" if data["boolean"] else "false"
+    names = data["head"]["vars"]
+    rows = []
+    for b in data["results"]["bindings"]:
+        row = []
+        for v in names:
+            term = b.get(v)
+            if term is None:
+                row.append("")
+            elif term["type"] == "uri":
+                row.append(f"<{term['value']}>")
+            elif term["type"] == "bnode":
+                row.append(f"_:{term['value']}")
+            elif "xml:lang" in term:
+                row.append(f"{term['value']}@{term['xml:lang']}")
+            else:
+                row.append(term["value"])
+        rows.append(row)
+    widths = [max([_width(n)] + [_width(r[i]) for r in rows]) for i, n in enumerate(names)]
+    lines = [_pad(names, widths), "  ".join("-" * w for w in widths)]
+    lines += [_pad(r, widths) for r in rows]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _width(text: str) -> int:
+    """Display width: CJK full-width characters take two terminal columns."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def _pad(cells, widths) -> str:
+    return "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths))
+
+
+def run(args: argparse.Namespace) -> int:
+    from .. import config as config_mod
+    from .. import protocol
+    from ..app import asserted_graphs, graph_counts
+    from ..executor import (ForbiddenOperation, QueryExecutor, QueryFailed, QuerySyntaxError,
+                            QueryTimeout, ResultTooLarge, UnsupportedFormat)
+    from ..store import Inputs, prepare
+
+    try:
+        text = read_query(args.query)
+    except OSError as exc:
+        print(f"jichitai-kg query: cannot read {args.query}: {exc}", file=sys.stderr)
+        return 2
+    cfg = _config(args)
+    info = protocol.sniff(text)
+    is_graph = info.form in ("CONSTRUCT", "DESCRIBE")
+    fmt = args.format
+    if fmt == "table":
+        fmt = "turtle" if is_graph else "table"
+    if is_graph and fmt not in GRAPH_FORMATS:
+        print(f"jichitai-kg query: a {info.form} result cannot be printed as {fmt}; "
+              f"use one of {', '.join(GRAPH_FORMATS)}", file=sys.stderr)
+        return 2
+    if not is_graph and fmt in GRAPH_FORMATS:
+        print(f"jichitai-kg query: a {info.form or 'SELECT'} result cannot be printed as {fmt}; "
+              "use table, json, xml, csv or tsv", file=sys.stderr)
+        return 2
+    media_type = FORMATS["json"] if fmt == "table" else FORMATS[fmt]
+    try:
+        inputs = Inputs.from_root(Path(cfg["ROOT"]), extra_graphs=cfg["EXTRA_GRAPHS"])
+        store_path = prepare(inputs, Path(cfg["CACHE_DIR"]))
+        with QueryExecutor(store_path, workers=1, timeout=cfg["QUERY_TIMEOUT"],
+                           max_result_bytes=cfg["MAX_RESULT_BYTES"],
+                           service_allowlist=cfg["SERVICE_ALLOWLIST"]) as executor:
+            dataset = {}
+            if args.no_inference:
+                graphs = asserted_graphs(graph_counts(executor, cfg["ROOT"]))
+                dataset = {"default_graph": graphs, "named_graphs": graphs}
+            outcome = executor.run(text, result_format=media_type, **dataset)
+    except QuerySyntaxError as exc:
+        print(f"Query syntax error: {exc}", file=sys.stderr)
+        return 2
+    except ForbiddenOperation as exc:
+        print(f"Refused: {exc}", file=sys.stderr)
+        return 3
+    except QueryTimeout as exc:
+        print(f"Timeout: {exc}", file=sys.stderr)
+        return 4
+    except (ResultTooLarge, UnsupportedFormat, QueryFailed, OSError) as exc:
+        print(f"Query failed: {exc}", file=sys.stderr)
+        return 1
+    if fmt == "table":
+        sys.stdout.write(table(outcome.body) + "\n")
+    else:
+        out = outcome.body.decode("utf-8")
+        sys.stdout.write(out if out.endswith("\n") else out + "\n")
+    return 0
+
+
+def _config(args: argparse.Namespace) -> dict:
+    """The same layered configuration as the server, without creating an app."""
+    from flask import Config
+
+    from .. import config as config_mod
+    from ..config import parse_graph_spec
+
+    cfg = Config(".")
+    cfg.from_mapping(config_mod.defaults())
+    import os
+
+    config_file = getattr(args, "config", None) or os.environ.get(config_mod.CONFIG_ENV_VAR)
+    if config_file:
+        cfg.from_pyfile(os.path.abspath(config_file))
+    cfg.from_prefixed_env(config_mod.ENV_PREFIX)
+    if getattr(args, "root", None):
+        cfg["ROOT"] = args.root
+        cfg["CACHE_DIR"] = None
+    if args.timeout is not None:
+        cfg["QUERY_TIMEOUT"] = args.timeout
+    if args.graph:
+        cfg["EXTRA_GRAPHS"] = [parse_graph_spec(spec) for spec in args.graph]
+    config_mod.normalise(cfg)
+    return cfg

@@ -1,0 +1,65 @@
+"""``jichitai-kg serve``: the SPARQL endpoint and pages under waitress.
+
+Waitress (threads) rather than Flask's development server: several requests
+are served at once while the query worker processes do the heavy lifting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "serve", help="serve the SPARQL endpoint and web pages",
+        description="Build (or reuse) the cached store and serve /sparql, / and /healthz with "
+                    "waitress. Configuration: see README (JICHITAI_KG_* environment variables).")
+    p.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--threads", type=int, default=8, help="waitress threads (default 8)")
+    p.add_argument("--workers", type=int, default=None,
+                   help="query worker processes (default: QUERY_WORKERS, 2)")
+    p.add_argument("--timeout", type=float, default=None,
+                   help="query time limit in seconds (default: QUERY_TIMEOUT, 10)")
+    p.add_argument("--graph", action="append", default=[], metavar="IRI=FILE",
+                   help="load an extra RDF file into the named graph IRI (repeatable)")
+    p.add_argument("--quiet", action="store_true", help="no access log")
+    p.set_defaults(func=run)
+
+
+def overrides(args: argparse.Namespace) -> dict:
+    """Command-line options become the last config layer (they win over env and file)."""
+    from ..config import parse_graph_spec
+
+    cfg: dict = {}
+    if getattr(args, "root", None):
+        cfg["ROOT"] = args.root
+    if args.workers is not None:
+        cfg["QUERY_WORKERS"] = args.workers
+    if args.timeout is not None:
+        cfg["QUERY_TIMEOUT"] = args.timeout
+    if args.graph:
+        cfg["EXTRA_GRAPHS"] = [parse_graph_spec(spec) for spec in args.graph]
+    return cfg
+
+
+def run(args: argparse.Namespace) -> int:
+    import waitress
+
+    from ..app import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    if args.quiet:
+        logging.getLogger("jichitai_kg.access").setLevel(logging.WARNING)
+    try:
+        cfg = overrides(args)
+    except ValueError as exc:
+        print(f"jichitai-kg serve: {exc}", file=sys.stderr)
+        return 2
+    app = create_app(cfg, config_file=getattr(args, "config", None))
+    print(f"Serving on http://{args.host}:{args.port}/ (SPARQL: /sparql)", flush=True)
+    waitress.serve(app, host=args.host, port=args.port, threads=args.threads,
+                   ident="jichitai-kg", max_request_body_size=app.config["MAX_REQUEST_BYTES"] + 1)
+    return 0

@@ -1,0 +1,267 @@
+"""Tsukuba City data, checked against chapter 5 of the report.
+
+Expected values were read off the report (heading, narrative, footnote 9, overview
+table), not from the data file, so a wrong, missing or invented triple fails here.
+"""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib import namespace as rns
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS
+
+from jichitai_kg.namespaces import (
+    AGENT, CATEGORY, FIGURE, GLOSSARY, GOV, GOVTYPE, ID, INITIATIVE, JKG, KIND, MEASURE, ORG,
+    PARTNER, PHASE, PLAN, POST, ROLE, SAC, SCHEMA, SOURCE, TIMEREF, UNIT,
+)
+
+TSUKUBA = GOV.tsukuba
+STATUS = URIRef(str(ID) + "adoption-status/")
+FIGTYPE = URIRef(str(ID) + "figure-type/")
+PARTNERKIND = URIRef(str(ID) + "partner-kind/")
+BACKGROUND = URIRef(str(ID) + "background/")
+
+
+def _iri(ns: URIRef, local: str) -> URIRef:
+    return URIRef(str(ns) + local)
+
+
+def _label(g: Graph, s, lang: str) -> str | None:
+    for o in g.objects(s, RDFS.label):
+        if isinstance(o, Literal) and o.language == lang:
+            return str(o)
+    return None
+
+
+def _initiatives(g: Graph, cls) -> set:
+    return {s for s in g.subjects(RDF.type, cls) if (s, JKG.government, TSUKUBA) in g}
+
+
+def test_government_identity(asserted_graph: Graph) -> None:
+    g = asserted_graph
+    assert (TSUKUBA, RDF.type, JKG.LocalGovernment) in g
+    assert g.value(TSUKUBA, ORG.classification) == GOVTYPE.city
+    assert _label(g, TSUKUBA, "ja") == "つくば市"
+    assert _label(g, TSUKUBA, "en") == "Tsukuba City"
+    assert g.value(TSUKUBA, JKG.dantaiCode) == Literal("082201")
+    assert g.value(TSUKUBA, DCTERMS.spatial) == SAC.C08220
+    assert set(g.objects(TSUKUBA, FOAF.page)) == {
+        URIRef("https://www.city.tsukuba.lg.jp/shisei/joho/1008026/index.html")
+    }
+    assert g.value(TSUKUBA, JKG.order).toPython() == 5
+    # No Wikidata QID was verified for Tsukuba, and owl:sameAs is never used.
+    assert (TSUKUBA, RDFS.seeAlso, None) not in g
+    assert (TSUKUBA, OWL.sameAs, None) not in g
+
+
+# Bullets counted by hand in the Tsukuba overview table: 1 / 2 / 1.
+@pytest.mark.parametrize(
+    ("category", "labels"),
+    [
+        ("culture", {"職層ごとのデータ利活用研修"}),
+        ("resources", {"情報政策分野にかかる専門家の招聘", "筑波大学包括協定に基づくデータ活用人材の確保"}),
+        ("information", {"デジタル・ガバメント推進本部の設置"}),
+    ],
+)
+def test_overview_table_rows(asserted_graph: Graph, category: str, labels: set[str]) -> None:
+    g = asserted_graph
+    in_row = {e for e in _initiatives(g, JKG.OverviewTableEntry) if (e, JKG.statedCategory, CATEGORY[category]) in g}
+    assert {_label(g, e, "ja") for e in in_row} == labels
+
+
+def test_overview_entries_have_exactly_one_stated_category(asserted_graph: Graph) -> None:
+    g = asserted_graph
+    entries = _initiatives(g, JKG.OverviewTableEntry)
+    assert len(entries) == 4
+    for e in entries:
+        assert len(set(g.objects(e, JKG.statedCategory))) == 1, e
+
+
+def test_flagship_cases(asserted_graph: Graph) -> None:
+    g = asserted_graph
+    assert {_label(g, e, "ja") for e in _initiatives(g, JKG.FlagshipCase)} == {
+        "「データ利活用研修」の職員研修計画への組み込み",
+        "RPAの本格導入",
+        "つくば公共サービス共創事業における実証フィールドの提供",
+    }
+
+
+def test_narrative_only_initiatives(asserted_graph: Graph) -> None:
+    g = asserted_graph
+    narrative = _initiatives(g, JKG.NarrativeInitiative)
+    assert INITIATIVE["tsukuba-hack-my-tsukuba"] in narrative
+    hack = INITIATIVE["tsukuba-hack-my-tsukuba"]
+    assert (hack, JKG.kind, KIND.ideathon) in g
+    assert (hack, JKG.partner, PARTNER["university-of-tsukuba"]) in g
+    assert (hack, JKG.usesTerm, GLOSSARY.ideathon) in g
+    assert (hack, PROV.wasDerivedFrom, _iri(SOURCE, "footnote-9")) in g
+
+
+def test_every_initiative_is_labelled_kinded_and_sourced(asserted_graph: Graph) -> None:
+    g = asserted_graph
+    initiatives = set()
+    for cls in (JKG.OverviewTableEntry, JKG.FlagshipCase, JKG.NarrativeInitiative):
+        initiatives |= _initiatives(g, cls)
+    assert len(initiatives) == 9
+    for i in initiatives:
+        assert _label(g, i, "ja") and _label(g, i, "en"), i
+        assert {d.language for d in g.objects(i, DCTERMS.description)} >= {"ja", "en"}, i
+        assert set(g.objects(i, JKG.kind)), i
+        sources = set(g.objects(i, PROV.wasDerivedFrom))
+        assert sources, i
+        # At least one location must belong to Tsukuba's own chapter.
+        assert any((s, JKG.government, TSUKUBA) in g for s in sources), i
+
+
+def test_informatization_plan(asserted_graph: Graph) -> None:
+    g = asserted_graph
+    plan = PLAN["tsukuba-informatization-plan"]
+    assert (plan, RDF.type, JKG.Plan) in g
+    assert _label(g, plan, "ja") == "つくば市情報化推進計画"
+    assert g.value(plan, JKG.government) == TSUKUBA
+    assert g.value(plan, JKG.adoptedIn) == TIMEREF["2018-09"]
+    assert g.value(plan, DCTERMS.issued) == Literal("2018-09", datatype=rns.XSD.gYearMonth)
+    assert g.value(plan, JKG.adoptionStatus) == _iri(STATUS, "adopted")
+    # "(5年間)" with no start year: a five-year duration, and no invented dates.
+    period = g.value(plan, JKG.period)
+    assert g.value(period, rns.TIME.hasXSDDuration) == Literal("P5Y", datatype=rns.XSD.duration)
+    assert g.value(period, JKG.startDate) is None
+    assert g.value(period, JKG.endDate) is None
+
+
+def test_plan_pillars_in_report_order(asserted_graph: Graph) -> None:
+    g = asserted_graph
+    plan = PLAN["tsukuba-informatization-plan"]
+    pillars = sorted(g.objects(plan, JKG.pillar), key=lambda p: g.value(p, JKG.order).toPython())
+    assert [_label(g, p, "ja") for p in pillars] == [
+        "シビック・データ・イノベーション",
+        "パーソナライズ&プッシュ",
+        "データ・ICTを活用する環境づくり",
+        "災害・危機管理体制の構築",
+        "ICTをみんなで享受できるまちづくり",
+        "データ活用の推進",
+        "情報システムの最適化",
+        "情報セキュリティ対策",
+    ]
+    assert all(_label(g, p, "en") for p in pillars)
+
+
+def test_units_and_heading(asserted_graph: Graph) -> None:
+    g = asserted_graph
+    dept = UNIT["tsukuba-policy-innovation-department"]
+    div = UNIT["tsukuba-information-policy-division"]
+    assert _label(g, dept, "ja") == "政策イノベーション部"
+    assert g.value(dept, ORG.unitOf) == TSUKUBA
+    assert _label(g, div, "ja") == "情報政策課"
+    assert g.value(div, ORG.unitOf) == dept
+    assert g.value(SOURCE["tsukuba-heading"], JKG.responsibleUnit) == div
+
+
+def test_digital_government_headquarters(asserted_graph: Graph) -> None:
+    g = asserted_graph
+    hq = UNIT["tsukuba-digital-government-hq"]
+    assert (hq, RDF.type, JKG.CrossDepartmentalBody) in g
+    assert _label(g, hq, "ja") == "デジタル・ガバメント推進本部"
+    assert g.value(hq, JKG.establishedIn) == TIMEREF["2019-08"]
+    assert g.value(hq, DCTERMS.created) == Literal("2019-08", datatype=rns.XSD.gYearMonth)
+    # Formed by merging the personal-number and informatization structures.
+    merger = g.value(predicate=ORG.resultingOrganization, object=hq)
+    assert (merger, RDF.type, ORG.ChangeEvent) in g
+    assert {_label(g, u, "ja") for u in g.objects(merger, ORG.originalOrganization)} == {
+        "番号制度推進体制", "情報化推進体制",
+    }
+    assert g.value(merger, JKG.when) == TIMEREF["2019-08"]
+
+
+def test_posts(asserted_graph: Graph) -> None:
+    g = asserted_graph
+    cio = POST["tsukuba-cio"]
+    assert g.value(cio, ORG.role) == ROLE.cio
+    assert g.value(cio, JKG.heldByHolderOf) == POST["tsukuba-deputy-mayor"]
+    assert g.value(POST["tsukuba-deputy-mayor"], ORG.role) == ROLE["deputy-mayor"]
+    adviser = POST["tsukuba-adviser"]
+    assert _label(g, adviser, "ja") == "顧問"
+    assert g.value(adviser, ORG.role) == ROLE.adviser
+    assert g.value(adviser, ORG.postIn) == UNIT["tsukuba-policy-innovation-department"]
+    assert g.value(adviser, JKG.holderBackground) == _iri(BACKGROUND, "academia")
+    holder = g.value(adviser, ORG.heldBy)
+    assert (holder, ORG.memberOf, PARTNER["university-of-tsukuba"]) in g
+
+
+def test_partner_university(asserted_graph: Graph) -> None:
+    g = asserted_graph
+    uni = PARTNER["university-of-tsukuba"]
+    assert _label(g, uni, "ja") == "筑波大学"
+    assert _label(g, uni, "en") == "University of Tsukuba"
+    assert g.value(uni, JKG.partnerKind) == _iri(PARTNERKIND, "university")
+    working_with = {i for i in g.subjects(JKG.partner, uni) if (i, JKG.government, TSUKUBA) in g}
+    assert working_with == {
+        INITIATIVE["tsukuba-hack-my-tsukuba"],
+        INITIATIVE["tsukuba-information-policy-adviser"],
+        INITIATIVE["tsukuba-data-talent-with-university"],
+    }
+
+
+def test_rpa_milestones(asserted_graph: Graph) -> None:
+    g = asserted_graph
+    rpa = INITIATIVE["tsukuba-rpa-full-deployment"]
+    assert (rpa, JKG.kind, KIND.rpa) in g
+    assert g.value(rpa, JKG.partOfPlan) == PLAN["tsukuba-public-service-co-creation-project"]
+    phases = {g.value(m, JKG.phase): m for m in g.objects(rpa, JKG.hasMilestone)}
+    assert set(phases) == {PHASE.verification, PHASE["full-deployment"]}
+    # "2018年には" is a calendar year, not a fiscal year.
+    assert g.value(phases[PHASE.verification], JKG.when) == TIMEREF["2018"]
+    assert g.value(phases[PHASE.verification], DCTERMS.date) == Literal("2018", datatype=rns.XSD.gYear)
+    # The report gives no date for the full deployment.
+    assert g.value(phases[PHASE["full-deployment"]], JKG.when) is None
+
+
+def test_data_training_milestones(asserted_graph: Graph) -> None:
+    g = asserted_graph
+    flagship = INITIATIVE["tsukuba-data-training-in-staff-plan"]
+    whens = {g.value(m, JKG.phase): g.value(m, JKG.when) for m in g.objects(flagship, JKG.hasMilestone)}
+    assert whens == {PHASE.verification: TIMEREF["2018-02"], PHASE["full-deployment"]: TIMEREF.fy2018}
+    assert (flagship, JKG.relatedInitiative, INITIATIVE["tsukuba-data-training-by-job-level"]) in g
+
+
+@pytest.mark.parametrize(
+    ("local", "value", "unit", "subject"),
+    [
+        ("tsukuba-hack-my-tsukuba-year", 3, MEASURE.year, INITIATIVE["tsukuba-hack-my-tsukuba"]),
+        ("tsukuba-plan-vision-pillar-count", 2, MEASURE.pillar, PLAN["tsukuba-informatization-plan"]),
+        ("tsukuba-plan-measure-pillar-count", 5, MEASURE.pillar, PLAN["tsukuba-informatization-plan"]),
+    ],
+)
+def test_figures(asserted_graph: Graph, local: str, value: int, unit: URIRef, subject: URIRef) -> None:
+    g = asserted_graph
+    f = FIGURE[local]
+    assert (f, RDF.type, JKG.Figure) in g
+    assert g.value(f, SCHEMA.value).toPython() == value
+    assert g.value(f, SCHEMA.value).datatype == rns.XSD.integer
+    assert g.value(f, JKG.measurementUnit) == unit
+    assert g.value(f, JKG.approximate).toPython() is False
+    assert g.value(f, JKG.approximation) is None
+    assert g.value(f, JKG.figureType) == _iri(FIGTYPE, "actual")
+    assert g.value(f, JKG.figureOf) == subject
+    assert (subject, JKG.hasFigure, f) in g
+    # None of Tsukuba's numbers comes with an "as of" date in the report.
+    assert g.value(f, JKG.asOf) is None
+
+
+def test_report_locations(asserted_graph: Graph) -> None:
+    g = asserted_graph
+    locations = {s for s in g.subjects(RDF.type, JKG.ReportLocation) if (s, JKG.government, TSUKUBA) in g}
+    narrative = {g.value(s, JKG.paragraphNumber).toPython() for s in locations if g.value(s, JKG.paragraphNumber)}
+    assert narrative == {1, 2, 3, 4, 5, 6}
+    bullets = {s for s in locations if g.value(s, JKG.bulletNumber) is not None}
+    assert len(bullets) == 3 + 1 + 2 + 1
+    for s in locations:
+        assert _label(g, s, "ja") and _label(g, s, "en"), s
+        assert g.value(s, DCTERMS.isPartOf) == SOURCE.report
+
+
+def test_no_agent_without_label(asserted_graph: Graph) -> None:
+    g = asserted_graph
+    holder = AGENT["tsukuba-adviser-holder"]
+    assert _label(g, holder, "ja") and _label(g, holder, "en")
