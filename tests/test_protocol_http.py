@@ -213,11 +213,11 @@ def test_service_is_refused_with_403(client):
     assert "SERVICE" in resp.data.decode() and "http://127.0.0.1:1/sparql" in resp.data.decode()
 
 
-def test_result_over_cap_is_422_not_truncated(project_root, service_store):
+def test_result_over_cap_is_422_not_truncated(project_root, service_store, w3c_graph_files):
     from jichitai_kg.app import create_app, get_state
 
     small = create_app({"ROOT": str(project_root), "MAX_RESULT_BYTES": 2000, "QUERY_WORKERS": 1,
-                        "EXTRA_GRAPHS": [], "EAGER_START": False})
+                        "EXTRA_GRAPHS": w3c_graph_files, "EAGER_START": False})
     try:
         resp = small.test_client().get("/sparql", query_string={"query": "SELECT * { ?s ?p ?o }"})
         assert resp.status_code == 422

@@ -319,7 +319,8 @@ def bind(question: Question, raw: Mapping[str, str], *, lang: str | None = None,
             f"{question.id} takes no parameter {', '.join(repr(u) for u in unknown)}; "
             + (f"valid parameters: {', '.join(names)}" if names else "it takes no parameters"),
             param=unknown[0], valid=names)
-    subs = {"lang": _literal(lang)}
+    # Only a query that uses ?lang may have it substituted (pyoxigraph needs it projected).
+    subs = {"lang": _literal(lang)} if "?lang" in question.text else {}
     values = {}
     for p in question.params:
         value = raw.get(p.name)

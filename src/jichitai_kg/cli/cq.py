@@ -1,0 +1,171 @@
+"""``jichitai-kg cq``: list, show and run the competency questions from a terminal.
+
+The questions are the same ``queries/<id>.rq`` files the web catalog serves,
+run on the same executor as ``jichitai-kg query`` (same time limit).  Exit
+status: 0 ok, 2 unknown question or bad parameter (the message lists the valid
+values), 3 refused, 4 timeout, 1 other failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+FORMATS = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+}
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "cq", help="competency questions: list, show or run them",
+        description="The catalog of competency questions (queries/<id>.rq).")
+    sub = p.add_subparsers(dest="cq_command", metavar="ACTION")
+    sub.required = True
+
+    ls = sub.add_parser("list", help="list the questions")
+    ls.add_argument("--lang", choices=("ja", "en"), default="ja", help="language of the titles")
+    ls.set_defaults(func=cmd_list)
+
+    show = sub.add_parser("show", help="show a question's metadata and SPARQL")
+    show.add_argument("id")
+    show.add_argument("--lang", choices=("ja", "en"), default="ja")
+    show.set_defaults(func=cmd_show)
+
+    run = sub.add_parser("run", help="run a question and print its answer")
+    run.add_argument("id")
+    run.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                     help="a parameter value (repeatable); a government may be given as its "
+                          "IRI, slug or 団体コード")
+    run.add_argument("--lang", default="ja", help="language of the labels: ja (default) or en")
+    run.add_argument("--format", choices=["table", *FORMATS], default="table",
+                     help="output format (json: SPARQL 1.1 JSON results)")
+    run.add_argument("--no-inference", action="store_true",
+                     help="query asserted triples only (leave the inferred graph out)")
+    run.add_argument("--timeout", type=float, default=None, help="time limit in seconds")
+    run.set_defaults(func=cmd_run, graph=[])
+
+
+def _catalog(args):
+    from .. import cq
+    from .query import _config
+
+    if not hasattr(args, "timeout"):
+        args.timeout = None
+    if not hasattr(args, "graph"):
+        args.graph = []
+    cfg = _config(args)
+    return cfg, cq.load_catalog(Path(cfg["ROOT"]) / "queries")
+
+
+def _get(catalog, qid):
+    from .. import cq
+
+    try:
+        return catalog.get(qid)
+    except cq.UnknownQuestion as exc:
+        print(f"jichitai-kg cq: {exc}", file=sys.stderr)
+        return None
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    _, catalog = _catalog(args)
+    width = max(len(q.id) for q in catalog)
+    for q in catalog:
+        print(f"{q.id.ljust(width)}  {q.localized('title', args.lang)}")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    _, catalog = _catalog(args)
+    q = _get(catalog, args.id)
+    if q is None:
+        return 2
+    print(f"id:       {q.id}")
+    print(f"title:    {q.localized('title', args.lang)}")
+    print(f"question: {q.localized('question', args.lang)}")
+    if q.description:
+        print(f"description: {q.localized('description', args.lang)}")
+    for p in q.params:
+        print(f"param:    {p.name} ({p.type}, {'required' if p.required else 'optional'}): "
+              f"{p.description}")
+    print(f"columns:  {' '.join(q.columns)}")
+    print(f"file:     {q.path}")
+    print()
+    sys.stdout.write(q.text if q.text.endswith("\n") else q.text + "\n")
+    return 0
+
+
+def _params(pairs: list[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise ValueError(f"--param {pair!r} must look like name=value")
+        out[name.strip()] = value.strip()
+    return out
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .. import cq
+    from ..app import asserted_graphs, graph_counts
+    from ..executor import (ForbiddenOperation, QueryExecutor, QueryFailed, QuerySyntaxError,
+                            QueryTimeout, ResultTooLarge, UnsupportedFormat)
+    from ..store import Inputs, prepare
+    from .query import table
+
+    cfg, catalog = _catalog(args)
+    q = _get(catalog, args.id)
+    if q is None:
+        return 2
+    try:
+        raw = _params(args.param)
+        lang = cq.check_lang(args.lang)
+        # Everything that needs no store is checked first, so a typo fails fast.
+        needs_governments = any(p.type == "government" for p in q.params)
+        if not needs_governments:
+            binding = cq.bind(q, raw, lang=lang)
+    except (ValueError, cq.ParameterError) as exc:
+        print(f"jichitai-kg cq run {q.id}: {exc}", file=sys.stderr)
+        return 2
+    media_type = FORMATS["json"] if args.format == "table" else FORMATS[args.format]
+    try:
+        inputs = Inputs.from_root(Path(cfg["ROOT"]), extra_graphs=cfg["EXTRA_GRAPHS"])
+        store_path = prepare(inputs, Path(cfg["CACHE_DIR"]))
+        with QueryExecutor(store_path, workers=1, timeout=cfg["QUERY_TIMEOUT"],
+                           max_result_bytes=cfg["MAX_RESULT_BYTES"],
+                           service_allowlist=cfg["SERVICE_ALLOWLIST"]) as executor:
+            dataset = {}
+            if args.no_inference:
+                graphs = asserted_graphs(graph_counts(executor, cfg["ROOT"]))
+                dataset = {"default_graph": graphs, "named_graphs": graphs}
+            if needs_governments:
+                try:
+                    binding = cq.bind(q, raw, lang=lang, governments=lambda: cq.governments_from_executor(
+                        executor, catalog, dataset=dataset))
+                except cq.ParameterError as exc:
+                    print(f"jichitai-kg cq run {q.id}: {exc}", file=sys.stderr)
+                    return 2
+            outcome = cq.run(executor, q, binding, result_format=media_type, dataset=dataset)
+    except QuerySyntaxError as exc:
+        print(f"The query file {q.path} does not parse: {exc}", file=sys.stderr)
+        return 1
+    except ForbiddenOperation as exc:
+        print(f"Refused: {exc}", file=sys.stderr)
+        return 3
+    except QueryTimeout as exc:
+        print(f"Timeout: {exc}", file=sys.stderr)
+        return 4
+    except (ResultTooLarge, UnsupportedFormat, QueryFailed, OSError) as exc:
+        print(f"Query failed: {exc}", file=sys.stderr)
+        return 1
+    if args.format == "table":
+        sys.stdout.write(table(outcome.body) + "\n")
+    else:
+        out = outcome.body.decode("utf-8")
+        sys.stdout.write(out if out.endswith("\n") else out + "\n")
+    return 0

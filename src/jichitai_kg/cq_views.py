@@ -1,0 +1,227 @@
+"""``/cq``: the competency-question catalog on the web.
+
+Negotiation, formats, limits and error statuses are those of ``/sparql``
+(``protocol`` and the shared executor); this module adds the catalog, the
+parameter check (400 naming the valid values) and the HTML pages.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+
+from . import cq, protocol
+from .app import asserted_graphs, get_executor, get_state
+from .executor import (ForbiddenOperation, QueryFailed, QuerySyntaxError, QueryTimeout,
+                       ResultTooLarge, UnsupportedFormat)
+from .namespaces import PREFIXES
+
+bp = Blueprint("cq", __name__)
+
+#: Query-string names the view itself uses; every other name is a question parameter.
+RESERVED = ("lang", "format", "infer")
+LIST_TYPES = ("application/json", protocol.HTML)
+RESULT_TYPES = protocol.SOLUTION_TYPES + (protocol.HTML,)
+#: Links offered under a result table.
+DOWNLOADS = ("json", "xml", "csv", "tsv")
+
+TEXT = {
+    "ja": {"catalog": "コンピテンシー・クエスチョン", "lead":
+           "このナレッジグラフに研究者が問う典型的な質問と、その答えを返すSPARQLクエリ。"
+           "各質問の答えは報告書と照合してテストされています。",
+           "run": "実行", "editor": "クエリエディタで開く", "params": "パラメータ",
+           "columns": "結果の列", "required": "必須", "optional": "任意", "rows": "件",
+           "results": "結果", "download": "ダウンロード", "infer": "推論結果を含める",
+           "back": "一覧に戻る", "other_lang": "English", "none": "なし", "error": "エラー"},
+    "en": {"catalog": "Competency questions", "lead":
+           "The questions researchers ask of this graph, each with the SPARQL query that "
+           "answers it. Every answer is checked against the report by the test suite.",
+           "run": "Run", "editor": "Open in the query editor", "params": "Parameters",
+           "columns": "Result columns", "required": "required", "optional": "optional",
+           "rows": "rows", "results": "Results", "download": "Download",
+           "infer": "Include inferences", "back": "Back to the catalog", "other_lang": "日本語",
+           "none": "none", "error": "Error"},
+}
+
+
+def _catalog() -> cq.Catalog:
+    """Loaded once per app: the files do not change while the server runs."""
+    state = current_app.extensions.setdefault("jichitai_kg.cq", {})
+    if "catalog" not in state:
+        state["catalog"] = cq.load_catalog(get_state().root / "queries")
+    return state["catalog"]
+
+
+def _governments() -> cq.Governments:
+    state = current_app.extensions.setdefault("jichitai_kg.cq", {})
+    if "governments" not in state:
+        state["governments"] = cq.governments_from_executor(get_executor(), _catalog())
+    return state["governments"]
+
+
+def _text(status: int, message: str) -> Response:
+    resp = Response(message.rstrip() + "\n", status=status)
+    resp.headers["Content-Type"] = "text/plain; charset=utf-8"
+    resp.headers["Vary"] = "Accept"
+    return resp
+
+
+def _lang() -> str:
+    return "en" if request.args.get("lang") == "en" else "ja"
+
+
+def _editor_link(question: cq.Question, lang: str) -> str:
+    return "/?" + urlencode({"query": question.text, "lang": lang})
+
+
+@bp.route("/cq", methods=["GET"])
+@bp.route("/cq/", methods=["GET"])
+def catalog():
+    lang = _lang()
+    fmt = (request.args.get("format") or "").lower()
+    if fmt in ("json", "application/json"):
+        media_type = "application/json"
+    elif fmt == "html":
+        media_type = protocol.HTML
+    elif fmt:
+        return _text(400, f"Unknown format={fmt!r}; use json or html")
+    else:
+        media_type = protocol.negotiate(request.headers.get("Accept"), LIST_TYPES)
+        if media_type is None:
+            return _text(406, "The catalog is available as application/json or text/html.")
+    questions = list(_catalog())
+    if media_type == protocol.HTML:
+        resp = Response(render_template(
+            "cq_list.html", lang=lang, t=TEXT[lang], questions=questions,
+            editor_link=lambda q: _editor_link(q, lang)))
+        resp.headers["Content-Type"] = "text/html; charset=utf-8"
+    else:
+        items = []
+        for q in questions:
+            item = q.as_dict(lang)
+            item["url"] = url_for("cq.question", qid=q.id, _external=True)
+            items.append(item)
+        resp = jsonify({"questions": items})
+    resp.headers["Vary"] = "Accept"
+    return resp
+
+
+@bp.route("/cq/<qid>", methods=["GET"])
+def question(qid: str):
+    try:
+        q = _catalog().get(qid)
+    except cq.UnknownQuestion as exc:
+        return _text(404, str(exc))
+    try:
+        lang = cq.check_lang(request.args.get("lang"))
+    except cq.ParameterError as exc:
+        return _text(400, str(exc))
+    fmt = request.args.get("format")
+    wants_html = (fmt or "").lower() == "html" or (
+        not fmt and protocol.negotiate(request.headers.get("Accept"), RESULT_TYPES,
+                                       protocol.results_aliases()) == protocol.HTML)
+    try:
+        media_type = protocol.HTML if wants_html else protocol.negotiate_result(
+            request.headers.get("Accept"), "SELECT", fmt)
+    except protocol.ProtocolError as exc:
+        return _text(exc.status, exc.message)
+    raw = {k: v for k, v in request.args.items() if k not in RESERVED}
+    infer = _infer()
+    if infer is None:
+        return _text(400, "infer must be true or false")
+    try:
+        binding = cq.bind(q, raw, lang=lang, governments=_governments)
+    except cq.ParameterError as exc:
+        if wants_html:
+            return _page(q, lang, raw, infer, error=str(exc), status=400)
+        return _text(400, str(exc))
+    dataset = {}
+    if not infer:
+        graphs = asserted_graphs(get_state().graph_counts())
+        dataset = {"default_graph": graphs, "named_graphs": graphs}
+    try:
+        outcome = cq.run(get_executor(), q, binding, dataset=dataset,
+                         result_format=protocol.JSON_RESULTS if wants_html else media_type)
+    except QuerySyntaxError as exc:  # a broken catalog file: our fault, not the client's
+        return _text(500, f"The query file of {q.id} does not parse: {exc}")
+    except ForbiddenOperation as exc:
+        return _text(403, str(exc))
+    except UnsupportedFormat as exc:
+        return _text(406, str(exc))
+    except ResultTooLarge as exc:
+        return _text(422, str(exc))
+    except QueryTimeout as exc:
+        resp = _text(503, str(exc))
+        resp.headers["Retry-After"] = "5"
+        return resp
+    except QueryFailed as exc:
+        return _text(500, f"Query evaluation failed: {exc}")
+    if wants_html:
+        return _page(q, lang, raw, infer, results=json.loads(outcome.body))
+    resp = Response(outcome.body, status=200)
+    text_type = outcome.media_type in (protocol.CSV, protocol.TSV)
+    resp.headers["Content-Type"] = (f"{outcome.media_type}; charset=utf-8" if text_type
+                                    else outcome.media_type)
+    resp.headers["Vary"] = "Accept"
+    return resp
+
+
+def _infer() -> bool | None:
+    value = request.args.get("infer")
+    if value is None:
+        return bool(current_app.config.get("INFERENCE", True))
+    value = value.strip().lower()
+    if value in ("true", "1", "yes", "on"):
+        return True
+    if value in ("false", "0", "no", "off"):
+        return False
+    return None
+
+
+def _page(q: cq.Question, lang: str, raw: dict, infer: bool, *, results: dict | None = None,
+          error: str | None = None, status: int = 200) -> Response:
+    columns, rows = [], []
+    if results is not None:
+        names = results["head"]["vars"]
+        # Contract columns first; the parameter columns pyoxigraph needs stay out of the table.
+        columns = [c for c in q.columns if c in names] + \
+            [c for c in names if c not in q.columns and c != "lang" and not q.param(c)
+             and c not in {p.var for p in q.params}]
+        rows = [[_cell(b.get(c)) for c in columns] for b in results["results"]["bindings"]]
+    base_args = {**raw, "lang": lang}
+    if not infer:
+        base_args["infer"] = "false"
+    downloads = {f: url_for("cq.question", qid=q.id, **base_args, format=f) for f in DOWNLOADS}
+    other = "en" if lang == "ja" else "ja"
+    html = render_template(
+        "cq_question.html", lang=lang, t=TEXT[lang], q=q, raw=raw, infer=infer, columns=columns,
+        rows=rows, error=error, downloads=downloads, editor_link=_editor_link(q, lang),
+        other_lang_url=url_for("cq.question", qid=q.id, **{**base_args, "lang": other}),
+        governments=_safe_governments())
+    resp = Response(html, status=status)
+    resp.headers["Content-Type"] = "text/html; charset=utf-8"
+    resp.headers["Vary"] = "Accept"
+    return resp
+
+
+def _safe_governments() -> list[cq.Government]:
+    try:
+        return _governments().items
+    except Exception:  # the form still renders (with a text box) if the store is unavailable
+        return []
+
+
+def _cell(term: dict | None) -> dict:
+    """What the HTML table shows for one value: text, and a link for IRIs."""
+    if term is None:
+        return {"text": ""}
+    value = term["value"]
+    if term["type"] == "uri":
+        for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+            if value.startswith(ns) and len(value) > len(ns):
+                return {"text": f"{prefix}:{value[len(ns):]}", "href": value}
+        return {"text": value, "href": value}
+    numeric = term.get("datatype", "").rsplit("#", 1)[-1] in ("integer", "decimal", "double")
+    return {"text": value, "numeric": numeric}
