@@ -75,12 +75,13 @@ def clone(slug: str, template: Graph, n: int) -> Graph:
 
 
 def generate(n_governments: int, out_dir: Path, root: Path = ROOT) -> Path:
-    """Write a project tree (ontology/, data/) with ``n_governments`` governments."""
+    """Write a project tree (ontology/, data/, queries/) with ``n_governments`` governments."""
     out_dir = Path(out_dir)
     if out_dir.exists():
         shutil.rmtree(out_dir)
     (out_dir / "data" / "gov").mkdir(parents=True)
     shutil.copytree(root / "ontology", out_dir / "ontology")
+    shutil.copytree(root / "queries", out_dir / "queries")
     for f in (root / "data").glob("*.ttl"):
         shutil.copy(f, out_dir / "data" / f.name)
     templates = _templates(root)

@@ -78,6 +78,14 @@ def client(app):
     return app.test_client()
 
 
+class LiveServer:
+    """A running ``jichitai-kg serve``: its base URL and the file its output goes to."""
+
+    def __init__(self, url: str, log: Path):
+        self.url = url
+        self.log = log
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -112,7 +120,7 @@ def live_server(service_store, w3c_graph_files, tmp_path_factory):
             if time.monotonic() > deadline:
                 pytest.fail(f"server did not become healthy:\n{log.read_text()}")
             time.sleep(0.2)
-        yield base
+        yield LiveServer(base, log)
     finally:
         proc.terminate()
         try:

@@ -217,3 +217,27 @@ def test_every_project_iri_in_the_file_is_labelled(asserted_graph: Graph, projec
     iris = {t for triple in own for t in triple if isinstance(t, URIRef) and str(t).startswith(str(ID))}
     missing = sorted(i for i in iris if (i, RDFS.label, None) not in asserted_graph)
     assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("initiative", "when"),
+    [
+        # 情報力・組織体制: a department created, a post set up, a network joined.
+        ("kamakura-administrative-management-department", "2018-04"),
+        ("kamakura-publitech-officer", "2018-04"),
+        ("kamakura-publitech-city-network", "2018-11"),
+    ],
+)
+def test_setting_up_and_joining_are_activities_carried_out(asserted_graph: Graph, initiative: str, when: str) -> None:
+    g = asserted_graph
+    got = {(g.value(m, JKG.phase), g.value(m, JKG.when)) for m in g.objects(INITIATIVE[initiative], JKG.hasMilestone)}
+    assert got == {(PHASE.conducted, TIMEREF[when])}
+
+
+def test_briefings_and_training_were_held_once_each_year(asserted_graph: Graph) -> None:
+    # 「2018年度実施の…38課を対象に実施」「2019年度に課長職以上の職員を対象に研修を実施」:
+    # one-off sessions in two fiscal years, not something in continuing operation.
+    g = asserted_graph
+    entry = INITIATIVE["kamakura-ict-briefings-training"]
+    got = {(g.value(m, JKG.phase), g.value(m, JKG.when)) for m in g.objects(entry, JKG.hasMilestone)}
+    assert got == {(PHASE.conducted, TIMEREF.fy2018), (PHASE.conducted, TIMEREF.fy2019)}

@@ -207,3 +207,12 @@ def test_no_partner_is_named(asserted_graph: Graph) -> None:
     g = asserted_graph
     initiatives = set().union(*(_entries(g, c) for c in (JKG.OverviewTableEntry, JKG.FlagshipCase, JKG.NarrativeInitiative)))
     assert [p for i in initiatives for p in g.objects(i, JKG.partner)] == []
+
+
+def test_division_setup_is_an_activity_carried_out(asserted_graph: Graph) -> None:
+    # 「ICT・データ戦略課の設置(2019年6月)」: setting up a body is something done in a month
+    # (phase:conducted), not the deployment of a measure.
+    g = asserted_graph
+    entry = INITIATIVE["kanagawa-ict-data-strategy-division"]
+    got = {(g.value(m, JKG.phase), g.value(m, JKG.when)) for m in g.objects(entry, JKG.hasMilestone)}
+    assert got == {(PHASE.conducted, TIMEREF["2019-06"])}

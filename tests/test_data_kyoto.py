@@ -278,3 +278,18 @@ def test_every_project_iri_in_the_file_is_labelled(asserted_graph: Graph, projec
     iris = {t for triple in own for t in triple if isinstance(t, URIRef) and str(t).startswith(str(ID))}
     missing = sorted(i for i in iris if (i, RDFS.label, None) not in asserted_graph)
     assert missing == []
+
+
+def test_mailing_list_is_no_longer_run_by_kyoto(asserted_graph: Graph) -> None:
+    # 「※現在は…「意見交換サイト」に移管」: Kyoto ran the list (an activity carried out) and
+    # then handed it over; nothing says Kyoto still operates it.
+    g = asserted_graph
+    ml = INITIATIVE["kyoto-rpa-mailing-list"]
+    phases = {g.value(m, JKG.phase) for m in g.objects(ml, JKG.hasMilestone)}
+    assert phases == {PHASE.conducted, PHASE.transferred}
+
+
+def test_every_kyoto_figure_names_its_government(asserted_graph: Graph) -> None:
+    g = asserted_graph
+    for name, *_ in FIGURES:
+        assert g.value(FIGURE[name], JKG.government) == KYOTO, name

@@ -237,3 +237,12 @@ def test_report_locations(asserted_graph: Graph) -> None:
     for s in locations:
         assert _label(g, s, "ja") and _label(g, s, "en"), s
         assert g.value(s, DCTERMS.isPartOf) == SOURCE.report
+
+
+def test_only_stated_plan_links(asserted_graph: Graph) -> None:
+    # The plan row names AI/IoT use and RPA/BPM among the plan's 27 measures, so the
+    # AI/RPA flagship belongs to it; the efficiency flagship (paperless and video
+    # meetings, wireless PCs, free address) is never tied to the plan by the report.
+    g = asserted_graph
+    assert g.value(INITIATIVE["minato-ai-first-year"], JKG.partOfPlan) == PLAN["minato-informatization-plan"]
+    assert g.value(INITIATIVE["minato-ict-efficiency"], JKG.partOfPlan) is None

@@ -244,3 +244,21 @@ def test_every_project_iri_in_the_file_is_labelled(asserted_graph: Graph, projec
     iris = {t for triple in own for t in triple if isinstance(t, URIRef) and str(t).startswith(str(ID))}
     missing = sorted(i for i in iris if (i, RDFS.label, None) not in asserted_graph)
     assert missing == []
+
+
+def test_every_saitama_figure_names_its_government(asserted_graph: Graph) -> None:
+    g = asserted_graph
+    for name, *_ in FIGURES:
+        assert g.value(FIGURE[name], JKG.government) == SAITAMA, name
+
+
+def test_one_proposal_per_division_is_a_name_not_a_quota(asserted_graph: Graph) -> None:
+    # 210 proposals came from (most of) 133 divisions, so 「1課1提案」 is the call's name;
+    # the data must not say each division was limited to one idea.
+    g = asserted_graph
+    entry = INITIATIVE["saitama-top-down"]
+    for d in g.objects(entry, DCTERMS.description):
+        assert "1件ずつ" not in str(d) and "one AI project idea" not in str(d), d
+    figures = {g.value(f, SCHEMA.value).toPython()
+               for m in g.objects(entry, JKG.hasMilestone) for f in g.objects(m, JKG.hasFigure)}
+    assert figures == {133, 210}

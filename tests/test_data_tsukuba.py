@@ -265,3 +265,12 @@ def test_no_agent_without_label(asserted_graph: Graph) -> None:
     g = asserted_graph
     holder = AGENT["tsukuba-adviser-holder"]
     assert _label(g, holder, "ja") and _label(g, holder, "en")
+
+
+def test_university_research_not_linked_to_job_level_training(asserted_graph: Graph) -> None:
+    # The report does not connect the joint research with the university to the
+    # job-level training bullet; only the university partnership is stated.
+    g = asserted_graph
+    research = INITIATIVE["tsukuba-data-talent-with-university"]
+    assert set(g.objects(research, JKG.relatedInitiative)) == set()
+    assert set(g.objects(research, JKG.partner)) == {PARTNER["university-of-tsukuba"]}

@@ -92,3 +92,15 @@ def test_every_used_term_is_in_the_glossary(asserted_graph: Graph) -> None:
     assert used, "no resource uses a glossary term"
     stray = sorted(t for t in used if (t, SKOS.inScheme, GLOSSARY.scheme) not in g)
     assert stray == []
+
+
+@pytest.mark.parametrize("term", ["rpa", "ebpm", "oss"])
+def test_terms_the_report_never_defines_say_where_the_definition_comes_from(asserted_graph: Graph, term: str) -> None:
+    # The report uses RPA and EBPM without explaining them and only expands OSS, so their
+    # definitions cannot come from it; an editorial note must say so in both languages.
+    assert {"ja", "en"} <= _langs(asserted_graph, GLOSSARY[term], SKOS.editorialNote)
+
+
+@pytest.mark.parametrize("term", sorted(FOOTNOTES))
+def test_footnote_terms_need_no_such_note(asserted_graph: Graph, term: str) -> None:
+    assert (GLOSSARY[term], SKOS.editorialNote, None) not in asserted_graph

@@ -71,8 +71,20 @@ def test_format_parameter_overrides_accept(form, fmt, expected):
     assert p.negotiate_result("image/png", form, fmt) == expected
 
 
+@pytest.mark.parametrize("form, fmt, expected", [
+    # SPARQLWrapper sends its return format as format=; for graphs xml/json mean RDF/XML, JSON-LD.
+    ("CONSTRUCT", "xml", p.RDFXML),
+    ("CONSTRUCT", "json", p.JSONLD),
+    ("DESCRIBE", "n3", p.TURTLE),
+    ("SELECT", "text/tab-separated-values", p.TSV),
+    ("CONSTRUCT", "application/rdf+xml", p.RDFXML),
+])
+def test_format_parameter_client_spellings(form, fmt, expected):
+    assert p.negotiate_result(None, form, fmt) == expected
+
+
 @pytest.mark.parametrize("form, fmt", [("ASK", "csv"), ("SELECT", "turtle"),
-                                       ("CONSTRUCT", "json"), ("SELECT", "pdf")])
+                                       ("CONSTRUCT", "csv"), ("SELECT", "pdf")])
 def test_format_parameter_unsuitable_is_400(form, fmt):
     with pytest.raises(ProtocolError) as err:
         p.negotiate_result(None, form, fmt)
@@ -252,3 +264,8 @@ def test_other_methods_are_405():
 def test_bad_infer_value_is_400():
     err = _err("GET", [("query", "ASK {}"), ("infer", "maybe")], None, b"")
     assert err.status == 400 and "infer" in err.message
+
+
+def test_wildcards_do_not_match_through_aliases():
+    # text/xml is an alias of SPARQL XML, but text/* means "any text type we produce": CSV.
+    assert negotiate("text/*", RESULTS, p.results_aliases()) == p.CSV

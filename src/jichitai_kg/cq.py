@@ -14,13 +14,17 @@ contract columns, the parameter columns come after them.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
-from .namespaces import CATEGORY, GOV, KIND, PARTNERKIND, PHASE, ROLE
+from .namespaces import (CATEGORY, FIGURE, INITIATIVE, KIND, PARTNER, PARTNERKIND, PHASE,
+                         PLAN, POST, ROLE, UNIT)
+
+log = logging.getLogger(__name__)
 
 #: Languages labels can be asked for; the first is the default.
 LANGUAGES = ("ja", "en")
@@ -36,7 +40,16 @@ CONCEPT_TYPES = {
     "phase": str(PHASE),
     "role": str(ROLE),
 }
-PARAM_TYPES = ("government", *CONCEPT_TYPES)
+#: Parameter types whose values are instances of one namespace (any well-formed local name).
+INSTANCE_TYPES = {
+    "initiative": str(INITIATIVE),
+    "plan": str(PLAN),
+    "unit": str(UNIT),
+    "post": str(POST),
+    "partner": str(PARTNER),
+    "figure": str(FIGURE),
+}
+PARAM_TYPES = ("government", *CONCEPT_TYPES, *INSTANCE_TYPES)
 
 _HEADER_LINE = re.compile(r"^#\s*(?P<key>[A-Za-z][\w-]*(?:@[a-z]{2})?)\s*:\s*(?P<value>.*)$")
 _PARAM_NAME = re.compile(r"^(?P<name>[A-Za-z]\w*)(?:\s*\(\?(?P<var>[A-Za-z]\w*)\))?$")
@@ -199,8 +212,10 @@ def _parse_param(value: str, path: Path) -> Param:
 class Catalog:
     """The questions of one ``queries/`` directory, in a stable order."""
 
-    def __init__(self, questions: Iterable[Question]):
+    def __init__(self, questions: Iterable[Question], errors: Iterable[str] = ()):
         self._by_id = {q.id: q for q in sorted(questions, key=_sort_key)}
+        #: Files left out because their header is broken (non-strict loading only).
+        self.errors = list(errors)
 
     def __iter__(self):
         return iter(self._by_id.values())
@@ -229,10 +244,22 @@ def _sort_key(q: Question) -> tuple:
     return (order, q.id)
 
 
-def load_catalog(queries_dir: Path | str) -> Catalog:
-    """Every ``queries/*.rq`` (not the ``checks/`` or ``app/`` sub-folders)."""
-    files = sorted(Path(queries_dir).glob("*.rq"))
-    return Catalog(parse_question(f.read_text(encoding="utf-8"), f) for f in files)
+def load_catalog(queries_dir: Path | str, *, strict: bool = True) -> Catalog:
+    """Every ``queries/*.rq`` (not the ``checks/`` or ``app/`` sub-folders).
+
+    The server and CLI load non-strictly: one broken file is logged and left
+    out instead of taking the whole catalog down; the tests load strictly.
+    """
+    questions, errors = [], []
+    for f in sorted(Path(queries_dir).glob("*.rq")):
+        try:
+            questions.append(parse_question(f.read_text(encoding="utf-8"), f))
+        except CatalogError as exc:
+            if strict:
+                raise
+            log.warning("competency question left out: %s", exc)
+            errors.append(str(exc))
+    return Catalog(questions, errors)
 
 
 # --------------------------------------------------------------------------- parameters
@@ -346,12 +373,18 @@ def _resolve(p: Param, value: str, governments) -> str:
                                  + " (the IRI, the slug or the 団体コード)",
                                  param=p.name, valid=govs.valid_values())
         return found.iri
-    namespace = CONCEPT_TYPES[p.type]
-    v = _normalize(value)
-    local = v[len(namespace):] if v.startswith(namespace) else v
-    local = local.strip("<>")
+    namespace = CONCEPT_TYPES.get(p.type) or INSTANCE_TYPES[p.type]
+    local = _normalize(value).strip("<>")
     if local.startswith(namespace):
         local = local[len(namespace):]
+    elif local.startswith(p.type + ":"):
+        local = local[len(p.type) + 1:]
+    if p.type in INSTANCE_TYPES:
+        if not _ID.match(local):
+            raise ParameterError(f"{p.name}={value!r} is not a {p.type}: give its IRI "
+                                 f"({namespace}…) or its local name (lower-case words joined "
+                                 "by hyphens)", param=p.name)
+        return namespace + local
     if local not in p.allowed:
         raise ParameterError(f"Unknown {p.type} {p.name}={value!r}; valid values: "
                              f"{', '.join(p.allowed)} (or the IRI {namespace}…)",

@@ -50,7 +50,7 @@ def _catalog() -> cq.Catalog:
     """Loaded once per app: the files do not change while the server runs."""
     state = current_app.extensions.setdefault("jichitai_kg.cq", {})
     if "catalog" not in state:
-        state["catalog"] = cq.load_catalog(get_state().root / "queries")
+        state["catalog"] = cq.load_catalog(get_state().root / "queries", strict=False)
     return state["catalog"]
 
 

@@ -278,7 +278,8 @@ class QueryExecutor:
         try:
             self._add_worker()
         except Exception:  # keep serving with fewer workers rather than crash the server
-            log.exception("could not start a replacement query worker")
+            if not self._closed:
+                log.exception("could not start a replacement query worker")
 
     def close(self) -> None:
         with self._lock:

@@ -60,7 +60,13 @@ FORMAT_PARAM = {
     "json-ld": JSONLD,
     "rdfxml": RDFXML,
     "html": HTML,
+    "n3": TURTLE,  # Turtle is valid N3; SPARQLWrapper sends format=n3
+    "rdf+xml": RDFXML,
+    "rdf": RDFXML,
+    "n-triples": NTRIPLES,
 }
+#: For CONSTRUCT/DESCRIBE the generic names mean the RDF flavour (SPARQLWrapper sends format=xml).
+GRAPH_FORMAT_PARAM = {"xml": RDFXML, "json": JSONLD}
 
 
 class ProtocolError(Exception):
@@ -152,8 +158,10 @@ def negotiate(accept: str | None, offered: tuple[str, ...] | list[str],
     best: tuple[float, int, int] | None = None
     choice = None
     for index, media_type in enumerate(offered):
-        names = [media_type] + [a for a, target in aliases.items() if target == media_type]
-        matching = [r for r in ranges if any(r.matches(n) for n in names)]
+        alias_names = [a for a, target in aliases.items() if target == media_type]
+        # Aliases count only when named exactly: text/* must not pick XML through text/xml.
+        matching = [r for r in ranges if r.matches(media_type)
+                    or (r.specificity >= 2 and any(r.matches(a) for a in alias_names))]
         if not matching:
             continue
         top = max(r.specificity for r in matching)
@@ -176,7 +184,10 @@ def negotiate_result(accept: str | None, form: str, format_param: str | None) ->
     offered = offered_types(form)
     aliases = graph_aliases() if form in ("CONSTRUCT", "DESCRIBE") else results_aliases()
     if format_param:
-        wanted = FORMAT_PARAM.get(format_param.strip().lower())
+        key = format_param.strip().lower()
+        wanted = FORMAT_PARAM.get(key)
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            wanted = GRAPH_FORMAT_PARAM.get(key, wanted)
         if wanted is None and "/" in format_param:
             wanted = aliases.get(format_param.strip().lower(), format_param.strip().lower())
         if wanted is None:

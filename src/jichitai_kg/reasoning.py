@@ -150,9 +150,10 @@ def materialize(ontology: Graph, data: Graph, *, engine: str = "owlrl") -> Mater
     if engine == "owlrl":
         closure = _owlrl_closure(asserted)
         errors = _inconsistencies(closure)
-        new = (t for t in closure if t not in asserted)
     else:
-        new, errors = _fast_closure(ontology, data)
+        closure, errors = _fast_closure(ontology, data)
+    # restating an asserted triple is not an entailment: neither kept nor counted as dropped
+    new = (t for t in closure if t not in asserted)
     kept, reasons = filter_entailments(new, asserted, ontology)
     dropped = sum(reasons.values())
     return Materialization(
@@ -259,6 +260,20 @@ def _ill_typed_literals(graph: Graph) -> list[str]:
     return out
 
 
+_SCHEMA_CACHE: dict[frozenset, Graph] = {}
+
+
+def _schema_closure(triples: frozenset) -> Graph:
+    """owlrl over the ontology alone, memoized: validation and tests reason over the same schema often."""
+    if triples not in _SCHEMA_CACHE:
+        schema = Graph()
+        for t in triples:
+            schema.add(t)
+        _SCHEMA_CACHE.clear()  # keep one: a process works with one ontology at a time
+        _SCHEMA_CACHE[triples] = _owlrl_closure(schema)
+    return _SCHEMA_CACHE[triples]
+
+
 def _fast_closure(ontology: Graph, data: Graph):
     """Closure equal to owlrl's after filtering, much faster on large data.
 
@@ -266,12 +281,9 @@ def _fast_closure(ontology: Graph, data: Graph):
     schema-level entailment: subclass/subproperty closure, domains, ...);
     instance-level rules then run as SPARQL UPDATEs to a fixpoint.
     """
-    schema = Graph()
-    for t in ontology:
-        schema.add(t)
-    _check_supported(schema)
+    _check_supported(ontology)
     _check_supported(data)
-    schema_closure = _owlrl_closure(schema)
+    schema_closure = _schema_closure(frozenset(ontology))
     errors = _inconsistencies(schema_closure)
 
     store = ox.Store()

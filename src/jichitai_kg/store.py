@@ -140,14 +140,19 @@ def _prune(cache_dir: Path, keep: Path) -> None:
             shutil.rmtree(p, ignore_errors=True)
 
 
+def store_path(inputs: Inputs, cache_dir: Path) -> Path:
+    """Where the store for these inputs lives (whether or not it is built yet)."""
+    return Path(cache_dir) / f"{STORE_PREFIX}{inputs.digest()}"
+
+
 def prepare(inputs: Inputs, cache_dir: Path, *, engine: str = "owlrl", force: bool = False) -> Path:
     """Return the directory of an on-disk store for these inputs, building it if needed.
 
     Raises :class:`TurtleSyntaxError` (and builds nothing) when a file does not parse.
     """
     cache_dir = Path(cache_dir)
-    digest = inputs.digest()
-    target = cache_dir / f"{STORE_PREFIX}{digest}"
+    target = store_path(inputs, cache_dir)
+    digest = target.name.removeprefix(STORE_PREFIX)
     if target.is_dir() and not force:
         os.utime(target)  # most recently used: pruning keeps it
         return target

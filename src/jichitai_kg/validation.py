@@ -116,13 +116,17 @@ def run_shacl(data: Graph, shapes: Graph) -> list[ShaclViolation]:
     if conforms:
         return []
     bind_prefixes(report)
+    report.bind("jkgsh", "https://w3id.org/jichitai-kg/shapes#")
     out = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
+        shape = report.value(result, SH.sourceShape)
+        # a property shape is anonymous: name the node shape it belongs to
+        shape = shapes.value(None, SH.property, shape) or shape
         out.append(ShaclViolation(
             focus=_term(report, report.value(result, SH.focusNode)),
             path=_path_text(report, report.value(result, SH.resultPath)),
             message=_english(report, result),
-            shape=_term(report, report.value(result, SH.sourceShape)),
+            shape=_term(report, shape),
             severity=str(report.value(result, SH.resultSeverity)).rsplit("#", 1)[-1],
             value=_term(report, report.value(result, SH.value)),
         ))

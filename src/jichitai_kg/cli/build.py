@@ -65,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
     inputs = store.Inputs.from_root(Path(cfg["ROOT"]), extra_graphs=cfg["EXTRA_GRAPHS"])
     started = time.perf_counter()
     try:
+        reused = not args.force and store.store_path(inputs, Path(cfg["CACHE_DIR"])).is_dir()
         path = store.prepare(inputs, Path(cfg["CACHE_DIR"]), engine=engine, force=args.force)
     except store.TurtleSyntaxError as exc:
         print(f"jichitai-kg build: syntax error, nothing built, previous store kept:\n  {exc}",
@@ -72,7 +73,6 @@ def run(args: argparse.Namespace) -> int:
         return 1
     elapsed = time.perf_counter() - started
     report = store.read_report(path)
-    reused = elapsed < report.get("timings", {}).get("reason", 0) / 2 or not args.force and elapsed < 1
     print(f"store: {path}{' (reused: inputs unchanged)' if reused else ''}")
     print(f"files: {len(inputs.ontology_files)} ontology, {len(inputs.data_files)} data, "
           f"{len(inputs.extra_graphs)} extra graph(s)")

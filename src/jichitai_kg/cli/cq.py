@@ -59,7 +59,7 @@ def _catalog(args):
     if not hasattr(args, "graph"):
         args.graph = []
     cfg = _config(args)
-    return cfg, cq.load_catalog(Path(cfg["ROOT"]) / "queries")
+    return cfg, cq.load_catalog(Path(cfg["ROOT"]) / "queries", strict=False)
 
 
 def _get(catalog, qid):
@@ -164,8 +164,19 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"Query failed: {exc}", file=sys.stderr)
         return 1
     if args.format == "table":
-        sys.stdout.write(table(outcome.body) + "\n")
+        sys.stdout.write(table(_contract_columns(outcome.body, q)) + "\n")
     else:
         out = outcome.body.decode("utf-8")
         sys.stdout.write(out if out.endswith("\n") else out + "\n")
     return 0
+
+
+def _contract_columns(body: bytes, q) -> bytes:
+    """For the human-readable table only: drop the parameter columns pyoxigraph makes us project."""
+    import json
+
+    data = json.loads(body)
+    hidden = {"lang"} | {p.var for p in q.params}
+    keep = [v for v in data["head"]["vars"] if v in q.columns or v not in hidden]
+    data["head"]["vars"] = keep
+    return json.dumps(data).encode()

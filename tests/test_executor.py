@@ -1,0 +1,112 @@
+"""The query executor: worker processes, hard time limit, result cap, refusals, datasets."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+
+from jichitai_kg.executor import (ForbiddenOperation, QueryExecutor, QuerySyntaxError,
+                                  QueryTimeout, ResultTooLarge, UnsupportedFormat)
+from jichitai_kg.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
+
+JSON = "application/sparql-results+json"
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+LABEL = ("SELECT ?c ?label WHERE { ?c <http://www.w3.org/2000/01/rdf-schema#label> ?label "
+         "FILTER(LANG(?label) = 'ja') }")
+
+
+@pytest.fixture(scope="module")
+def executor(service_store):
+    with QueryExecutor(service_store, workers=2, timeout=20) as ex:
+        yield ex
+
+
+def values(outcome, var):
+    data = json.loads(outcome.body)
+    return [b[var]["value"] for b in data["results"]["bindings"] if var in b]
+
+
+def test_select_with_substitution(executor):
+    out = executor.run(LABEL, result_format=JSON,
+                       substitutions={"c": "<https://w3id.org/jichitai-kg/id/category/culture>"})
+    assert out.kind == "solutions" and out.media_type == JSON
+    assert values(out, "label") == ["組織文化"]
+
+
+def test_literal_substitution(executor):
+    query = ("SELECT ?gov ?code WHERE { ?gov <https://w3id.org/jichitai-kg/ontology#dantaiCode> ?code }")
+    out = executor.run(query, result_format=JSON, substitutions={"code": '"140007"'})
+    assert values(out, "gov") == ["https://w3id.org/jichitai-kg/id/gov/kanagawa"]
+
+
+def test_bad_substitution_is_an_error(executor):
+    with pytest.raises(ValueError):
+        executor.run(LABEL, result_format=JSON, substitutions={"c": "not a term"})
+
+
+def test_boolean_and_graph_kinds(executor):
+    assert executor.run("ASK {}", result_format=JSON).kind == "boolean"
+    out = executor.run("CONSTRUCT { <http://a> <http://b> 1 } WHERE {}", result_format="text/turtle")
+    assert out.kind == "graph" and b"<http://a>" in out.body
+
+
+def test_syntax_error_has_position(executor):
+    with pytest.raises(QuerySyntaxError, match=r"1:\d+"):
+        executor.run("SELECT * WHERE { ?s ", result_format=JSON)
+
+
+def test_unsupported_format(executor):
+    with pytest.raises(UnsupportedFormat):
+        executor.run("ASK {}", result_format="text/csv")
+    with pytest.raises(UnsupportedFormat):
+        executor.run("CONSTRUCT WHERE { ?s ?p ?o }", result_format=JSON)
+
+
+def test_dataset_arguments(executor):
+    query = "SELECT (COUNT(*) AS ?n) WHERE { <https://w3id.org/jichitai-kg/id/gov/kanagawa> ?p ?o }"
+    in_data = int(values(executor.run(query, result_format=JSON, default_graph=[str(DATA_GRAPH)]), "n")[0])
+    in_ontology = int(values(executor.run(query, result_format=JSON,
+                                          default_graph=[str(ONTOLOGY_GRAPH)]), "n")[0])
+    assert in_data > 5 and in_ontology == 0
+
+
+def test_service_and_updates_refused_before_running(executor):
+    with pytest.raises(ForbiddenOperation, match="SERVICE"):
+        executor.run("SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", result_format=JSON)
+    with pytest.raises(ForbiddenOperation, match="read-only"):
+        executor.run("INSERT DATA { <http://a> <http://b> <http://c> }", result_format=JSON)
+
+
+def test_result_cap_raises(service_store):
+    with QueryExecutor(service_store, workers=1, max_result_bytes=1000) as ex:
+        with pytest.raises(ResultTooLarge, match="1000 bytes"):
+            ex.run("SELECT * { ?s ?p ?o }", result_format=JSON)
+        # The worker survives the refusal and answers the next query.
+        assert json.loads(ex.run("ASK {}", result_format=JSON).body)["boolean"] is True
+
+
+def test_timeout_kills_the_worker_and_others_keep_serving(service_store):
+    with QueryExecutor(service_store, workers=2, timeout=30) as ex:
+        before = set(ex.worker_pids)
+        errors, answers = [], []
+
+        def runaway():
+            try:
+                ex.run(RUNAWAY, result_format=JSON, timeout=1)
+            except QueryTimeout as exc:
+                errors.append(exc)
+
+        t = threading.Thread(target=runaway)
+        t.start()
+        # Served by the other worker while the runaway one is busy.
+        answers.append(values(ex.run(LABEL, result_format=JSON, substitutions={
+            "c": "<https://w3id.org/jichitai-kg/id/category/culture>"}), "label"))
+        t.join(60)
+        assert len(errors) == 1 and "stopped" in str(errors[0])
+        assert answers == [["組織文化"]]
+        killed = before - set(ex.worker_pids)
+        assert len(killed) == 1  # the runaway worker process is gone
+        # A replacement is started; the pool keeps answering.
+        assert json.loads(ex.run("ASK {}", result_format=JSON, timeout=60).body)["boolean"] is True

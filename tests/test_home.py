@@ -1,0 +1,84 @@
+"""The home page (ja/en, counts, examples, editor, download links) and /healthz."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from jichitai_kg.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
+
+
+def test_home_japanese_by_default(client):
+    resp = client.get("/")
+    assert resp.status_code == 200
+    html = resp.data.decode()
+    assert '<html lang="ja">' in html
+    assert "自治体ICT推進ナレッジグラフ" in html
+    assert re.search(r'id="count-governments">8<', html)
+    assert "8自治体と団体コード" in html  # example title in Japanese
+    assert 'href="/?lang=en"' in html
+
+
+def test_home_english(client):
+    html = client.get("/?lang=en").data.decode()
+    assert '<html lang="en">' in html
+    assert "Local Government ICT Adoption Knowledge Graph" in html
+    assert "The eight local governments and their local government codes" in html
+    assert re.search(r'id="count-governments">8<', html)
+
+
+def test_home_counts_match_the_endpoint(client):
+    html = client.get("/").data.decode()
+    initiatives = int(re.search(r'id="count-initiatives">(\d+)<', html).group(1))
+    triples = int(re.search(r'id="count-triples">(\d+)<', html).group(1))
+    query = ("SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i a ?c . ?c "
+             "<http://www.w3.org/2000/01/rdf-schema#subClassOf>* "
+             "<https://w3id.org/jichitai-kg/ontology#Initiative> }")
+    n = json.loads(client.get("/sparql", query_string={"query": query}).data)
+    assert initiatives == int(n["results"]["bindings"][0]["n"]["value"]) > 8
+    health = client.get("/healthz").get_json()
+    assert triples == health["triples"]
+
+
+def test_home_editor_examples_and_downloads(client):
+    html = client.get("/").data.decode()
+    assert '<textarea id="query" name="query"' in html
+    examples = re.findall(r'<script type="application/sparql-query" id="example-([^"]+)">', html)
+    assert len(examples) >= 3
+    for fmt in ("json", "xml", "csv", "tsv", "turtle", "ntriples", "jsonld", "rdfxml"):
+        assert f'data-format="{fmt}"' in html
+    assert "/static/query.js" in html
+
+
+def test_home_examples_run_on_the_endpoint(client, project_root):
+    from jichitai_kg.pages import example_queries
+
+    examples = example_queries(project_root, "ja")
+    assert examples
+    for ex in examples:
+        resp = client.post("/sparql", data={"query": ex["query"]})
+        assert resp.status_code == 200, (ex["id"], resp.data)
+        assert len(resp.data) > 40
+
+
+def test_home_prefills_query_parameter(client):
+    html = client.get("/", query_string={"query": "ASK { ?s ?p 'x<y' }"}).data.decode()
+    assert "ASK { ?s ?p &#39;x&lt;y&#39; }" in html  # escaped, not injected
+    assert "autorun: true" in html
+
+
+def test_static_files(client):
+    assert b"fetch(" in client.get("/static/query.js").data
+    assert client.get("/static/style.css").status_code == 200
+
+
+def test_healthz(client):
+    resp = client.get("/healthz")
+    data = resp.get_json()
+    assert resp.status_code == 200 and data["status"] == "ok"
+    assert data["graphs"][str(DATA_GRAPH)] > 1000
+    assert data["graphs"][str(ONTOLOGY_GRAPH)] > 100
+    assert data["triples"] == sum(data["graphs"].values())
+    assert data["store"].startswith("store-")
