@@ -122,3 +122,8 @@ def test_help(command, words, capsys):
     out = capsys.readouterr().out
     for word in words:
         assert word in out
+
+
+def test_missing_query_file_exits_2(cli, tmp_path):
+    code, _, err = cli("query", str(tmp_path / "nope.rq"))
+    assert code == 2 and "cannot read" in err

@@ -177,6 +177,22 @@ def test_initiatives_by_category_filter(ask):
     assert ask("initiatives-by-category", category="culture", gov="yokohama") == []
 
 
+def test_flagship_cases_in_report_order(ask):
+    with open(EXPECTED / "flagship-cases.csv", encoding="utf-8") as f:
+        expected = [(r["gov"], norm(r["initiativeLabel"])) for r in csv.DictReader(f)]
+    rows = ask("flagship-cases")
+    got = []
+    for r in rows:  # one row per kind: keep each initiative once, in order
+        key = (slug(r["gov"]), text(r["initiativeLabel"]))
+        if key not in got:
+            got.append(key)
+    assert got == expected
+    assert all(r["kind"] is not None for r in rows)
+    rpa = {slug(r["gov"]) for r in rows if slug(r["kind"]) == "rpa"}
+    assert rpa == {"kanagawa", "kamakura", "kyoto", "saitama", "tsukuba", "minato",
+                   "tokushima", "yokohama"}  # every government shows an RPA case
+
+
 # --------------------------------------------------------------------------- 3-4. posts
 
 

@@ -98,11 +98,12 @@ def test_plan(asserted_graph: Graph) -> None:
     assert g.value(p, JKG.adoptedIn) == TIMEREF["2017-04"]
     assert g.value(p, DCTERMS.issued) == Literal("2017-04", datatype=rns.XSD.gYearMonth)
     assert g.value(p, JKG.adoptionStatus) == _iri(STATUS, "adopted")
-    # 「2017-2019」「3年間」: plain years, three of them.
+    # 「2017-2019」「3年間」 from its adoption in 2017年4月: fiscal years 2017-2019.
     period = g.value(p, JKG.period)
     assert g.value(period, rns.TIME.hasXSDDuration) == Literal("P3Y", datatype=rns.XSD.duration)
-    assert g.value(period, JKG.startDate).toPython().year == 2017
-    assert g.value(period, JKG.endDate).toPython().year == 2019
+    assert str(g.value(period, JKG.startDate)) == "2017-04-01"
+    assert str(g.value(period, JKG.endDate)) == "2020-03-31"
+    assert g.value(period, rns.TIME.hasEnd) == TIMEREF["fy2019"]
     pillars = sorted(g.objects(p, JKG.pillar), key=lambda x: g.value(x, JKG.order).toPython())
     assert [_label(g, x, "ja") for x in pillars] == [
         "利便性の高い県民サービスの提供", "新たな事業展開への支援", "効率的で効果的な行政運営",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 
 import pytest
 
@@ -110,3 +111,21 @@ def test_timeout_kills_the_worker_and_others_keep_serving(service_store):
         assert len(killed) == 1  # the runaway worker process is gone
         # A replacement is started; the pool keeps answering.
         assert json.loads(ex.run("ASK {}", result_format=JSON, timeout=60).body)["boolean"] is True
+
+
+def test_worker_killed_while_idle_is_replaced(service_store):
+    import os
+    import signal
+
+    with QueryExecutor(service_store, workers=1, timeout=60) as ex:
+        (pid,) = ex.worker_pids
+        os.kill(pid, signal.SIGKILL)
+        for _ in range(500):  # until it is gone: it died "some time ago", not mid-request
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.01)
+        out = ex.run("ASK {}", result_format=JSON)
+        assert json.loads(out.body)["boolean"] is True
+        assert pid not in ex.worker_pids

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import re
 
-import pytest
-
 from jichitai_kg.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
 
 

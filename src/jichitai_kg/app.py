@@ -147,7 +147,10 @@ def _install_cors_and_logging(app: Flask) -> None:
         started = getattr(g, "_jkg_started", None)
         elapsed = (time.perf_counter() - started) * 1000 if started else 0.0
         response.headers["Server-Timing"] = f"app;dur={elapsed:.1f}"
+        path = request.full_path.rstrip("?")
+        if len(path) > 300:  # long queries would drown the log; the first part identifies them
+            path = path[:300] + "…"
         access_log.info('%s "%s %s" %s %s %.1fms', request.remote_addr or "-", request.method,
-                        request.full_path.rstrip("?"), response.status_code,
+                        path, response.status_code,
                         response.calculate_content_length() or "-", elapsed)
         return response

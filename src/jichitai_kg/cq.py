@@ -419,10 +419,6 @@ def _literal(value: str) -> str:
 
 # --------------------------------------------------------------------------- running
 
-#: A runner takes query text, substitutions and a media type and returns the serialized body.
-Runner = Callable[..., object]
-
-
 def governments_from_executor(executor, catalog: Catalog, *, dataset: Mapping | None = None
                               ) -> Governments:
     """Ask the store which governments exist (the ``governments`` question, labels in ja)."""

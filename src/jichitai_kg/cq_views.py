@@ -17,6 +17,7 @@ from .app import asserted_graphs, get_executor, get_state
 from .executor import (ForbiddenOperation, QueryFailed, QuerySyntaxError, QueryTimeout,
                        ResultTooLarge, UnsupportedFormat)
 from .namespaces import PREFIXES
+from .sparql_views import _text, content_type_header
 
 bp = Blueprint("cq", __name__)
 
@@ -59,13 +60,6 @@ def _governments() -> cq.Governments:
     if "governments" not in state:
         state["governments"] = cq.governments_from_executor(get_executor(), _catalog())
     return state["governments"]
-
-
-def _text(status: int, message: str) -> Response:
-    resp = Response(message.rstrip() + "\n", status=status)
-    resp.headers["Content-Type"] = "text/plain; charset=utf-8"
-    resp.headers["Vary"] = "Accept"
-    return resp
 
 
 def _lang() -> str:
@@ -153,17 +147,13 @@ def question(qid: str):
     except ResultTooLarge as exc:
         return _text(422, str(exc))
     except QueryTimeout as exc:
-        resp = _text(503, str(exc))
-        resp.headers["Retry-After"] = "5"
-        return resp
+        return _text(503, str(exc), {"Retry-After": "5"})
     except QueryFailed as exc:
         return _text(500, f"Query evaluation failed: {exc}")
     if wants_html:
         return _page(q, lang, raw, infer, results=json.loads(outcome.body))
     resp = Response(outcome.body, status=200)
-    text_type = outcome.media_type in (protocol.CSV, protocol.TSV)
-    resp.headers["Content-Type"] = (f"{outcome.media_type}; charset=utf-8" if text_type
-                                    else outcome.media_type)
+    resp.headers["Content-Type"] = content_type_header(outcome.media_type)
     resp.headers["Vary"] = "Accept"
     return resp
 

@@ -300,6 +300,23 @@ class QueryExecutor:
         with self._lock:
             return [w.process.pid for w in self._all]
 
+    def _checkout(self, request: dict, deadline: float, limit: float) -> _Worker:
+        """Hand the request to an idle worker; one that died while idle is replaced, not used."""
+        while True:
+            try:
+                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise QueryTimeout(f"All query workers stayed busy for {limit:g} s; "
+                                   "try again later.") from None
+            if not worker.process.is_alive():
+                self._discard(worker)
+                continue
+            try:
+                worker.conn.send(request)
+                return worker
+            except (OSError, BrokenPipeError, ValueError):
+                self._discard(worker)
+
     # -- the interface other modules use
 
     def check(self, query: str) -> protocol.QueryInfo:
@@ -328,11 +345,6 @@ class QueryExecutor:
         self.check(query)
         limit = self.timeout if timeout is None else float(timeout)
         deadline = time.monotonic() + limit
-        try:
-            worker = self._idle.get(timeout=limit)
-        except queue.Empty:
-            raise QueryTimeout(f"All query workers stayed busy for {limit:g} s; try again later.") \
-                from None
         request = {
             "query": query,
             "result_format": result_format,
@@ -341,8 +353,8 @@ class QueryExecutor:
             "named_graphs": list(named_graphs) if named_graphs is not None else None,
             "base_iri": base_iri,
         }
+        worker = self._checkout(request, deadline, limit)
         try:
-            worker.conn.send(request)
             if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
                 self._discard(worker)
                 worker = None

@@ -112,14 +112,17 @@ def group_statements(rows: list[dict], *, prefix: str) -> dict:
         entry = merged.setdefault(key, {"row": r, "graphs": set()})
         entry["graphs"].add(r["g"].value if r.get("g") is not None else "")
     labels: dict[str, list[str]] = {}
+    pref_labels: dict[str, list[str]] = {}
     descriptions: dict[str, list[str]] = {}
     asserted_types, inferred_types = [], []
     props: "OrderedDict[str, PropertyGroup]" = OrderedDict()
     for (p, _), entry in merged.items():
         r, inferred = entry["row"], _inferred_only(entry["graphs"])
         o = r["o"]
-        if p in LABELS and isinstance(o, ox.Literal) and p == LABELS[0]:
-            labels.setdefault(o.language or "", []).append(o.value)
+        if p in LABELS and isinstance(o, ox.Literal):
+            target = labels if p == LABELS[0] else pref_labels
+            if o.value not in target.get(o.language or "", []):
+                target.setdefault(o.language or "", []).append(o.value)
         if p in DESCRIPTIONS and isinstance(o, ox.Literal):
             descriptions.setdefault(o.language or "", []).append(o.value)
         if p == RDF_TYPE:
@@ -132,6 +135,8 @@ def group_statements(rows: list[dict], *, prefix: str) -> dict:
             group = props[p] = PropertyGroup(p, pl.value if isinstance(pl, ox.Literal) else compact(p),
                                              local_path(p, prefix) or p)
         group.values.append(make_value(o, r.get("oLabel"), prefix=prefix, inferred=inferred))
+    for lang, values in pref_labels.items():
+        labels.setdefault(lang, values)
     return {"labels": labels, "descriptions": descriptions, "asserted_types": asserted_types,
             "inferred_types": inferred_types, "properties": list(props.values())}
 
@@ -174,21 +179,23 @@ def plain_rows(rows: list[dict], *, prefix: str) -> list[dict]:
 
 
 def axiom_sentence(row: dict, lang: str) -> str:
-    """One class axiom in words, e.g. "Every X is a Y" for the category rules."""
-
-    def side(node_key: str, p_key: str, v_key: str) -> str:
-        if row.get(p_key) is not None:
-            p = _label(row, p_key)
-            v = _label(row, v_key)
-            return (f"{p} が {v} である取組" if lang == "ja" else f"anything whose {p} is {v}")
-        return _label(row, node_key)
-
-    left = side("left", "lp", "lv")
-    right = side("right", "rp", "rv")
+    """One class axiom in words, e.g. "every Work-style reform measure has derived category …"."""
     equivalent = row["relation"].value.endswith("equivalentClass")
+    has_left = row.get("lp") is not None
+    has_right = row.get("rp") is not None
+    L, R = _label(row, "left"), _label(row, "right")
+    lp, lv, rp, rv = (_label(row, k) for k in ("lp", "lv", "rp", "rv"))
     if lang == "ja":
-        return f"{left} は {right} と同値" if equivalent else f"{left} はすべて {right} に該当する"
-    return f"{left} is exactly {right}" if equivalent else f"every {left} is {right}"
+        left = f"{lp}が{lv}であるもの" if has_left else L
+        if has_right:
+            return f"{left} ＝ {rp}が{rv}であるもの" if equivalent else f"{left}はすべて、{rp}が{rv}となる"
+        return f"{left} ＝ {R}" if equivalent else f"{left}はすべて{R}である"
+    left = f"everything whose {lp} is {lv}" if has_left else L
+    if has_right:
+        if equivalent:
+            return f"{left} is exactly everything whose {rp} is {rv}"
+        return f"{'every ' if not has_left else ''}{left} has {rp} {rv}"
+    return f"{left} is exactly {R}" if equivalent else f"{'every ' if not has_left else ''}{left} is a {R}"
 
 
 def _label(row: dict, key: str) -> str:

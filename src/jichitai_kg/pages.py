@@ -70,15 +70,13 @@ def example_queries(root: Path, lang: str) -> list[dict[str, str]]:
     """The ``queries/app/home-example-*.rq`` files with their header titles."""
     examples = []
     for path in sorted((Path(root) / "queries" / "app").glob("home-example-*.rq")):
-        text = path.read_text(encoding="utf-8")
+        lines = path.read_text(encoding="utf-8").splitlines()
         meta = {}
-        for line in text.splitlines():
-            m = _HEADER.match(line)
-            if not m:
-                break
+        while lines and _HEADER.match(lines[0]):
+            m = _HEADER.match(lines.pop(0))
             meta[m.group(1)] = m.group(2)
         title = meta.get(f"title@{lang}") or meta.get("title") or path.stem
-        body = "\n".join(line for line in text.splitlines() if not _HEADER.match(line)).strip()
+        body = "\n".join(lines).strip()
         examples.append({"id": path.stem.removeprefix("home-example-"), "title": title,
                          "query": body + "\n"})
     return examples

@@ -88,10 +88,14 @@ def sparql():
     if request.content_length is not None and request.content_length > limit:
         return _text(413, f"The request body is larger than {limit} bytes (MAX_REQUEST_BYTES).")
     try:
+        try:
+            raw_params = request.query_string.decode("utf-8")
+        except UnicodeDecodeError:
+            raise protocol.ProtocolError(400, "The URL is not valid UTF-8.") from None
         body = request.get_data(cache=False) if request.method == "POST" else b""
         sreq = protocol.parse_request(
             request.method,
-            protocol.parse_pairs(request.query_string.decode("latin-1")),
+            protocol.parse_pairs(raw_params),
             request.headers.get("Content-Type"),
             body,
         )

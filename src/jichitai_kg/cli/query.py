@@ -7,9 +7,8 @@ the same hard limit, and the same SERVICE/update refusals apply.
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -45,12 +44,12 @@ def register(subparsers) -> None:
 
 
 def read_query(arg: str) -> str:
+    """Query text, a file, or stdin: a short one-line argument naming a file (or .rq) is a file."""
     if arg == "-":
         return sys.stdin.read()
-    path = Path(arg)
-    if len(arg) < 4096 and "\n" not in arg and path.suffix in (".rq", ".sparql") or \
-            (len(arg) < 4096 and "\n" not in arg and path.is_file()):
-        return path.read_text(encoding="utf-8")
+    looks_like_path = len(arg) < 1024 and "\n" not in arg and "{" not in arg
+    if looks_like_path and (arg.endswith((".rq", ".sparql")) or Path(arg).is_file()):
+        return Path(arg).read_text(encoding="utf-8")
     return arg
 
 
@@ -95,7 +94,6 @@ def _pad(cells, widths) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import config as config_mod
     from .. import protocol
     from ..app import asserted_graphs, graph_counts
     from ..executor import (ForbiddenOperation, QueryExecutor, QueryFailed, QuerySyntaxError,
@@ -162,8 +160,6 @@ def _config(args: argparse.Namespace) -> dict:
 
     cfg = Config(".")
     cfg.from_mapping(config_mod.defaults())
-    import os
-
     config_file = getattr(args, "config", None) or os.environ.get(config_mod.CONFIG_ENV_VAR)
     if config_file:
         cfg.from_pyfile(os.path.abspath(config_file))
