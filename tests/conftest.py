@@ -27,9 +27,13 @@ def asserted_graph() -> Graph:
 
 
 # --------------------------------------------------------------------------- SPARQL service fixtures
-# One store build, one Flask app and one real server process per test session.
+# The project's store is built once (the default cache, shared with `make serve`), with one
+# Flask app and one real server process per session.  The W3C protocol tests get their own
+# tiny dataset (an empty project plus the three fixture graphs), so they cost no extra build
+# of the real data.
 
 import os  # noqa: E402
+import shutil  # noqa: E402
 import socket  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
@@ -44,31 +48,19 @@ LIVE_TIMEOUT = 2.0
 
 
 @pytest.fixture(scope="session")
-def w3c_graph_files(tmp_path_factory) -> list[tuple[str, str]]:
-    folder = tmp_path_factory.mktemp("w3c-protocol-data")
-    files = []
-    for n, iri in enumerate(W3C_GRAPHS, start=1):
-        path = folder / f"data{n}.nt"
-        path.write_text(f"<{iri}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
-                        "<http://xmlns.com/foaf/0.1/Document> .\n", encoding="utf-8")
-        files.append((iri, str(path)))
-    return files
-
-
-@pytest.fixture(scope="session")
-def service_store(w3c_graph_files) -> Path:
-    """The served dataset (project data + the W3C fixture graphs), built once."""
+def service_store() -> Path:
+    """The served project dataset, built once (or reused from the cache)."""
     from jichitai_kg.store import Inputs, prepare
 
-    return prepare(Inputs.from_root(ROOT, extra_graphs=w3c_graph_files), ROOT / ".cache")
+    return prepare(Inputs.from_root(ROOT), ROOT / ".cache")
 
 
 @pytest.fixture(scope="session")
-def app(service_store, w3c_graph_files):
+def app(service_store):
     from jichitai_kg.app import create_app, get_state
 
-    application = create_app({"ROOT": str(ROOT), "EXTRA_GRAPHS": w3c_graph_files,
-                              "QUERY_WORKERS": 2, "QUERY_TIMEOUT": 20})
+    application = create_app({"ROOT": str(ROOT), "EXTRA_GRAPHS": [], "QUERY_WORKERS": 2,
+                              "QUERY_TIMEOUT": 20})
     yield application
     get_state(application).close()
 
@@ -76,6 +68,33 @@ def app(service_store, w3c_graph_files):
 @pytest.fixture()
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def w3c_root(tmp_path_factory) -> tuple[Path, list[tuple[str, str]]]:
+    """An empty project (no ontology or data) plus the W3C fixture graph files."""
+    root = tmp_path_factory.mktemp("w3c-root")
+    (root / "ontology").mkdir()
+    (root / "data").mkdir()
+    shutil.copytree(ROOT / "queries" / "app", root / "queries" / "app")
+    files = []
+    for n, iri in enumerate(W3C_GRAPHS, start=1):
+        path = root / f"data{n}.nt"
+        path.write_text(f"<{iri}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+                        "<http://xmlns.com/foaf/0.1/Document> .\n", encoding="utf-8")
+        files.append((iri, str(path)))
+    return root, files
+
+
+@pytest.fixture(scope="session")
+def w3c_app(w3c_root):
+    from jichitai_kg.app import create_app, get_state
+
+    root, files = w3c_root
+    application = create_app({"ROOT": str(root), "EXTRA_GRAPHS": files, "QUERY_WORKERS": 2,
+                              "QUERY_TIMEOUT": 20})
+    yield application
+    get_state(application).close()
 
 
 class LiveServer:
@@ -92,39 +111,59 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server(service_store, w3c_graph_files, tmp_path_factory):
-    """``jichitai-kg serve`` in a subprocess on a free loopback port; yields its base URL."""
+def _serve(root: Path, graphs, log: Path):
+    """Start ``jichitai-kg serve`` on a free loopback port and wait for /healthz."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("server") / "server.log"
-    cmd = [sys.executable, "-m", "jichitai_kg.cli", "--root", str(ROOT), "serve",
+    cmd = [sys.executable, "-m", "jichitai_kg.cli", "--root", str(root), "serve",
            "--host", "127.0.0.1", "--port", str(port), "--workers", "2", "--threads", "8",
            "--timeout", str(LIVE_TIMEOUT)]
-    for iri, path in w3c_graph_files:
+    for iri, path in graphs:
         cmd += ["--graph", f"{iri}={path}"]
     env = {k: v for k, v in os.environ.items() if not k.startswith("JICHITAI_KG_")}
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    try:
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"server exited with {proc.returncode}:\n{log.read_text()}")
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"server did not become healthy:\n{log.read_text()}")
-            time.sleep(0.2)
-        yield LiveServer(base, log)
-    finally:
-        proc.terminate()
+    deadline = time.monotonic() + 300
+    while True:
+        if proc.poll() is not None:
+            pytest.fail(f"server exited with {proc.returncode}:\n{log.read_text()}")
         try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+            with urllib.request.urlopen(base + "/healthz", timeout=2) as resp:
+                if resp.status == 200:
+                    return proc, LiveServer(base, log)
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            _stop(proc)
+            pytest.fail(f"server did not become healthy:\n{log.read_text()}")
+        time.sleep(0.2)
+
+
+def _stop(proc) -> None:
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@pytest.fixture(scope="session")
+def live_server(service_store, tmp_path_factory):
+    """The project dataset served by a real ``jichitai-kg serve`` process."""
+    proc, server = _serve(ROOT, [], tmp_path_factory.mktemp("server") / "server.log")
+    try:
+        yield server
+    finally:
+        _stop(proc)
+
+
+@pytest.fixture(scope="session")
+def w3c_live_server(w3c_root, tmp_path_factory):
+    """The W3C fixture dataset served by a real ``jichitai-kg serve`` process."""
+    root, files = w3c_root
+    proc, server = _serve(root, files, tmp_path_factory.mktemp("w3c-server") / "server.log")
+    try:
+        yield server
+    finally:
+        _stop(proc)

@@ -21,7 +21,7 @@ def _dataset(ontology, data_files, extra_ttl: str | None = None, tmp_path: Path 
         f = tmp_path / "planted.ttl"
         f.write_text(PREFIXES + extra_ttl, encoding="utf-8")
         data += parse_file(f)
-    result = reasoning.materialize(_graph(ontology), _graph(data), engine="fast")
+    result = reasoning.materialize(_graph(ontology), data, engine="fast")
     return dataset_store(ontology, data, result.inferred)
 
 

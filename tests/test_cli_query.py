@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 
 import pytest
 from rdflib import Graph, Literal
@@ -21,15 +22,14 @@ SELECT ?name ?code WHERE {
 
 
 @pytest.fixture()
-def cli(project_root, w3c_graph_files, service_store, monkeypatch, capsys):
+def cli(project_root, service_store, monkeypatch, capsys):
     """Run the CLI in-process on the session's store; returns (exit code, stdout, stderr)."""
-    for key in list(__import__("os").environ):
+    for key in list(os.environ):
         if key.startswith("JICHITAI_KG_"):
             monkeypatch.delenv(key)
-    graphs = [arg for iri, path in w3c_graph_files for arg in ("--graph", f"{iri}={path}")]
 
     def run(*args):
-        code = main(["--root", str(project_root), *args[:2], *graphs, *args[2:]])
+        code = main(["--root", str(project_root), *args])
         out, err = capsys.readouterr()
         return code, out, err
 
@@ -127,3 +127,8 @@ def test_help(command, words, capsys):
 def test_missing_query_file_exits_2(cli, tmp_path):
     code, _, err = cli("query", str(tmp_path / "nope.rq"))
     assert code == 2 and "cannot read" in err
+
+
+def test_bad_graph_option_exits_2(cli):
+    code, _, err = cli("query", "ASK {}", "--graph", "no-equals-sign")
+    assert code == 2 and "IRI=FILE" in err

@@ -260,6 +260,72 @@ def test_rpa_adoption_operations_and_outcomes(ask):
     assert {g for g, _, _ in outcomes} <= {"minato", "tokushima"}
 
 
+def test_rpa_adoption_minato_is_the_rpa_part_only(ask):
+    """「港区AI元年」 bundles AI and RPA; only the RPA measure's own path may show:
+    2018年2月から順次本格導入; 計11業務・年間約6,000時間の削減 (2019年12月現在);
+    更に導入を拡大し、令和元年度は年間計約10,000時間の削減を目指している."""
+    rows = ask("rpa-adoption", gov="minato")
+    assert {r["initiative"].value for r in rows} == {ID + "initiative/minato-rpa"}
+    got = set()
+    for r in rows:
+        ops = r["operations"].value if r["operations"] is not None else None
+        got.add((text(r["phase"]), date_key(r["date"]), ops if ops and ops.isdigit() else None,
+                 number(r["outcome"]), text(r["unit"]) or None))
+    assert got == {
+        ("本格導入", (2018, 2), None, None, None),
+        ("運用中", (2019, 12), "11", None, None),
+        ("運用中", (2019, 12), None, Decimal(6000), "時間/年"),
+        ("拡大", (2019, None), None, None, None),
+        ("拡大", (2019, 12), None, Decimal(10000), "時間/年"),
+    }
+
+
+#: A bundle whose AI part is split off while the bundle still lists every milestone itself
+#: (the other way a file could model it), and a video-conferencing bundle with a component.
+BUNDLE_TTL = """
+@prefix jkg: <https://w3id.org/jichitai-kg/ontology#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix kind: <https://w3id.org/jichitai-kg/id/kind/> .
+@prefix phase: <https://w3id.org/jichitai-kg/id/phase/> .
+@prefix t: <https://w3id.org/jichitai-kg/id/time/> .
+@prefix ex: <https://example.org/> .
+kind:ai-chatbot skos:broader kind:ai .
+ex:bundle jkg:government ex:gov ; jkg:kind kind:rpa , kind:ai-chatbot , kind:video-conferencing ;
+    dcterms:hasPart ex:ai-part , ex:video-part ; jkg:hasMilestone ex:m-rpa , ex:m-ai , ex:m-paper .
+ex:ai-part jkg:government ex:gov ; jkg:kind kind:ai-chatbot ; jkg:hasMilestone ex:m-ai .
+ex:video-part dcterms:isPartOf ex:bundle ; jkg:government ex:gov ; jkg:kind kind:video-conferencing ;
+    jkg:hasMilestone ex:m-video .
+ex:m-rpa jkg:phase phase:full-deployment ; jkg:when t:2018-02 ; dcterms:date "2018-02" .
+ex:m-ai jkg:phase phase:in-operation ; jkg:when t:2019-12 ; dcterms:date "2019-12" .
+ex:m-paper jkg:phase phase:expansion ; jkg:when t:2016-01 ; dcterms:date "2016-01" .
+ex:m-video jkg:phase phase:in-operation ; jkg:when t:2017-07 ; dcterms:date "2017-07" .
+t:2016-01 jkg:startDate "2016-01-01" . t:2017-07 jkg:startDate "2017-07-01" .
+t:2018-02 jkg:startDate "2018-02-01" . t:2019-12 jkg:startDate "2019-12-01" .
+"""
+
+
+def test_questions_prefer_components_over_bundles(catalog):
+    """Whichever way a bundle is written, a question about one kind of measure reads the
+    component of that kind, and never a milestone of a component of another kind."""
+    small = ox.Store()
+    small.load(BUNDLE_TTL, format=ox.RdfFormat.TURTLE)
+
+    def run(qid):
+        result = small.query(catalog.get(qid).text,
+                             substitutions={ox.Variable("lang"): ox.Literal("ja")})
+        names = [v.value for v in result.variables]
+        return [{n: s[n] for n in names} for s in result]
+
+    rpa = run("rpa-adoption")
+    assert {(slug(r["initiative"]), r["date"].value) for r in rpa} == {("bundle", "2018-02"),
+                                                                     ("bundle", "2016-01")}
+    ai = run("ai-services")
+    assert {(slug(r["initiative"]), slug(r["kind"])) for r in ai} == {("ai-part", "ai-chatbot")}
+    video = run("video-conferencing")
+    assert [(slug(r["initiative"]), r["since"].value) for r in video] == [("video-part", "2017-07")]
+
+
 # --------------------------------------------------------------------------- 6-8. technology
 
 
@@ -277,6 +343,10 @@ def test_ai_services(ask):
     kanagawa = {text(r["phase"]) for r in rows if slug(r["gov"]) == "kanagawa"}
     assert kanagawa == {"実証"}  # 2018年度から…実証を随時実施中
     assert {text(r["phase"]) for r in rows if slug(r["gov"]) == "yokohama"} == {"本格導入"}
+    # 港区: AIは5業務で活用（2019年12月現在）; RPA's phases belong to the RPA part, not to AI.
+    minato = [r for r in rows if slug(r["gov"]) == "minato"]
+    assert {slug(r["initiative"]) for r in minato} == {"minato-ai-services"}
+    assert {text(r["phase"]) for r in minato} == {"運用中"}
 
 
 def test_telework(ask):
@@ -294,12 +364,11 @@ def test_video_conferencing(ask):
     assert [number(r["sites"]) for r in tokushima] == [Decimal(11)]  # 計11カ所
 
 
-@pytest.mark.xfail(strict=True, reason="data/gov/minato.ttl bundles video conferencing "
-                   "(2017年7月) with paperless meetings (2016年1月) in one initiative, "
-                   "so its earliest milestone is the paperless one; see the CQ report")
 def test_video_conferencing_minato_since_july_2017(ask):
+    """②テレビ会議システム(2017年7月～…), not ①ペーパーレス会議 (2016年1月) of the same bullet."""
     rows = [r for r in ask("video-conferencing") if slug(r["gov"]) == "minato"]
     assert [date_key(r["since"]) for r in rows] == [(2017, 7)]
+    assert [slug(r["initiative"]) for r in rows] == ["minato-video-conferencing"]
 
 
 # --------------------------------------------------------------------------- 9. partners
@@ -542,6 +611,27 @@ def test_government_profile_kanagawa(ask):
     assert details.count("具体的な先進事例") == 2  # RPAの本格導入, AI活用サービスの実証実験
     assert any(text(r["detail"]).startswith("14000") for r in sections["figure"])
     assert {slug(r["gov"]) for r in rows} == {"kanagawa"}
+
+
+def test_government_profile_minato_components(ask):
+    """港区's two flagship bullets stay flagship cases; their numbered measures are parts."""
+    rows = ask("government-profile", gov="minato")
+    initiatives = {text(r["itemLabel"]): text(r["detail"]) for r in rows
+                   if r["section"].value == "initiative"}
+    details = list(initiatives.values())
+    assert details.count("具体的な先進事例") == 2
+    assert details.count("組織文化") == 3 and details.count("資源制約") == 1
+    assert details.count("情報力・組織体制") == 2
+    parts = {label: detail for label, detail in initiatives.items() if detail.endswith("の一部")}
+    efficiency = norm("「ICTの活用による業務の効率化」の一部")
+    assert parts == {
+        "AIの活用": norm("「港区AI元年」の一部"), "RPAの活用": norm("「港区AI元年」の一部"),
+        "ペーパーレス会議システム": efficiency, "テレビ会議システム": efficiency,
+        "庁内PC無線化": efficiency, "フリーアドレス": efficiency,
+    }
+    en = ask("government-profile", gov="minato", lang="en")
+    assert {r["detail"].value for r in en if r["item"].value == ID + "initiative/minato-rpa"} == {
+        "part of 'Minato AI Year One'"}
 
 
 def test_government_profile_requires_gov(catalog):

@@ -207,24 +207,70 @@ def test_newsletter_frequency_is_a_range(asserted_graph: Graph) -> None:
     assert g.value(f, JKG.figureOf) == INITIATIVE["minato-ict-newsletter"]
 
 
+# The two flagship bullets bundle numbered measures with their own dates. Each measure is a
+# component initiative (component → the flagship it belongs to, its kinds, and the dates the
+# report gives it: None where it gives none).
+COMPONENTS = {
+    "minato-ai-services": ("minato-ai-first-year",
+                           {"ai", "ai-chatbot", "ai-minutes", "ai-matching", "machine-translation", "ai-ocr"},
+                           {"2019-12"}),  # 5業務で活用（2019年12月現在）
+    "minato-rpa": ("minato-ai-first-year", {"rpa"}, {"2018-02", "2019-12", None}),  # 2018年2月から; 令和元年度
+    "minato-paperless-meetings": ("minato-ict-efficiency", {"paperless-meetings"}, {"2016-01"}),
+    "minato-video-conferencing": ("minato-ict-efficiency", {"video-conferencing"}, {"2017-07"}),
+    "minato-wireless-pcs": ("minato-ict-efficiency", {"wireless-lan"}, {"2020-01"}),
+    "minato-free-address": ("minato-ict-efficiency", {"free-address"}, {None}),  # 順次実施中, no date
+}
+
+
+def _local(term) -> str:
+    return str(term).rsplit("/", 1)[-1]
+
+
+@pytest.mark.parametrize(("local", "whole", "kinds", "dates"),
+                         [(k, *v) for k, v in COMPONENTS.items()])
+def test_component_initiatives(asserted_graph: Graph, local, whole, kinds, dates) -> None:
+    g = asserted_graph
+    part, flagship = INITIATIVE[local], INITIATIVE[whole]
+    assert set(g.objects(part, RDF.type)) == {JKG.Initiative}  # neither a flagship nor a table bullet
+    assert set(g.objects(part, DCTERMS.isPartOf)) == {flagship}
+    assert (flagship, DCTERMS.hasPart, part) in g
+    assert g.value(part, JKG.government) == MINATO
+    assert _label(g, part, "ja") and _label(g, part, "en")
+    assert {d.language for d in g.objects(part, DCTERMS.description)} >= {"ja", "en"}
+    assert {_local(k) for k in g.objects(part, JKG.kind)} == kinds
+    assert kinds <= {_local(k) for k in g.objects(flagship, JKG.kind)}
+    got = {g.value(m, DCTERMS.date) for m in g.objects(part, JKG.hasMilestone)}
+    assert got == {None if d is None else Literal(d, datatype=rns.XSD.gYearMonth) for d in dates}
+    assert set(g.objects(part, PROV.wasDerivedFrom)) & set(g.objects(flagship, PROV.wasDerivedFrom))
+
+
+def test_flagships_hold_only_their_components(asserted_graph: Graph) -> None:
+    """The bundles keep their kinds and sources, but dates and figures live in the parts."""
+    g = asserted_graph
+    assert {_local(i) for i in _initiatives(g, JKG.Initiative)} == set(COMPONENTS)
+    for whole in ("minato-ai-first-year", "minato-ict-efficiency"):
+        flagship = INITIATIVE[whole]
+        assert {_local(p) for p in g.objects(flagship, DCTERMS.hasPart)} == {
+            k for k, v in COMPONENTS.items() if v[0] == whole}
+        assert (flagship, JKG.hasMilestone, None) not in g
+        assert (flagship, JKG.hasFigure, None) not in g
+        assert (None, JKG.figureOf, flagship) not in g
+
+
 def test_rpa_milestones(asserted_graph: Graph) -> None:
     g = asserted_graph
-    ai = INITIATIVE["minato-ai-first-year"]
-    by_when = {g.value(m, JKG.when): g.value(m, JKG.phase) for m in g.objects(ai, JKG.hasMilestone)}
-    assert by_when[TIMEREF["2018-02"]] == PHASE["full-deployment"]
-    assert by_when[TIMEREF.fy2019] == PHASE.expansion
-
-
-def test_efficiency_milestone_dates(asserted_graph: Graph) -> None:
-    g = asserted_graph
-    eff = INITIATIVE["minato-ict-efficiency"]
-    dates = {g.value(m, DCTERMS.date) for m in g.objects(eff, JKG.hasMilestone)}
-    assert dates == {
-        Literal("2016-01", datatype=rns.XSD.gYearMonth),
-        Literal("2017-07", datatype=rns.XSD.gYearMonth),
-        Literal("2020-01", datatype=rns.XSD.gYearMonth),
-        None,  # free-address roll-out: no date in the report
+    rpa = INITIATIVE["minato-rpa"]
+    by_when = {g.value(m, JKG.when): g.value(m, JKG.phase) for m in g.objects(rpa, JKG.hasMilestone)}
+    assert by_when == {
+        TIMEREF["2018-02"]: PHASE["full-deployment"],  # 2018年2月から順次本格導入
+        TIMEREF["2019-12"]: PHASE["in-operation"],     # 計11業務…(2019年12月現在)
+        TIMEREF.fy2019: PHASE.expansion,               # 更に導入を拡大し、令和元年度は…
     }
+    figures = {_local(f) for f in g.objects(rpa, JKG.hasFigure)}
+    assert figures == {"minato-rpa-operations", "minato-rpa-hours-saved", "minato-rpa-hours-target-fy2019"}
+    ai = INITIATIVE["minato-ai-services"]
+    assert {_local(f) for f in g.objects(ai, JKG.hasFigure)} == {"minato-ai-fields", "minato-ai-operations"}
+    assert [g.value(m, JKG.phase) for m in g.objects(ai, JKG.hasMilestone)] == [PHASE["in-operation"]]
 
 
 def test_report_locations(asserted_graph: Graph) -> None:
@@ -244,5 +290,9 @@ def test_only_stated_plan_links(asserted_graph: Graph) -> None:
     # AI/RPA flagship belongs to it; the efficiency flagship (paperless and video
     # meetings, wireless PCs, free address) is never tied to the plan by the report.
     g = asserted_graph
-    assert g.value(INITIATIVE["minato-ai-first-year"], JKG.partOfPlan) == PLAN["minato-informatization-plan"]
+    for ai in ("minato-ai-first-year", "minato-ai-services", "minato-rpa"):
+        assert g.value(INITIATIVE[ai], JKG.partOfPlan) == PLAN["minato-informatization-plan"], ai
+    for local, (whole, _, _) in COMPONENTS.items():
+        if whole == "minato-ict-efficiency":
+            assert g.value(INITIATIVE[local], JKG.partOfPlan) is None, local
     assert g.value(INITIATIVE["minato-ict-efficiency"], JKG.partOfPlan) is None

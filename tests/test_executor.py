@@ -129,3 +129,12 @@ def test_worker_killed_while_idle_is_replaced(service_store):
         out = ex.run("ASK {}", result_format=JSON)
         assert json.loads(out.body)["boolean"] is True
         assert pid not in ex.worker_pids
+
+
+@pytest.mark.parametrize("media_type", ["text/turtle", "application/n-triples", "application/ld+json"])
+def test_graph_result_cap(service_store, media_type):
+    with QueryExecutor(service_store, workers=1, max_result_bytes=5000) as ex:
+        with pytest.raises(ResultTooLarge, match="5000 bytes"):
+            ex.run("CONSTRUCT WHERE { ?s ?p ?o }", result_format=media_type)
+        small = ex.run("CONSTRUCT { <http://a> <http://b> 1 } WHERE {}", result_format=media_type)
+        assert b"http://a" in small.body

@@ -43,8 +43,13 @@ def test_home_counts_match_the_endpoint(client):
 def test_home_editor_examples_and_downloads(client):
     html = client.get("/").data.decode()
     assert '<textarea id="query" name="query"' in html
-    examples = re.findall(r'<script type="application/sparql-query" id="example-([^"]+)">', html)
+    # Example texts travel as JSON (script content is not entity-decoded by browsers).
+    config = json.loads(re.search(r"window\.JKG = (\{.*\});</script>", html).group(1))
+    assert config["endpoint"] == "/sparql" and config["autorun"] is False
+    examples = config["examples"]
     assert len(examples) >= 3
+    assert all("<https://w3id.org/jichitai-kg/" in ex["query"] for ex in examples)
+    assert "&lt;" not in json.dumps(examples)
     for fmt in ("json", "xml", "csv", "tsv", "turtle", "ntriples", "jsonld", "rdfxml"):
         assert f'data-format="{fmt}"' in html
     assert "/static/query.js" in html
@@ -64,7 +69,8 @@ def test_home_examples_run_on_the_endpoint(client, project_root):
 def test_home_prefills_query_parameter(client):
     html = client.get("/", query_string={"query": "ASK { ?s ?p 'x<y' }"}).data.decode()
     assert "ASK { ?s ?p &#39;x&lt;y&#39; }" in html  # escaped, not injected
-    assert "autorun: true" in html
+    config = json.loads(re.search(r"window\.JKG = (\{.*\});</script>", html).group(1))
+    assert config["autorun"] is True
 
 
 def test_static_files(client):

@@ -132,6 +132,13 @@ def test_syntax_error_is_400_with_position(client):
     assert "1:" in body  # line:column from the parser
 
 
+def test_garbage_is_a_syntax_error_whatever_the_accept(client):
+    resp = client.get("/sparql", query_string={"query": "SELEKT * {}"},
+                      headers={"Accept": "text/turtle"})
+    assert resp.status_code == 400
+    assert resp.data.decode().startswith("Query syntax error: error at 1:1")
+
+
 @pytest.mark.parametrize("path", ["/sparql", "/sparql/"])
 def test_two_query_parameters_is_400(client, path):
     resp = client.get(f"{path}?query=ASK%7B%7D&query=ASK%7B%7D")
@@ -214,11 +221,11 @@ def test_service_is_refused_with_403(client):
     assert "SERVICE" in resp.data.decode() and "http://127.0.0.1:1/sparql" in resp.data.decode()
 
 
-def test_result_over_cap_is_422_not_truncated(project_root, service_store, w3c_graph_files):
+def test_result_over_cap_is_422_not_truncated(project_root, service_store):
     from jichitai_kg.app import create_app, get_state
 
     small = create_app({"ROOT": str(project_root), "MAX_RESULT_BYTES": 2000, "QUERY_WORKERS": 1,
-                        "EXTRA_GRAPHS": w3c_graph_files, "EAGER_START": False})
+                        "EXTRA_GRAPHS": [], "EAGER_START": False})
     try:
         resp = small.test_client().get("/sparql", query_string={"query": "SELECT * { ?s ?p ?o }"})
         assert resp.status_code == 422
@@ -285,3 +292,10 @@ def test_service_description_html_for_browsers(client):
 def test_service_description_not_acceptable(client):
     resp = client.get("/sparql", headers={"Accept": "image/png"})
     assert resp.status_code == 406
+
+
+def test_head_has_headers_but_no_body(client):
+    resp = client.head("/sparql", query_string={"query": "ASK {}"})
+    assert resp.status_code == 200
+    assert resp.headers["Content-Type"] == "application/sparql-results+json"
+    assert resp.data == b""

@@ -2,12 +2,14 @@
 
 Each case is the manifest's request (method, path under /sparql/, Content-Type,
 body) and its expectation.  Fixtures D1-D3 are loaded as extra named graphs by
-the session fixture.  The endpoint is read-only, so the update tests expect 403
+the session fixture.  Every case runs through the Flask test client and against
+the real ``jichitai-kg serve`` process.  The endpoint is read-only, so the update tests expect 403
 instead of success, and the negative update tests any 4xx.
 """
 
 from __future__ import annotations
 
+import http.client
 import json
 import xml.etree.ElementTree as ET
 from urllib.parse import quote
@@ -112,10 +114,48 @@ NEGATIVE_TESTS = [
 ]
 
 
+class Response:
+    def __init__(self, status_code, headers, data):
+        self.status_code, self.headers, self.data = status_code, headers, data
+
+
+@pytest.fixture(params=["test-client", pytest.param("server", marks=pytest.mark.server)])
+def client(request):
+    """Each case runs twice: through Flask's test client and against the real server process.
+
+    The real server is reached with http.client, which sends exactly the headers given
+    (urllib would add a form Content-Type to every POST, hiding the missing-type cases).
+    """
+    if request.param == "test-client":
+        flask_client = request.getfixturevalue("w3c_app").test_client()
+
+        def send(method, path, ctype=None, body=None):
+            headers = {"Content-Type": ctype} if ctype else {}
+            data = body.encode() if isinstance(body, str) else body
+            resp = flask_client.open(path, method=method, data=data, headers=headers)
+            return Response(resp.status_code, resp.headers, resp.data)
+        return send
+
+    server = request.getfixturevalue("w3c_live_server")
+    host, port = server.url.removeprefix("http://").split(":")
+
+    def send(method, path, ctype=None, body=None):
+        conn = http.client.HTTPConnection(host, int(port), timeout=60)
+        data = body.encode() if isinstance(body, str) else body
+        conn.putrequest(method, path, skip_accept_encoding=True)
+        if ctype:
+            conn.putheader("Content-Type", ctype)
+        conn.putheader("Content-Length", str(len(data or b"")))
+        conn.endheaders(data)
+        resp = conn.getresponse()
+        out = Response(resp.status, resp.headers, resp.read())
+        conn.close()
+        return out
+    return send
+
+
 def _request(client, method, path, ctype, body):
-    headers = {"Content-Type": ctype} if ctype else {}
-    data = body.encode() if isinstance(body, str) else body
-    return client.open(path, method=method, data=data, headers=headers)
+    return client(method, path, ctype, body)
 
 
 def _boolean(resp) -> bool:
@@ -149,8 +189,7 @@ def test_w3c_update_is_refused(client, name, ctype, body, params):
     assert resp.status_code == 403
     assert "read-only" in resp.data.decode()
     # Nothing changed: the fixture graph D1 still holds its one triple.
-    check = client.post("/sparql/", data=f"ASK {{ GRAPH <{D1}> {{ <{D1}> a ?t }} }}",
-                        headers={"Content-Type": SQ})
+    check = client("POST", "/sparql/", SQ, f"ASK {{ GRAPH <{D1}> {{ <{D1}> a ?t }} }}")
     assert _boolean(check) is True
 
 

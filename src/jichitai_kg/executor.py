@@ -104,6 +104,32 @@ def _term(ntriples_term: str):
     return quads[0].object
 
 
+def _collect(triples, raw_cap: int) -> list:
+    """Gather a graph result for prefix selection without letting it grow without bound.
+
+    The raw size of the terms is only a guard against memory blow-up (Turtle prefixes can
+    make the output smaller than the raw terms); the exact cap applies while serializing.
+    """
+    out, raw = [], 0
+    for t in triples:
+        raw += len(str(t))
+        if raw > raw_cap:
+            raise ResultTooLarge("graph result too large")
+        out.append(t)
+    return out
+
+
+def _used_prefixes(triples) -> dict[str, str]:
+    import pyoxigraph as ox
+
+    from .namespaces import PREFIXES
+
+    iris = {t.value for tr in triples for t in (tr.subject, tr.predicate, tr.object)
+            if isinstance(t, ox.NamedNode)}
+    iris |= {tr.object.datatype.value for tr in triples if isinstance(tr.object, ox.Literal)}
+    return {p: ns for p, ns in PREFIXES.items() if any(i.startswith(ns) for i in iris)}
+
+
 def _execute(store, request: dict, max_bytes: int) -> tuple[str, bytes, str]:
     import pyoxigraph as ox
 
@@ -142,24 +168,16 @@ def _execute(store, request: dict, max_bytes: int) -> tuple[str, bytes, str]:
             raise UnsupportedFormat(f"{media_type} cannot represent a {kind} result")
     buf = _CappedBuffer(max_bytes)
     try:
-        if kind == "graph":
-            from .namespaces import PREFIXES
-
-            triples = list(result)
-            extra = {}
-            if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
-                # Only the prefixes the answer uses, so a small answer stays small and readable.
-                iris = {t.value for tr in triples for t in (tr.subject, tr.predicate, tr.object)
-                        if isinstance(t, ox.NamedNode)}
-                iris |= {tr.object.datatype.value for tr in triples
-                         if isinstance(tr.object, ox.Literal)}
-                extra["prefixes"] = {p: ns for p, ns in PREFIXES.items()
-                                     if any(i.startswith(ns) for i in iris)}
-            ox.serialize(triples, buf, fmt, **extra)
-        else:
+        if kind != "graph":
             result.serialize(buf, fmt)
+        elif fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
+            # Declare only the prefixes the answer uses, so a small answer stays readable.
+            triples = _collect(result, 4 * max_bytes)
+            ox.serialize(triples, buf, fmt, prefixes=_used_prefixes(triples))
+        else:
+            ox.serialize(result, buf, fmt)  # streamed: the cap stops it early
     except Exception as exc:  # the cap, or an evaluation error surfacing while streaming
-        if buf.exceeded:
+        if buf.exceeded or isinstance(exc, ResultTooLarge):
             raise ResultTooLarge(f"The result is larger than {max_bytes} bytes; add LIMIT or "
                                  "narrow the query.") from None
         if isinstance(exc, SyntaxError):
@@ -187,9 +205,9 @@ def _worker_main(conn, store_path: str, max_bytes: int) -> None:
             kind, body, media_type = _execute(store, request, max_bytes)
             conn.send(("ok", kind, body, media_type))
         except BaseException as exc:  # every failure goes back to the parent as data
-            name = type(exc).__name__ if type(exc).__name__ in _ERRORS else "QueryFailed"
-            msg = str(exc) if name != "QueryFailed" or isinstance(exc, QueryFailed) \
-                else f"{type(exc).__name__}: {exc}"
+            name, msg = type(exc).__name__, str(exc)
+            if name not in _ERRORS:
+                name, msg = "QueryFailed", f"{name}: {exc}"
             try:
                 conn.send(("error", name, msg))
             except (BrokenPipeError, OSError):

@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 from .linked_data_jsonld import build_context, to_jsonld
 from .linked_data_queries import Runner, StoreRunner
-from .namespaces import BASE, INFERRED_GRAPH, JKG, ONTOLOGY_GRAPH, PREFIXES
+from .namespaces import INFERRED_GRAPH, JKG, ONTOLOGY_GRAPH, PREFIXES
 
 DUMP_STEM = "jichitai-kg"
 
@@ -191,8 +191,13 @@ def ensure_dumps(store: ox.Store, root: Path, cache_dir: Path, digest: str) -> P
         finally:
             if tmp.exists():
                 shutil.rmtree(tmp, ignore_errors=True)
+        _prune(Path(cache_dir), keep=target)
     return target
 
 
-def dataset_iri() -> str:
-    return BASE + "dataset"
+def _prune(cache_dir: Path, keep: Path) -> None:
+    """Drop dump directories whose store is gone (the store cache keeps only recent stores)."""
+    for d in cache_dir.glob("dumps-*"):
+        digest = d.name.removeprefix("dumps-")
+        if d != keep and d.is_dir() and not (cache_dir / f"store-{digest}").exists():
+            shutil.rmtree(d, ignore_errors=True)

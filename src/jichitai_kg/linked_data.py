@@ -28,8 +28,8 @@ from .app import get_executor, get_state
 from .executor import QueryFailed, QueryTimeout
 from .linked_data_formats import (BY_EXTENSION, RDF_REPRESENTATIONS, REPRESENTATIONS, Representation,
                                   choose, content_type, split_suffix, write_rdf)
-from .linked_data_pages import (TEXT, axiom_sentence, group_incoming, group_statements, local_path,
-                                ontology_terms, plain_rows)
+from .linked_data_pages import (TEXT, axiom_sentence, group_incoming, group_statements, ontology_terms,
+                                plain_rows)
 from .linked_data_queries import ExecutorRunner, QueryFailed as LDQueryFailed, query_text
 from .namespaces import BASE, JKG, ONTOLOGY_GRAPH
 from .store import open_read_only
@@ -338,3 +338,11 @@ def dataset():
     """The dataset IRI: describe it with the VoID document."""
     resp = redirect(f"{_prefix()}/.well-known/void", code=303)
     return resp
+
+
+@bp.route("/graph/<name>")
+def named_graph(name: str):
+    """A named graph's IRI: the VoID description lists it as a subset with its size."""
+    if name not in ("ontology", "data", "inferred"):
+        return _text(404, f"No named graph <{BASE}graph/{name}>; the graphs are ontology, data, inferred.")
+    return redirect(f"{_prefix()}/.well-known/void", code=303)

@@ -70,8 +70,13 @@ def used_prefixes(triples: list[ox.Triple]) -> dict[str, str]:
     return {p: ns for p, ns in PREFIXES.items() if any(i.startswith(ns) for i in iris)}
 
 
+def _order(t: ox.Triple) -> tuple:
+    # Subjects together (Turtle groups consecutive triples), IRIs before blank nodes.
+    return (isinstance(t.subject, ox.BlankNode), t.subject.value, t.predicate.value, str(t.object))
+
+
 def write_rdf(triples: Iterable[ox.Triple], rep: Representation, context: dict) -> bytes:
-    triples = list(triples)
+    triples = sorted(set(triples), key=_order)
     if rep.media_type == protocol.JSONLD:
         return to_jsonld(triples, context)
     fmt = ox.RdfFormat.from_media_type(rep.media_type)

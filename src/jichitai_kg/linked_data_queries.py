@@ -109,17 +109,10 @@ class ExecutorRunner:
             kwargs["timeout"] = self.timeout
         try:
             outcome = self.executor.run(query_text(self.root, name), **kwargs)
-        except Exception as exc:  # the executor reports its own errors; keep the query name
-            raise QueryFailed(f"{name}: {exc}") from exc
-        kind = str(getattr(outcome, "kind", "ok")).lower()
+        except Exception as exc:  # timeouts, worker failures: keep the query's name in the message
+            raise QueryFailed(f"{name}: {type(exc).__name__}: {exc}") from exc
         body = outcome.body
-        if isinstance(body, str):
-            body = body.encode("utf-8")
-        if kind not in ("ok", "solutions", "boolean", "graph", "triples", "select", "ask", "construct",
-                        "describe", "querykind.select", "querykind.ask", "querykind.construct"):
-            if any(w in kind for w in ("error", "timeout", "fail", "too")):
-                raise QueryFailed(f"{name}: {kind}: {body[:300]!r}")
-        return body
+        return body.encode("utf-8") if isinstance(body, str) else body
 
     def select(self, name: str, **params) -> list[dict[str, Any]]:
         body = self._run(name, params, "application/sparql-results+json")

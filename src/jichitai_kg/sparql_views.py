@@ -122,14 +122,18 @@ def run_query(sreq: protocol.SparqlRequest) -> Response:
     try:
         if info.update:
             raise ForbiddenOperation(protocol.READ_ONLY)
-        media_type = protocol.negotiate_result(request.headers.get("Accept"),
-                                               info.form or "SELECT", sreq.format)
+        if info.form is None:
+            # Not recognisably a query: the parser will say what is wrong (400), not negotiation.
+            media_type = protocol.JSON_RESULTS
+        else:
+            media_type = protocol.negotiate_result(request.headers.get("Accept"), info.form,
+                                                   sreq.format)
     except ForbiddenOperation as exc:
         return _text(403, str(exc))
     except protocol.ProtocolError as exc:
         return _text(exc.status, exc.message, exc.headers)
-    default_graph, named_graphs = _dataset(sreq)
     try:
+        default_graph, named_graphs = _dataset(sreq)
         outcome = get_executor().run(
             sreq.query,
             result_format=media_type,
@@ -169,8 +173,12 @@ def _dataset(sreq: protocol.SparqlRequest) -> tuple[list[str] | None, list[str] 
 # --------------------------------------------------------------------------- service description
 
 
-def build_service_description(endpoint: str, counts: dict[str, int]) -> Graph:
-    """The sd:Service graph (SPARQL 1.1 Service Description), built as RDF, not as text."""
+def build_service_description(endpoint: str, counts: dict[str, int], *,
+                              federated: bool = False) -> Graph:
+    """The sd:Service graph (SPARQL 1.1 Service Description), built as RDF, not as text.
+
+    ``federated``: SERVICE works (for allowlisted endpoints only), so sd:BasicFederatedQuery.
+    """
     g = bind_prefixes(Graph())
     g.bind("formats", FORMATS)
     g.bind("ent", "http://www.w3.org/ns/entailment/")
@@ -181,6 +189,8 @@ def build_service_description(endpoint: str, counts: dict[str, int]) -> Graph:
     for iri in RESULT_FORMAT_IRIS.values():
         g.add((service, SD.resultFormat, URIRef(iri)))
     g.add((service, SD.feature, SD.UnionDefaultGraph))
+    if federated:
+        g.add((service, SD.feature, SD.BasicFederatedQuery))
     g.add((service, SD.defaultEntailmentRegime, OWL_RDF_BASED))
     g.add((service, SD.defaultSupportedEntailmentProfile, OWL_RL))
 
@@ -237,7 +247,8 @@ def service_description(format_param: str | None) -> Response:
     except (QueryTimeout, QueryFailed) as exc:
         return _text(503, f"The dataset is not available: {exc}")
     endpoint = endpoint_url()
-    graph = build_service_description(endpoint, counts)
+    graph = build_service_description(endpoint, counts,
+                                      federated=bool(current_app.config["SERVICE_ALLOWLIST"]))
     if media_type == protocol.HTML:
         body = render_template(
             "service_description.html",

@@ -164,7 +164,7 @@ def prepare(inputs: Inputs, cache_dir: Path, *, engine: str = "owlrl", force: bo
     timings["parse"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    result = reasoning.materialize(_to_graph(ontology), _to_graph(data), engine=engine)
+    result = reasoning.materialize(_to_graph(ontology), data, engine=engine)
     timings["reason"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()

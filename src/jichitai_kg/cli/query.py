@@ -105,7 +105,11 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"jichitai-kg query: cannot read {args.query}: {exc}", file=sys.stderr)
         return 2
-    cfg = _config(args)
+    try:
+        cfg = _config(args)
+    except ValueError as exc:  # bad --graph, bad config value
+        print(f"jichitai-kg query: {exc}", file=sys.stderr)
+        return 2
     info = protocol.sniff(text)
     is_graph = info.form in ("CONSTRUCT", "DESCRIBE")
     fmt = args.format

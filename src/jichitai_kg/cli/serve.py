@@ -54,11 +54,10 @@ def run(args: argparse.Namespace) -> int:
     if args.quiet:
         logging.getLogger("jichitai_kg.access").setLevel(logging.WARNING)
     try:
-        cfg = overrides(args)
-    except ValueError as exc:
+        app = create_app(overrides(args), config_file=getattr(args, "config", None))
+    except ValueError as exc:  # bad --graph, bad config value
         print(f"jichitai-kg serve: {exc}", file=sys.stderr)
         return 2
-    app = create_app(cfg, config_file=getattr(args, "config", None))
     print(f"Serving on http://{args.host}:{args.port}/ (SPARQL: /sparql)", flush=True)
     waitress.serve(app, host=args.host, port=args.port, threads=args.threads,
                    ident="jichitai-kg", max_request_body_size=app.config["MAX_REQUEST_BYTES"] + 1)

@@ -68,8 +68,9 @@
   }
 
   select.addEventListener("change", function () {
-    var el = document.getElementById("example-" + select.value);
-    if (el) textarea.value = el.textContent;
+    window.JKG.examples.forEach(function (ex) {
+      if (ex.id === select.value) textarea.value = ex.query;
+    });
   });
   document.querySelectorAll("a.dl").forEach(function (a) {
     a.addEventListener("click", function (event) {

@@ -1,0 +1,82 @@
+"""The application factory: configuration layers, optional blueprints, service description build."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import URIRef
+
+from jichitai_kg.app import create_app, get_state
+from jichitai_kg.namespaces import DATA_GRAPH, SD
+from jichitai_kg.sparql_views import build_service_description
+
+
+def test_defaults(monkeypatch, project_root):
+    for key in ("JICHITAI_KG_CONFIG", "JICHITAI_KG_QUERY_TIMEOUT", "JICHITAI_KG_ROOT",
+                "JICHITAI_KG_CACHE_DIR"):
+        monkeypatch.delenv(key, raising=False)
+    app = create_app({"EAGER_START": False})
+    assert app.config["ROOT"] == str(project_root)
+    assert app.config["CACHE_DIR"] == str(project_root / ".cache")
+    assert app.config["QUERY_TIMEOUT"] == 10.0
+    assert app.config["SERVICE_ALLOWLIST"] == []
+    state = get_state(app)
+    assert state.executor is None and state.store_path is None  # lazy when EAGER_START is off
+    assert state.inputs.data_files  # the checkout's data/*.ttl
+
+
+def test_layers_file_then_env_then_test_config(monkeypatch, tmp_path):
+    settings = tmp_path / "settings.py"
+    settings.write_text("QUERY_TIMEOUT = 30\nQUERY_WORKERS = 5\nMAX_RESULT_BYTES = 1000\n")
+    monkeypatch.setenv("JICHITAI_KG_CONFIG", str(settings))
+    monkeypatch.setenv("JICHITAI_KG_QUERY_TIMEOUT", "2.5")
+    monkeypatch.setenv("JICHITAI_KG_SERVICE_ALLOWLIST", '["https://query.wikidata.org/sparql"]')
+    monkeypatch.setenv("JICHITAI_KG_CACHE_DIR", str(tmp_path / "cache"))
+    app = create_app({"EAGER_START": False, "MAX_RESULT_BYTES": 4242})
+    assert app.config["QUERY_WORKERS"] == 5  # from the file
+    assert app.config["QUERY_TIMEOUT"] == 2.5  # env beats the file
+    assert app.config["MAX_RESULT_BYTES"] == 4242  # test_config beats both
+    assert app.config["SERVICE_ALLOWLIST"] == ["https://query.wikidata.org/sparql"]
+    assert app.config["CACHE_DIR"] == str(tmp_path / "cache")
+
+
+def test_plain_string_allowlist(monkeypatch):
+    monkeypatch.setenv("JICHITAI_KG_SERVICE_ALLOWLIST", "http://a/sparql, http://b/sparql")
+    app = create_app({"EAGER_START": False})
+    assert app.config["SERVICE_ALLOWLIST"] == ["http://a/sparql", "http://b/sparql"]
+
+
+def test_bad_values_fail_at_start():
+    with pytest.raises(ValueError, match="QUERY_TIMEOUT"):
+        create_app({"EAGER_START": False, "QUERY_TIMEOUT": 0})
+    with pytest.raises(ValueError, match="IRI=FILE"):
+        create_app({"EAGER_START": False, "EXTRA_GRAPHS": ["no-equals-sign"]})
+
+
+def test_optional_blueprints_are_registered_when_present():
+    app = create_app({"EAGER_START": False})
+    assert {"sparql", "pages"} <= set(app.blueprints)
+    import importlib.util
+
+    for module, name in (("jichitai_kg.cq_views", "cq"), ("jichitai_kg.linked_data", "linked_data")):
+        if importlib.util.find_spec(module) is not None:
+            assert name in app.blueprints
+
+
+def test_public_base_names_the_endpoint(w3c_root):
+    root, files = w3c_root
+    app = create_app({"ROOT": str(root), "EXTRA_GRAPHS": files,
+                      "QUERY_WORKERS": 1, "PUBLIC_BASE": "https://kg.example.org/jichitai/"})
+    try:
+        resp = app.test_client().get("/sparql", headers={"Accept": "application/n-triples"})
+        assert "<https://kg.example.org/jichitai/sparql> <http://www.w3.org/ns/sparql-service-description#endpoint> " \
+               "<https://kg.example.org/jichitai/sparql> ." in resp.data.decode()
+    finally:
+        get_state(app).close()
+
+
+def test_federated_feature_only_with_an_allowlist():
+    plain = build_service_description("http://x/sparql", {str(DATA_GRAPH): 3})
+    fed = build_service_description("http://x/sparql", {str(DATA_GRAPH): 3}, federated=True)
+    service = URIRef("http://x/sparql")
+    assert (service, SD.feature, SD.BasicFederatedQuery) not in plain
+    assert (service, SD.feature, SD.BasicFederatedQuery) in fed
