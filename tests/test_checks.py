@@ -9,7 +9,7 @@ import pytest
 
 from jichitai_kg import reasoning
 from jichitai_kg.store import Inputs, parse_file
-from jichitai_kg.validation import _graph, dataset_store, load_checks, run_check
+from jichitai_kg.validation import dataset_store, load_checks, run_check
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECKS = load_checks(ROOT / "queries" / "checks")
@@ -21,7 +21,7 @@ def _dataset(ontology, data_files, extra_ttl: str | None = None, tmp_path: Path 
         f = tmp_path / "planted.ttl"
         f.write_text(PREFIXES + extra_ttl, encoding="utf-8")
         data += parse_file(f)
-    result = reasoning.materialize(_graph(ontology), data, engine="fast")
+    result = reasoning.materialize(reasoning.quads_to_graph(ontology), data, engine="fast")
     return dataset_store(ontology, data, result.inferred)
 
 

@@ -241,6 +241,20 @@ def test_page_shows_the_sparql_for_the_same_data(client):
     block = html[html.index('id="sparql-example"'):html.index("</pre>", html.index('id="sparql-example"'))]
     assert "&lt;https://w3id.org/jichitai-kg/id/post/kanagawa-cdo&gt;" in block
     assert "GRAPH ?graph" in block
+    # The shown query, run on the endpoint, returns the post's statements.
+    import html as html_mod
+    query = html_mod.unescape(block[block.index(">") + 1:])
+    resp = client.get("/sparql", query_string={"query": query},
+                      headers={"Accept": "application/sparql-results+json"})
+    rows = resp.get_json()["results"]["bindings"]
+    pairs = {(r["property"]["value"], r["value"]["value"]) for r in rows}
+    assert ("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "http://www.w3.org/ns/org#Post") in pairs
+    assert ("http://www.w3.org/ns/org#postIn", BASE + "id/gov/kanagawa") in pairs
+    # The page links to the query editor with the query filled in.
+    link = html[html.index('href="/?query='):]
+    link = html_mod.unescape(link[6:link.index('"', 6)])
+    editor = client.get(link).get_data(as_text=True)
+    assert "kanagawa-cdo&gt; ?property ?value" in editor
 
 
 # --------------------------------------------------------------------------- ontology
@@ -313,7 +327,7 @@ def test_dump_files_match_their_checksums(client, kg):
     sums = client.get("/download/SHA256SUMS").get_data(as_text=True)
     table = dict(reversed(line.split("  ")) for line in sums.splitlines())
     plain = client.get("/download/jichitai-kg.ttl")
-    assert plain.mimetype == "text/turtle"
+    assert plain.headers["Content-Type"] == "text/turtle; charset=utf-8"
     assert hashlib.sha256(plain.data).hexdigest() == table["jichitai-kg.ttl"]
     packed = client.get("/download/jichitai-kg.ttl.gz")
     assert packed.mimetype == "application/gzip"
@@ -376,3 +390,17 @@ def test_accept_aliases_and_wildcards(client):
 def test_named_graph_iri_redirects_to_its_description(client):
     assert client.get("/graph/inferred").headers["Location"] == "/.well-known/void"
     assert client.get("/graph/other").status_code == 404
+
+
+def test_query_timeout_becomes_503(client, monkeypatch):
+    from jichitai_kg import linked_data_queries
+    from jichitai_kg.executor import QueryTimeout
+
+    def slow(self, *args, **kwargs):
+        raise QueryTimeout("The query was stopped after 10 s (QUERY_TIMEOUT).")
+
+    monkeypatch.setattr(linked_data_queries.ExecutorRunner, "ask", slow)
+    resp = client.get("/id/gov/kanagawa", headers={"Accept": "text/turtle"})
+    assert resp.status_code == 503
+    assert resp.headers["Retry-After"] == "5"
+    assert "QUERY_TIMEOUT" in resp.get_data(as_text=True)

@@ -184,8 +184,9 @@ def test_real_data_is_consistent(reference):
 
 # --- the fast engine -------------------------------------------------------------
 
-def test_fast_engine_gives_exactly_the_owlrl_filtered_closure(ontology, data, reference):
-    fast = reasoning.materialize(ontology, data, engine="fast")
+@pytest.mark.parametrize("engine", ["fast", "native"])
+def test_fast_engine_gives_exactly_the_owlrl_filtered_closure(ontology, data, reference, engine):
+    fast = reasoning.materialize(ontology, data, engine=engine)
     only_owlrl = set(reference.inferred) - set(fast.inferred)
     only_fast = set(fast.inferred) - set(reference.inferred)
     assert not only_owlrl and not only_fast, (sorted(only_owlrl)[:10], sorted(only_fast)[:10])
@@ -216,11 +217,22 @@ def test_unknown_engine_is_rejected(ontology):
         reasoning.materialize(ontology, Graph(), engine="hermit")
 
 
-def test_fast_engine_refuses_constructs_it_does_not_implement(ontology):
+@pytest.mark.parametrize("engine", ["fast", "native"])
+def test_fast_engine_refuses_constructs_it_does_not_implement(ontology, engine):
     data = _tiny(ontology, "ex:C a <http://www.w3.org/2002/07/owl#Class> ; "
                            "<http://www.w3.org/2002/07/owl#someValuesFrom> ex:D .")
     with pytest.raises(NotImplementedError, match="someValuesFrom"):
-        reasoning.materialize(ontology, data, engine="fast")
+        reasoning.materialize(ontology, data, engine=engine)
+
+
+@pytest.mark.parametrize("engine", ["fast", "native"])
+def test_fast_engine_refuses_schema_statements_in_data(ontology, engine):
+    data = _tiny(ontology, "ex:Special <http://www.w3.org/2000/01/rdf-schema#subClassOf> jkg:Initiative .")
+    with pytest.raises(NotImplementedError, match="schema statement in the data"):
+        reasoning.materialize(ontology, data, engine=engine)
+    # owlrl takes it, and derives from it
+    ok = reasoning.materialize(ontology, data, engine="owlrl")
+    assert (URIRef("https://example.org/Special"), RDFS.subClassOf, PROV.Activity) in ok.inferred
 
 
 def test_data_blank_nodes_keep_their_identity(ontology):
@@ -231,3 +243,51 @@ def test_data_blank_nodes_keep_their_identity(ontology):
     for engine in reasoning.ENGINES:
         result = reasoning.materialize(ontology, data, engine=engine)
         assert (b, RDF.type, JKG.OrganizationalCultureInitiative) in result.inferred, engine
+
+
+# --- the explanation query -------------------------------------------------------
+
+def _explain(ontology, data, inferred, initiative: str, lang: str):
+    import pyoxigraph as ox
+
+    from jichitai_kg.validation import dataset_store
+
+    store = dataset_store(list(reasoning.triples_to_ox(ontology)), list(reasoning.triples_to_ox(data)),
+                          inferred)
+    path = ROOT / "queries" / "category-explanation.rq"
+    rows = store.query(path.read_text(encoding="utf-8"), use_default_graph_as_union=True,
+                       substitutions={ox.Variable("initiative"): ox.NamedNode(str(INITIATIVE[initiative])),
+                                      ox.Variable("lang"): ox.Literal(lang)})
+    return [{k: (row[k].value if row[k] is not None else None) for k in
+             ("category", "stated", "kind", "axiomKind", "axiom", "axiomComment", "explanation")}
+            for row in rows]
+
+
+def test_explanation_for_tsukuba_training(ontology, data, inferred):
+    """Stated 組織文化, derived 資源制約（人材） through kind:training ⊑ kind:people."""
+    rows = _explain(ontology, data, inferred, "tsukuba-data-training-by-job-level", "en")
+    assert [(r["category"], r["stated"], r["kind"], r["axiomKind"], r["axiom"]) for r in rows] == [
+        (str(CATEGORY["resources-people"]), "false", str(KIND.training), str(KIND.people),
+         str(JKG.PeopleMeasure))]
+    assert "つくば市「職層ごとのデータ利活用研修」" in rows[0]["axiomComment"]
+    assert rows[0]["explanation"] == (
+        'Filed under "Resource constraints: people" because of its kind "Training" (which falls '
+        'under "People and skills"), by the axiom "People and skills measure". The report\'s '
+        "overview table does not list it under this category.")
+    ja = _explain(ontology, data, inferred, "tsukuba-data-training-by-job-level", "ja")
+    assert ja[0]["explanation"].startswith("種別「研修」（上位の種別「人材の育成・確保」に含まれる）により")
+    assert ja[0]["explanation"].endswith("報告書の一覧表はこの分野に掲載していない。")
+
+
+def test_explanation_agrees_with_report_for_kanagawa_cdo(ontology, data, inferred):
+    rows = _explain(ontology, data, inferred, "kanagawa-cdo-appointment", "ja")
+    assert [(r["category"], r["stated"], r["kind"]) for r in rows] == [
+        (str(CATEGORY.information), "true", str(KIND["new-post"]))]
+    assert rows[0]["explanation"].endswith("報告書の掲載分野と一致する。")
+
+
+def test_auto_engine_falls_back_to_owlrl(ontology):
+    plain = _tiny(ontology, "ex:x a jkg:FlagshipCase .")
+    assert reasoning.materialize(ontology, plain, engine="auto").engine == "native"
+    schema = _tiny(ontology, "ex:Special <http://www.w3.org/2000/01/rdf-schema#subClassOf> jkg:Initiative .")
+    assert reasoning.materialize(ontology, schema, engine="auto").engine == "owlrl"

@@ -45,7 +45,8 @@ class KGState:
     def get_executor(self) -> QueryExecutor:
         with self._lock:
             if self.executor is None:
-                self.store_path = prepare(self.inputs, self.cache_dir)
+                self.store_path = prepare(self.inputs, self.cache_dir,
+                                          engine=self._config.get("REASONING_ENGINE") or "auto")
                 cfg = self._config
                 self.executor = QueryExecutor(
                     self.store_path,

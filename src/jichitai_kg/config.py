@@ -39,6 +39,7 @@ def defaults() -> dict:
         "PUBLIC_BASE": None,  # e.g. "https://example.org/jichitai" when behind a proxy
         "BASE_URL": None,  # alias of PUBLIC_BASE
         "EAGER_START": True,  # build the store and start workers in create_app
+        "REASONING_ENGINE": "auto",  # owlrl | fast | native | auto (native, owlrl when it refuses)
     }
 
 

@@ -38,7 +38,7 @@ bp = Blueprint("linked_data", __name__)
 
 ONTOLOGY_IRI = BASE + "ontology"
 LICENSE = void.LICENSE
-_IRI_PATH = re.compile(r"^[A-Za-z0-9._~\-/%]+$")
+_IRI_PATH = re.compile(r"^[A-Za-z0-9._~\-/]+$")  # minted IRIs are ASCII, hyphenated
 _cache_lock = threading.Lock()
 
 
@@ -173,8 +173,8 @@ def _resource_page(runner: ExecutorRunner, iri: str, doc_path: str) -> str:
     page["provenance"] = plain_rows(provenance, prefix=prefix)
     example = _example_query(iri)
     page["sparql"] = example
-    page["sparql_href"] = f"{prefix}/sparql?" + urlencode({"query": example, "format": "html"}) \
-        if _has_sparql() else None
+    # The home page's editor takes ?query= as its initial text: the visitor sees and runs it.
+    page["sparql_href"] = f"{prefix}/?" + urlencode({"query": example, "lang": lang})
     alternates = [{"label": r.label, "href": f"{doc_path}.{r.extension}", "type": r.media_type}
                   for r in RDF_REPRESENTATIONS]
     return render_template("resource.html", t=TEXT[lang], lang=lang, iri=iri, missing=False, page=page,
@@ -187,10 +187,6 @@ def _example_query(iri: str) -> str:
     text = query_text(get_state().root, "page-example")
     body = "\n".join(line for line in text.splitlines() if not line.startswith("#")).strip()
     return body.replace("?resource", f"<{iri}>") + "\n"
-
-
-def _has_sparql() -> bool:
-    return any(r.rule == "/sparql" for r in current_app.url_map.iter_rules())
 
 
 # --------------------------------------------------------------------------- ontology
@@ -290,7 +286,7 @@ def download(name: str):
     f = files.get(name)
     if f is None:
         return _text(404, f"No dump named {name}; see {_prefix()}/download/")
-    mimetype = "application/gzip" if f.compressed else content_type(f.media_type)
+    mimetype = "application/gzip" if f.compressed else f.media_type  # Flask adds charset to text/*
     resp = send_file(directory / f.filename, mimetype=mimetype, as_attachment=False,
                      download_name=f.filename, etag=f.sha256, conditional=True)
     resp.headers["Digest"] = "sha-256=" + _b64(f.sha256)

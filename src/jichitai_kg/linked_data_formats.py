@@ -86,7 +86,7 @@ def write_rdf(triples: Iterable[ox.Triple], rep: Representation, context: dict) 
 
 
 def content_type(media_type: str) -> str:
-    if media_type.startswith("text/") or media_type.endswith(("+json", "+xml")) \
-            or media_type == protocol.NTRIPLES:
+    """JSON is UTF-8 by definition (no charset parameter); the text formats say so explicitly."""
+    if media_type.startswith("text/") or media_type.endswith("+xml") or media_type == protocol.NTRIPLES:
         return f"{media_type}; charset=utf-8"
     return media_type

@@ -6,7 +6,7 @@ that an IRI base change is a one-line edit.
 
 from __future__ import annotations
 
-from rdflib import Graph, Namespace
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, TIME, VANN, VOID, XSD
 
 BASE = "https://w3id.org/jichitai-kg/"
@@ -33,6 +33,14 @@ GLOSSARY = Namespace(BASE + "id/glossary/")
 TIMEREF = Namespace(BASE + "id/time/")
 SOURCE = Namespace(BASE + "id/source/")
 LAW = Namespace(BASE + "id/law/")
+PART = Namespace(BASE + "id/report-part/")
+ROW = Namespace(BASE + "id/table-row/")
+APPROX = Namespace(BASE + "id/approximation/")
+FIGTYPE = Namespace(BASE + "id/figure-type/")
+STATUS = Namespace(BASE + "id/adoption-status/")
+PLANTYPE = Namespace(BASE + "id/plan-type/")
+BACKGROUND = Namespace(BASE + "id/background/")
+DATASET = URIRef(BASE + "dataset")
 GRAPH = Namespace(BASE + "graph/")
 
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -68,6 +76,13 @@ PREFIXES: dict[str, str] = {
     "partnerkind": str(PARTNERKIND),
     "measure": str(MEASURE),
     "glossary": str(GLOSSARY),
+    "part": str(PART),
+    "row": str(ROW),
+    "approx": str(APPROX),
+    "figtype": str(FIGTYPE),
+    "status": str(STATUS),
+    "plantype": str(PLANTYPE),
+    "background": str(BACKGROUND),
     "time": str(TIME),
     "t": str(TIMEREF),
     "src": str(SOURCE),

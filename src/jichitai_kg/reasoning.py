@@ -4,7 +4,8 @@ Why a separate module: the store build, the validator and the tests all need
 the same closure *and the same noise filter*; keeping both here makes the
 reasoner swappable (``engine="owlrl"`` is the reference, ``engine="fast"``
 runs the instance-level rules as SPARQL UPDATEs in an in-memory pyoxigraph
-store) and lets the cache key include this file's own source.
+store, ``engine="native"`` runs the same rules semi-naively in Python, see
+``rl_native.py``) and lets the cache key include the engines' own source.
 
 The filter (documented in docs/reasoning.md) keeps only entailments a
 researcher would want to query; everything else owlrl derives is counted as
@@ -23,7 +24,9 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-ENGINES = ("owlrl", "fast")
+ENGINES = ("owlrl", "fast", "native")
+#: "auto" = fast, falling back to owlrl when the data uses something the fast rules do not cover.
+ENGINE_CHOICES = ENGINES + ("auto",)
 
 #: The SPARQL rules of the fast engine live with the application's other queries.
 RULES_DIR = Path(__file__).resolve().parents[2] / "queries" / "app"
@@ -43,19 +46,16 @@ REFLEXIVE_NOISE = frozenset(
 )
 
 
-class InconsistencyError(Exception):
-    """The ontology plus data is inconsistent (e.g. a disjointness is violated)."""
-
-    def __init__(self, messages: list[str]):
-        self.messages = messages
-        super().__init__("; ".join(messages))
-
-
 @dataclass
 class Materialization:
-    """What the reasoner produced, and how much of it was kept."""
+    """What the reasoner produced, and how much of it was kept.
 
-    inferred: Graph
+    The native engine hands over its kept triples as N-Triples strings
+    (``inferred_nt``), which the store loads directly; the rdflib graph
+    ``inferred`` is then built only if someone asks for it.
+    """
+
+    _inferred: Graph | None
     asserted: int
     kept: int
     dropped: int
@@ -64,6 +64,26 @@ class Materialization:
     engine: str = "owlrl"
     #: Why each dropped triple was dropped (reason -> count), for the build report and tests.
     dropped_by_reason: dict[str, int] = field(default_factory=dict)
+    inferred_nt: list[tuple[str, str, str]] | None = None
+
+    @property
+    def inferred(self) -> Graph:
+        if self._inferred is None:
+            self._inferred = Graph()
+            if self.inferred_nt:  # through pyoxigraph, which keeps blank-node labels
+                for q in ox.parse(self.nt_document().encode(), format=ox.RdfFormat.N_TRIPLES):
+                    self._inferred.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+        return self._inferred
+
+    def nt_document(self) -> str:
+        return "".join(f"{s} {p} {o} .\n" for s, p, o in self.inferred_nt)
+
+    def load_into(self, store: ox.Store, graph_name: ox.NamedNode) -> None:
+        """Add the kept entailments to ``store`` in ``graph_name``."""
+        if self.inferred_nt is not None:
+            store.load(self.nt_document().encode(), format=ox.RdfFormat.N_TRIPLES, to_graph=graph_name)
+        else:
+            store.extend(triples_to_ox(self.inferred, graph_name))
 
 
 def _is_builtin(term) -> bool:
@@ -140,11 +160,19 @@ def materialize(ontology: Graph, data, *, engine: str = "owlrl") -> Materializat
     named graph) with counts; inconsistencies are returned, not raised, so the
     build can still report them and ``validate`` can name the resources involved.
     """
-    if engine not in ENGINES:
-        raise ValueError(f"unknown reasoning engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    if engine not in ENGINE_CHOICES:
+        raise ValueError(f"unknown reasoning engine {engine!r}; choose one of {', '.join(ENGINE_CHOICES)}")
+    if engine == "auto":
+        try:
+            return materialize(ontology, data, engine="native")
+        except NotImplementedError:
+            return materialize(ontology, data, engine="owlrl")
     started = time.perf_counter()
+    if engine == "native":
+        quads = _graph_to_ox(data) if isinstance(data, Graph) else data
+        return _native_materialization(ontology, quads, started)
     if engine == "owlrl":
-        data_graph = data if isinstance(data, Graph) else _ox_to_graph(data)
+        data_graph = data if isinstance(data, Graph) else quads_to_graph(data)
         asserted = Graph()
         for g in (ontology, data_graph):
             for t in g:
@@ -159,7 +187,7 @@ def materialize(ontology: Graph, data, *, engine: str = "owlrl") -> Materializat
         new, errors, n_asserted = _fast_closure(ontology, quads)
     kept, reasons = filter_entailments(new, ontology)
     return Materialization(
-        inferred=kept,
+        _inferred=kept,
         asserted=n_asserted,
         kept=len(kept),
         dropped=sum(reasons.values()),
@@ -170,10 +198,52 @@ def materialize(ontology: Graph, data, *, engine: str = "owlrl") -> Materializat
     )
 
 
+def _native_materialization(ontology: Graph, data_quads, started: float) -> Materialization:
+    """The native engine: same checks and filter as the SPARQL engine, on N-Triples strings."""
+    from . import rl_native
+
+    if not isinstance(data_quads, list):
+        data_quads = list(data_quads)
+    _check_supported(ontology)
+    _check_chains(ontology)
+    terms = [(q.subject, q.predicate, q.object) for q in data_quads]
+    _check_supported(terms)
+    _check_no_schema_in_data(terms)
+    schema_closure = _schema_closure(frozenset(ontology))
+    errors = _inconsistencies(schema_closure)
+    entailed, n_asserted, types = rl_native.entailments(schema_closure, ontology, terms, with_types=True)
+    errors.extend(rl_native.disjointness_violations(schema_closure, types))
+    errors.extend(_ill_typed_literals(data_quads))
+    noise = rl_native.NoiseFilter(frozenset(rl_native.nt(b) for b in schema_blank_nodes(ontology)))
+    kept, reasons = [], {}
+    for triple in entailed:
+        why = noise.reason(triple)
+        if why is None:
+            kept.append(triple)
+        else:
+            reasons[why] = reasons.get(why, 0) + 1
+    # owlrl's literal-subject noise on the schema cannot live in an RDF store; count it as dropped
+    lit = sum(1 for s, _, _ in schema_closure if isinstance(s, Literal))
+    if lit:
+        reasons["literal-subject"] = reasons.get("literal-subject", 0) + lit
+    return Materialization(
+        _inferred=None,
+        inferred_nt=kept,
+        asserted=n_asserted,
+        kept=len(kept),
+        dropped=sum(reasons.values()),
+        inconsistencies=sorted(set(errors)),
+        seconds=time.perf_counter() - started,
+        engine="native",
+        dropped_by_reason=reasons,
+    )
+
+
 def code_fingerprint() -> bytes:
     """Bytes that change whenever the reasoner's behaviour may change (for the cache key)."""
     parts = [f"owlrl={owlrl.__version__};pyoxigraph={ox.__version__}".encode()]
     parts.append(Path(__file__).read_bytes())
+    parts.append((Path(__file__).parent / "rl_native.py").read_bytes())
     for f in sorted(RULES_DIR.glob("reasoning-rule-*.rq")):
         parts.append(f.name.encode() + b"\0" + f.read_bytes())
     return b"\0".join(parts)
@@ -232,6 +302,17 @@ _UNSUPPORTED_TYPES = (
     OWL.FunctionalProperty, OWL.InverseFunctionalProperty, OWL.IrreflexiveProperty,
     OWL.AsymmetricProperty, OWL.AllDifferent, OWL.AllDisjointProperties,
 )
+#: Schema statements: the fast engine closes the schema of ontology/ only, so these
+#: must not appear in data/ (the project keeps TBox and ABox apart anyway).
+_SCHEMA_PREDICATES = (
+    RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range, OWL.equivalentClass,
+    OWL.equivalentProperty, OWL.inverseOf, OWL.propertyChainAxiom, OWL.hasValue, OWL.onProperty,
+    OWL.disjointWith, OWL.members,
+)
+_SCHEMA_TYPES = (
+    OWL.Class, RDFS.Class, OWL.Restriction, OWL.ObjectProperty, OWL.DatatypeProperty,
+    OWL.TransitiveProperty, OWL.SymmetricProperty, OWL.AllDisjointClasses,
+)
 
 
 def _check_supported(triples) -> None:
@@ -245,6 +326,18 @@ def _check_supported(triples) -> None:
             raise NotImplementedError(f"the fast engine does not implement {p}; use engine='owlrl'")
         if p == rdf_type and o in unsupported_t:
             raise NotImplementedError(f"the fast engine does not implement {o}; use engine='owlrl'")
+
+
+def _check_no_schema_in_data(triples) -> None:
+    schema_p = {str(p) for p in _SCHEMA_PREDICATES}
+    schema_t = {str(c) for c in _SCHEMA_TYPES}
+    rdf_type = str(RDF.type)
+    for s, p, o in triples:
+        p, o = getattr(p, "value", str(p)), getattr(o, "value", str(o))
+        if p in schema_p or (p == rdf_type and o in schema_t):
+            raise NotImplementedError(
+                f"schema statement in the data ({getattr(s, 'value', s)} {p} {o}): the fast engine "
+                "reasons over the schema in ontology/ only; move it there or use engine='owlrl'")
 
 
 def _check_chains(graph: Graph) -> None:
@@ -287,7 +380,8 @@ def _ill_typed_literals(quads) -> list[str]:
     return out
 
 
-def _ox_to_graph(quads) -> Graph:
+def quads_to_graph(quads) -> Graph:
+    """pyoxigraph quads/triples → rdflib Graph (for owlrl and pyshacl), keeping blank-node identity."""
     g = Graph()
     for q in quads:
         g.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
@@ -329,6 +423,7 @@ def _fast_closure(ontology: Graph, data_quads: list):
     _check_supported(ontology)
     _check_chains(ontology)
     _check_supported((q.subject, q.predicate, q.object) for q in data_quads)
+    _check_no_schema_in_data((q.subject, q.predicate, q.object) for q in data_quads)
     schema_closure = _schema_closure(frozenset(ontology))
     errors = _inconsistencies(schema_closure)
 
@@ -357,7 +452,7 @@ def _fast_closure(ontology: Graph, data_quads: list):
         )
     errors.extend(_ill_typed_literals(data_quads))
     new = store.query(
-        "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH <%s> { ?s ?p ?o } } }" % _ASSERTED.value)
+        "SELECT ?s ?p ?o WHERE { ?s ?p ?o MINUS { GRAPH <%s> { ?s ?p ?o } } }" % _ASSERTED.value)
     entailed = [(to_rdflib(r["s"]), to_rdflib(r["p"]), to_rdflib(r["o"])) for r in new]
     # owlrl's literal-subject noise on the schema cannot live in an RDF store; count it as dropped
     entailed.extend(t for t in schema_closure if isinstance(t[0], Literal))

@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
 
 from . import reasoning
 from .namespaces import DATA_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
@@ -102,14 +101,6 @@ def parse_file(path: Path) -> list[ox.Quad]:
         raise TurtleSyntaxError(path, exc.lineno, exc.offset, message) from exc
 
 
-def _to_graph(quads) -> Graph:
-    g = Graph()
-    for q in quads:
-        g.add((reasoning.to_rdflib(q.subject), reasoning.to_rdflib(q.predicate),
-               reasoning.to_rdflib(q.object)))
-    return g
-
-
 def _in_graph(quads, graph_iri: str):
     g = ox.NamedNode(str(graph_iri))
     return (ox.Quad(q.subject, q.predicate, q.object, g) for q in quads)
@@ -145,10 +136,11 @@ def store_path(inputs: Inputs, cache_dir: Path) -> Path:
     return Path(cache_dir) / f"{STORE_PREFIX}{inputs.digest()}"
 
 
-def prepare(inputs: Inputs, cache_dir: Path, *, engine: str = "owlrl", force: bool = False) -> Path:
+def prepare(inputs: Inputs, cache_dir: Path, *, engine: str = "auto", force: bool = False) -> Path:
     """Return the directory of an on-disk store for these inputs, building it if needed.
 
     Raises :class:`TurtleSyntaxError` (and builds nothing) when a file does not parse.
+    ``engine="auto"`` uses the fast engine unless the inputs need owlrl (see reasoning.py).
     """
     cache_dir = Path(cache_dir)
     target = store_path(inputs, cache_dir)
@@ -164,7 +156,7 @@ def prepare(inputs: Inputs, cache_dir: Path, *, engine: str = "owlrl", force: bo
     timings["parse"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    result = reasoning.materialize(_to_graph(ontology), data, engine=engine)
+    result = reasoning.materialize(reasoning.quads_to_graph(ontology), data, engine=engine)
     timings["reason"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -174,7 +166,7 @@ def prepare(inputs: Inputs, cache_dir: Path, *, engine: str = "owlrl", force: bo
         store = ox.Store(str(tmp))
         store.extend(_in_graph(ontology, ONTOLOGY_GRAPH))
         store.extend(_in_graph(data, DATA_GRAPH))
-        store.extend(reasoning.triples_to_ox(result.inferred, ox.NamedNode(str(INFERRED_GRAPH))))
+        result.load_into(store, ox.NamedNode(str(INFERRED_GRAPH)))
         for iri, f in inputs.extra_graphs:
             store.load(path=str(f), to_graph=ox.NamedNode(iri))
         store.flush()
@@ -183,7 +175,7 @@ def prepare(inputs: Inputs, cache_dir: Path, *, engine: str = "owlrl", force: bo
         timings["load"] = time.perf_counter() - t0
         report = {
             "digest": digest,
-            "engine": engine,
+            "engine": result.engine,
             "asserted": result.asserted,
             "ontology_triples": len(set(ontology)),
             "data_triples": len(set(data)),

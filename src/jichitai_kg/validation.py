@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import Graph
 from rdflib.namespace import RDF, SH
 
 from . import reasoning
@@ -157,15 +157,7 @@ def dataset_store(ontology_quads, data_quads, inferred: Graph | None = None) -> 
     return store
 
 
-def _graph(quads) -> Graph:
-    g = Graph()
-    for q in quads:
-        g.add((reasoning.to_rdflib(q.subject), reasoning.to_rdflib(q.predicate),
-               reasoning.to_rdflib(q.object)))
-    return g
-
-
-def validate(root: Path, *, engine: str = "owlrl", shapes_file: Path | None = None,
+def validate(root: Path, *, engine: str = "auto", shapes_file: Path | None = None,
              checks_dir: Path | None = None) -> ValidationReport:
     """Run all four layers over the project at ``root``."""
     root = Path(root)
@@ -181,14 +173,15 @@ def validate(root: Path, *, engine: str = "owlrl", shapes_file: Path | None = No
 
     ontology_quads = [q for f in inputs.ontology_files for q in parsed[Path(f)]]
     data_quads = [q for f in inputs.data_files for q in parsed[Path(f)]]
-    ontology, data = _graph(ontology_quads), _graph(data_quads)
+    ontology = reasoning.quads_to_graph(ontology_quads)
+    data = reasoning.quads_to_graph(data_quads)
 
     asserted = Graph()
     for t in ontology:
         asserted.add(t)
     for t in data:
         asserted.add(t)
-    report.shacl = run_shacl(asserted, _graph(parsed[shapes_file]))
+    report.shacl = run_shacl(asserted, reasoning.quads_to_graph(parsed[shapes_file]))
 
     result = reasoning.materialize(ontology, data, engine=engine)
     report.inconsistencies = result.inconsistencies

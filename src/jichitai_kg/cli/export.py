@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     root = Path(cfg["ROOT"])
     inputs = store.Inputs.from_root(root, extra_graphs=cfg["EXTRA_GRAPHS"])
     try:
-        path = store.prepare(inputs, Path(cfg["CACHE_DIR"]), engine=cfg.get("REASONING_ENGINE") or "owlrl")
+        path = store.prepare(inputs, Path(cfg["CACHE_DIR"]), engine=cfg.get("REASONING_ENGINE") or "auto")
     except store.TurtleSyntaxError as exc:
         print(f"jichitai-kg export: syntax error, nothing exported:\n  {exc}", file=sys.stderr)
         return 1

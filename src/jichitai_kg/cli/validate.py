@@ -6,6 +6,8 @@ consistent and every ``queries/checks/*-violation.rq`` returns no rows.
 
 from __future__ import annotations
 
+from .. import reasoning
+
 import argparse
 import sys
 from pathlib import Path
@@ -17,8 +19,9 @@ def register(subparsers) -> None:
         description="Parse every Turtle file (errors name FILE:LINE), validate the data against "
                     "ontology/shapes.ttl, reason to find inconsistencies, and run "
                     "queries/checks/*-violation.rq (each must return no rows).")
-    p.add_argument("--engine", choices=("owlrl", "fast"), default="owlrl",
-                   help="reasoning engine for the consistency check (default owlrl)")
+    p.add_argument("--engine", choices=reasoning.ENGINE_CHOICES, default="auto",
+                   help="reasoning engine for the consistency check (default auto: native, or owlrl "
+                        "when the data needs it; owlrl is the reference)")
     p.set_defaults(func=run)
 
 
