@@ -45,6 +45,9 @@ def _templates(root: Path) -> list[tuple[str, Graph]]:
     return out
 
 
+FOOTNOTE = ID_BASE + "source/footnote-"
+
+
 def _renamer(slug: str, new: str):
     def rename(term):
         if isinstance(term, URIRef) and term.startswith(ID_BASE):
@@ -54,23 +57,32 @@ def _renamer(slug: str, new: str):
                 return URIRef(f"{ID_BASE}{kind}/{new}{local[len(slug):]}")
             if term.startswith(str(PARTNER)):
                 return URIRef(f"{term}-{new}")
+            if term.startswith(FOOTNOTE):  # footnotes belong to one government: each clone gets its own
+                return URIRef(f"{ID_BASE}source/{new}-{term[len(ID_BASE) + 7:]}")
         return term
     return rename
 
 
-def clone(slug: str, template: Graph, n: int) -> Graph:
+def clone(slug: str, template: Graph, n: int, source: Graph) -> Graph:
     """One synthetic government: the template with every government-owned IRI renamed."""
     new = f"synth{n:05d}"
     rename = _renamer(slug, new)
     gov = URIRef(f"{ID_BASE}gov/{new}")
     g = bind_prefixes(Graph())
+    footnotes = set()
     for s, p, o in template:
         s2, o2 = rename(s), rename(o)
         if s2 == gov and p == JKG.dantaiCode:
             o2 = Literal(synthetic_code(n))
         elif s2 == gov and p == JKG.order:
             o2 = Literal(n + 1)
+        for term in (s, o):
+            if isinstance(term, URIRef) and term.startswith(FOOTNOTE):
+                footnotes.add(term)
         g.add((s2, p, o2))
+    for f in footnotes:
+        for _, p, o in source.triples((f, None, None)):
+            g.add((rename(f), p, gov if p == JKG.government else o))
     return g
 
 
@@ -85,13 +97,14 @@ def generate(n_governments: int, out_dir: Path, root: Path = ROOT) -> Path:
     for f in (root / "data").glob("*.ttl"):
         shutil.copy(f, out_dir / "data" / f.name)
     templates = _templates(root)
+    source = Graph().parse(root / "data" / "source.ttl", format="turtle")
     for n in range(n_governments):
         if n < len(templates):
             slug, _ = templates[n]
             shutil.copy(root / "data" / "gov" / f"{slug}.ttl", out_dir / "data" / "gov" / f"{slug}.ttl")
             continue
         slug, template = templates[n % len(templates)]
-        clone(slug, template, n).serialize(out_dir / "data" / "gov" / f"synth{n:05d}.ttl", format="turtle")
+        clone(slug, template, n, source).serialize(out_dir / "data" / "gov" / f"synth{n:05d}.ttl", format="turtle")
     return out_dir
 
 
