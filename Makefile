@@ -6,7 +6,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install serve test build validate bench clean
+BENCH_VENV ?= .venv-bench
+
+.PHONY: install serve test build validate bench bench-setup clean
 
 install: $(STAMP)
 
@@ -28,5 +30,16 @@ build: install
 validate: install
 	$(VENV)/bin/jichitai-kg validate
 
+# The peers (rdflib-endpoint, the oxigraph server) get a venv of their own so that their
+# dependencies never touch the project's; wrk (Debian) is used as load generator when present.
+bench-setup: install
+	$(PY) -m pip install --quiet -e '.[bench]'
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet rdflib-endpoint oxigraph uvicorn
+	command -v wrk >/dev/null || (command -v apt-get >/dev/null && apt-get install -y -qq wrk) || true
+
+bench: bench-setup
+	$(PY) -m benchmarks $(ARGS)
+
 clean:
-	rm -rf $(VENV) .cache build *.egg-info src/*.egg-info
+	rm -rf $(VENV) $(BENCH_VENV) .cache build *.egg-info src/*.egg-info

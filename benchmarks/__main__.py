@@ -125,8 +125,10 @@ def bench_latency(tree: Path, cache: Path, port: int, cqs, repeats: int) -> dict
 
     from jichitai_kg import store
 
+    from jichitai_kg.executor import _open_for_queries
+
     path = store.prepare(store.Inputs.from_root(tree), cache)
-    st = store.open_read_only(path)
+    st = _open_for_queries(path)  # the same kind of store the server's workers query
     out = {}
     for cq_id, text in cqs:
         inproc = []
@@ -355,7 +357,7 @@ def _with_peers(args, tree: Path, cache: Path, cqs, conc, bases: dict) -> dict:
     p1, p2 = servers.free_port(), servers.free_port()
     with servers.rdflib_endpoint(venv, dump, p1) as (_, started):
         args_note = f"rdflib-endpoint took {started:.1f}s to start on this graph"
-        out.update(bench_throughput({"rdflib-endpoint": f"http://127.0.0.1:{p1}/sparql?query="}, cqs, conc, args.duration, args.load_tool))
+        out.update(bench_throughput({"rdflib-endpoint": f"http://127.0.0.1:{p1}/?query="}, cqs, conc, args.duration, args.load_tool))
     with servers.oxigraph_server(venv, store_dir, p2) as _:
         out.update(bench_throughput({"oxigraph": f"http://127.0.0.1:{p2}/query?query="}, cqs, conc, args.duration, args.load_tool))
     print(args_note, file=sys.stderr)

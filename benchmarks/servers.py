@@ -68,7 +68,7 @@ def this_service(root: Path, cache_dir: Path, port: int, workers: int = 2, threa
 
 def rdflib_endpoint(bench_venv: Path, dump: Path, port: int, log=None):
     cmd = [str(bench_venv / "bin" / "rdflib-endpoint"), "serve", "--host", "127.0.0.1", "--port", str(port), str(dump)]
-    return running(cmd, f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D", log=log)
+    return running(cmd, f"http://127.0.0.1:{port}/?query=ASK%7B%7D", timeout=300, log=log)
 
 
 def oxigraph_server(bench_venv: Path, store_dir: Path, port: int, log=None):

@@ -7,6 +7,7 @@ and these functions.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urljoin
@@ -288,6 +289,15 @@ def _unescape_codepoints(text: str) -> str:
 
 
 def sniff(text: str) -> QueryInfo:
+    """Find the query form and every SERVICE target (memoized: clients repeat their queries).
+
+    The returned object is shared between callers and must not be modified.
+    """
+    return _sniff_cached(text)
+
+
+@functools.lru_cache(maxsize=512)
+def _sniff_cached(text: str) -> QueryInfo:
     """Find the query form and every SERVICE target without a full SPARQL parser.
 
     Comments, strings, IRIs, variables and prefixed names are whole tokens, so a
