@@ -14,10 +14,9 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 
 from . import cq, protocol
 from .app import asserted_graphs, get_executor, get_state
-from .executor import (ForbiddenOperation, QueryFailed, QuerySyntaxError, QueryTimeout,
-                       ResultTooLarge, UnsupportedFormat)
+from .executor import QuerySyntaxError
 from .namespaces import PREFIXES
-from .sparql_views import _text, content_type_header
+from .sparql_views import EXECUTOR_ERRORS, _text, content_type_header, executor_error_response
 
 bp = Blueprint("cq", __name__)
 
@@ -140,16 +139,8 @@ def question(qid: str):
                          result_format=protocol.JSON_RESULTS if wants_html else media_type)
     except QuerySyntaxError as exc:  # a broken catalog file: our fault, not the client's
         return _text(500, f"The query file of {q.id} does not parse: {exc}")
-    except ForbiddenOperation as exc:
-        return _text(403, str(exc))
-    except UnsupportedFormat as exc:
-        return _text(406, str(exc))
-    except ResultTooLarge as exc:
-        return _text(422, str(exc))
-    except QueryTimeout as exc:
-        return _text(503, str(exc), {"Retry-After": "5"})
-    except QueryFailed as exc:
-        return _text(500, f"Query evaluation failed: {exc}")
+    except EXECUTOR_ERRORS as exc:
+        return executor_error_response(exc)
     if wants_html:
         return _page(q, lang, raw, infer, results=json.loads(outcome.body))
     resp = Response(outcome.body, status=200)

@@ -117,6 +117,26 @@ def _method_not_allowed(exc):
                  {"Allow": "GET, HEAD, POST, OPTIONS"})
 
 
+#: Everything ``QueryExecutor.run`` raises for a query that cannot be answered.
+EXECUTOR_ERRORS = (QuerySyntaxError, ForbiddenOperation, UnsupportedFormat, ResultTooLarge,
+                   QueryTimeout, QueryFailed)
+
+
+def executor_error_response(exc: Exception) -> Response:
+    """The status and plain-text message of an executor error (the README's status table)."""
+    if isinstance(exc, QuerySyntaxError):
+        return _text(400, f"Query syntax error: {exc}")
+    if isinstance(exc, ForbiddenOperation):
+        return _text(403, str(exc))
+    if isinstance(exc, UnsupportedFormat):
+        return _text(406, str(exc))
+    if isinstance(exc, ResultTooLarge):
+        return _text(422, str(exc))
+    if isinstance(exc, QueryTimeout):
+        return _text(503, str(exc), {"Retry-After": "5"})
+    return _text(500, f"Query evaluation failed: {exc}")
+
+
 def run_query(sreq: protocol.SparqlRequest) -> Response:
     info = protocol.sniff(sreq.query)
     try:
@@ -141,18 +161,8 @@ def run_query(sreq: protocol.SparqlRequest) -> Response:
             named_graphs=named_graphs,
             base_iri=endpoint_url(),
         )
-    except QuerySyntaxError as exc:
-        return _text(400, f"Query syntax error: {exc}")
-    except ForbiddenOperation as exc:
-        return _text(403, str(exc))
-    except UnsupportedFormat as exc:
-        return _text(406, str(exc))
-    except ResultTooLarge as exc:
-        return _text(422, str(exc))
-    except QueryTimeout as exc:
-        return _text(503, str(exc), {"Retry-After": "5"})
-    except QueryFailed as exc:
-        return _text(500, f"Query evaluation failed: {exc}")
+    except EXECUTOR_ERRORS as exc:
+        return executor_error_response(exc)
     resp = Response(outcome.body, status=200)
     resp.headers["Content-Type"] = content_type_header(outcome.media_type)
     resp.headers["Vary"] = "Accept"

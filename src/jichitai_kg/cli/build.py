@@ -6,13 +6,12 @@ cached under a hash of the inputs and reused until one byte changes.
 
 from __future__ import annotations
 
-from .. import reasoning
-
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
+
+from .. import reasoning
 
 
 def register(subparsers) -> None:
@@ -32,32 +31,10 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-def settings(args: argparse.Namespace) -> dict:
-    """The layered configuration (defaults, file, environment) with command-line overrides."""
-    from flask import Config
-
-    from .. import config as config_mod
-
-    cfg = Config(os.getcwd())
-    cfg.from_mapping(config_mod.defaults())
-    cfg.setdefault("REASONING_ENGINE", "auto")
-    config_file = getattr(args, "config", None) or os.environ.get(config_mod.CONFIG_ENV_VAR)
-    if config_file:
-        cfg.from_pyfile(os.path.abspath(config_file))
-    cfg.from_prefixed_env(config_mod.ENV_PREFIX)
-    if getattr(args, "root", None):
-        cfg["ROOT"] = args.root
-        cfg["CACHE_DIR"] = None
-    if getattr(args, "cache_dir", None):
-        cfg["CACHE_DIR"] = args.cache_dir
-    if getattr(args, "graph", None):
-        cfg["EXTRA_GRAPHS"] = list(args.graph)
-    config_mod.normalise(cfg)
-    return dict(cfg)
-
-
 def run(args: argparse.Namespace) -> int:
     from .. import store
+    from .common import inputs as common_inputs
+    from .common import settings
 
     try:
         cfg = settings(args)
@@ -65,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"jichitai-kg build: {exc}", file=sys.stderr)
         return 2
     engine = args.engine or cfg.get("REASONING_ENGINE") or "auto"
-    inputs = store.Inputs.from_root(Path(cfg["ROOT"]), extra_graphs=cfg["EXTRA_GRAPHS"])
+    inputs = common_inputs(cfg)
     started = time.perf_counter()
     try:
         reused = not args.force and store.store_path(inputs, Path(cfg["CACHE_DIR"])).is_dir()

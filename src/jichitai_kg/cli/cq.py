@@ -52,13 +52,9 @@ def register(subparsers) -> None:
 
 def _catalog(args):
     from .. import cq
-    from .query import _config
+    from .common import settings
 
-    if not hasattr(args, "timeout"):
-        args.timeout = None
-    if not hasattr(args, "graph"):
-        args.graph = []
-    cfg = _config(args)
+    cfg = settings(args)
     return cfg, cq.load_catalog(Path(cfg["ROOT"]) / "queries", strict=False)
 
 
@@ -112,10 +108,9 @@ def _params(pairs: list[str]) -> dict[str, str]:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from .. import cq
-    from ..app import asserted_graphs, graph_counts
-    from ..executor import (ForbiddenOperation, QueryExecutor, QueryFailed, QuerySyntaxError,
+    from ..executor import (ForbiddenOperation, QueryFailed, QuerySyntaxError,
                             QueryTimeout, ResultTooLarge, UnsupportedFormat)
-    from ..store import Inputs, prepare
+    from .common import executor, query_failure
     from .query import table
 
     cfg, catalog = _catalog(args)
@@ -134,35 +129,23 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
     media_type = FORMATS["json"] if args.format == "table" else FORMATS[args.format]
     try:
-        inputs = Inputs.from_root(Path(cfg["ROOT"]), extra_graphs=cfg["EXTRA_GRAPHS"])
-        store_path = prepare(inputs, Path(cfg["CACHE_DIR"]))
-        with QueryExecutor(store_path, workers=1, timeout=cfg["QUERY_TIMEOUT"],
-                           max_result_bytes=cfg["MAX_RESULT_BYTES"],
-                           service_allowlist=cfg["SERVICE_ALLOWLIST"]) as executor:
-            dataset = {}
-            if args.no_inference:
-                graphs = asserted_graphs(graph_counts(executor, cfg["ROOT"]))
-                dataset = {"default_graph": graphs, "named_graphs": graphs}
+        with executor(cfg, no_inference=args.no_inference) as (ex, dataset):
             if needs_governments:
                 try:
                     binding = cq.bind(q, raw, lang=lang, governments=lambda: cq.governments_from_executor(
-                        executor, catalog, dataset=dataset))
+                        ex, catalog, dataset=dataset))
                 except cq.ParameterError as exc:
                     print(f"jichitai-kg cq run {q.id}: {exc}", file=sys.stderr)
                     return 2
-            outcome = cq.run(executor, q, binding, result_format=media_type, dataset=dataset)
-    except QuerySyntaxError as exc:
+            outcome = cq.run(ex, q, binding, result_format=media_type, dataset=dataset)
+    except QuerySyntaxError as exc:  # the file is ours, not the user's: not a usage error
         print(f"The query file {q.path} does not parse: {exc}", file=sys.stderr)
         return 1
-    except ForbiddenOperation as exc:
-        print(f"Refused: {exc}", file=sys.stderr)
-        return 3
-    except QueryTimeout as exc:
-        print(f"Timeout: {exc}", file=sys.stderr)
-        return 4
-    except (ResultTooLarge, UnsupportedFormat, QueryFailed, OSError) as exc:
-        print(f"Query failed: {exc}", file=sys.stderr)
-        return 1
+    except (ForbiddenOperation, QueryTimeout, ResultTooLarge, UnsupportedFormat, QueryFailed,
+            OSError) as exc:
+        status, message = query_failure(exc)
+        print(message, file=sys.stderr)
+        return status
     if args.format == "table":
         sys.stdout.write(table(_contract_columns(outcome.body, q)) + "\n")
     else:

@@ -38,7 +38,7 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from .. import export, store
-    from .build import settings
+    from .common import prepared_store, settings
 
     try:
         cfg = settings(args)
@@ -46,9 +46,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"jichitai-kg export: {exc}", file=sys.stderr)
         return 2
     root = Path(cfg["ROOT"])
-    inputs = store.Inputs.from_root(root, extra_graphs=cfg["EXTRA_GRAPHS"])
     try:
-        path = store.prepare(inputs, Path(cfg["CACHE_DIR"]), engine=cfg.get("REASONING_ENGINE") or "auto")
+        path = prepared_store(cfg)
     except store.TurtleSyntaxError as exc:
         print(f"jichitai-kg export: syntax error, nothing exported:\n  {exc}", file=sys.stderr)
         return 1

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -95,10 +94,9 @@ def _pad(cells, widths) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from .. import protocol
-    from ..app import asserted_graphs, graph_counts
-    from ..executor import (ForbiddenOperation, QueryExecutor, QueryFailed, QuerySyntaxError,
-                            QueryTimeout, ResultTooLarge, UnsupportedFormat)
-    from ..store import Inputs, prepare
+    from ..executor import (ForbiddenOperation, QueryFailed, QuerySyntaxError, QueryTimeout,
+                            ResultTooLarge, UnsupportedFormat)
+    from .common import executor, query_failure, settings
 
     try:
         text = read_query(args.query)
@@ -106,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"jichitai-kg query: cannot read {args.query}: {exc}", file=sys.stderr)
         return 2
     try:
-        cfg = _config(args)
+        cfg = settings(args)
     except ValueError as exc:  # bad --graph, bad config value
         print(f"jichitai-kg query: {exc}", file=sys.stderr)
         return 2
@@ -125,55 +123,16 @@ def run(args: argparse.Namespace) -> int:
         return 2
     media_type = FORMATS["json"] if fmt == "table" else FORMATS[fmt]
     try:
-        inputs = Inputs.from_root(Path(cfg["ROOT"]), extra_graphs=cfg["EXTRA_GRAPHS"])
-        store_path = prepare(inputs, Path(cfg["CACHE_DIR"]))
-        with QueryExecutor(store_path, workers=1, timeout=cfg["QUERY_TIMEOUT"],
-                           max_result_bytes=cfg["MAX_RESULT_BYTES"],
-                           service_allowlist=cfg["SERVICE_ALLOWLIST"]) as executor:
-            dataset = {}
-            if args.no_inference:
-                graphs = asserted_graphs(graph_counts(executor, cfg["ROOT"]))
-                dataset = {"default_graph": graphs, "named_graphs": graphs}
-            outcome = executor.run(text, result_format=media_type, **dataset)
-    except QuerySyntaxError as exc:
-        print(f"Query syntax error: {exc}", file=sys.stderr)
-        return 2
-    except ForbiddenOperation as exc:
-        print(f"Refused: {exc}", file=sys.stderr)
-        return 3
-    except QueryTimeout as exc:
-        print(f"Timeout: {exc}", file=sys.stderr)
-        return 4
-    except (ResultTooLarge, UnsupportedFormat, QueryFailed, OSError) as exc:
-        print(f"Query failed: {exc}", file=sys.stderr)
-        return 1
+        with executor(cfg, no_inference=args.no_inference) as (ex, dataset):
+            outcome = ex.run(text, result_format=media_type, **dataset)
+    except (QuerySyntaxError, ForbiddenOperation, QueryTimeout, ResultTooLarge, UnsupportedFormat,
+            QueryFailed, OSError) as exc:
+        status, message = query_failure(exc)
+        print(message, file=sys.stderr)
+        return status
     if fmt == "table":
         sys.stdout.write(table(outcome.body) + "\n")
     else:
         out = outcome.body.decode("utf-8")
         sys.stdout.write(out if out.endswith("\n") else out + "\n")
     return 0
-
-
-def _config(args: argparse.Namespace) -> dict:
-    """The same layered configuration as the server, without creating an app."""
-    from flask import Config
-
-    from .. import config as config_mod
-    from ..config import parse_graph_spec
-
-    cfg = Config(".")
-    cfg.from_mapping(config_mod.defaults())
-    config_file = getattr(args, "config", None) or os.environ.get(config_mod.CONFIG_ENV_VAR)
-    if config_file:
-        cfg.from_pyfile(os.path.abspath(config_file))
-    cfg.from_prefixed_env(config_mod.ENV_PREFIX)
-    if getattr(args, "root", None):
-        cfg["ROOT"] = args.root
-        cfg["CACHE_DIR"] = None
-    if args.timeout is not None:
-        cfg["QUERY_TIMEOUT"] = args.timeout
-    if args.graph:
-        cfg["EXTRA_GRAPHS"] = [parse_graph_spec(spec) for spec in args.graph]
-    config_mod.normalise(cfg)
-    return cfg
