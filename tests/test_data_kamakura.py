@@ -6,48 +6,32 @@ so that a missing bullet, a wrong date or a mistyped figure makes a test fail.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib import namespace as rns
-from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS
+from rdflib.namespace import DCTERMS, RDF, RDFS
+
+pytest.register_assert_rewrite("datahelpers")
+from datahelpers import (  # noqa: E402
+    all_initiatives, check_figure, check_government, check_initiative, entries, figure_subject, ja_labels,
+    lang_label, milestones, overview_row, own_iris_without_label, single_category_entries, unit_chain,
+)
 
 from jichitai_kg.namespaces import (
-    CATEGORY, FIGURE, GLOSSARY, GOV, GOVTYPE, ID, INITIATIVE, JKG, KIND, MEASURE, ORG, PARTNER,
-    PARTNERKIND, PHASE, PLAN, POST, ROLE, SAC, SCHEMA, SOURCE, TIMEREF, UNIT,
+    CATEGORY, FIGURE, GLOSSARY, GOV, GOVTYPE, INITIATIVE, JKG, KIND, MEASURE, ORG, PARTNER,
+    PARTNERKIND, PHASE, PLAN, POST, ROLE, SAC, SOURCE, TIMEREF, UNIT,
 )
 
 KAMAKURA = GOV.kamakura
-FIGTYPE = URIRef(str(ID) + "figure-type/")
-
-
-def _label(g: Graph, s, lang: str) -> str | None:
-    for o in g.objects(s, RDFS.label):
-        if isinstance(o, Literal) and o.language == lang:
-            return str(o)
-    return None
-
-
-def _entries(g: Graph, cls) -> set:
-    return {s for s in g.subjects(RDF.type, cls) if (s, JKG.government, KAMAKURA) in g}
 
 
 def test_government_identity(asserted_graph: Graph) -> None:
     g = asserted_graph
-    assert (KAMAKURA, RDF.type, JKG.LocalGovernment) in g
-    assert g.value(KAMAKURA, ORG.classification) == GOVTYPE.city
-    assert _label(g, KAMAKURA, "ja") == "鎌倉市"
-    assert _label(g, KAMAKURA, "en") == "Kamakura City"
-    assert g.value(KAMAKURA, JKG.dantaiCode) == Literal("142042")
-    assert g.value(KAMAKURA, DCTERMS.spatial) == SAC.C14204
-    assert set(g.objects(KAMAKURA, FOAF.page)) == {
-        URIRef("https://www.city.kamakura.kanagawa.jp/gyousei/publitech.html")
-    }
-    assert g.value(KAMAKURA, JKG.order).toPython() == 2
+    check_government(g, KAMAKURA, classification=GOVTYPE.city, ja="鎌倉市", en="Kamakura City",
+                     dantai_code="142042", area=SAC.C14204, order=2,
+                     pages={URIRef("https://www.city.kamakura.kanagawa.jp/gyousei/publitech.html")})
     # No Wikidata item was verified for Kamakura, so none may be asserted.
     assert (KAMAKURA, RDFS.seeAlso, None) not in g
-    assert (KAMAKURA, OWL.sameAs, None) not in g
 
 
 @pytest.mark.parametrize(
@@ -64,21 +48,16 @@ def test_government_identity(asserted_graph: Graph) -> None:
 )
 def test_overview_table_rows(asserted_graph: Graph, category: str, labels: set[str]) -> None:
     g = asserted_graph
-    in_row = {e for e in _entries(g, JKG.OverviewTableEntry) if (e, JKG.statedCategory, CATEGORY[category]) in g}
-    assert {_label(g, e, "ja") for e in in_row} == labels
+    assert overview_row(g, KAMAKURA, CATEGORY[category]) == labels
 
 
 def test_overview_entries_have_exactly_one_stated_category(asserted_graph: Graph) -> None:
-    g = asserted_graph
-    entries = _entries(g, JKG.OverviewTableEntry)
-    assert len(entries) == 6
-    for e in entries:
-        assert len(set(g.objects(e, JKG.statedCategory))) == 1, e
+    assert len(single_category_entries(asserted_graph, KAMAKURA)) == 6
 
 
 def test_flagship_cases(asserted_graph: Graph) -> None:
     g = asserted_graph
-    labels = {_label(g, e, "ja") for e in _entries(g, JKG.FlagshipCase)}
+    labels = ja_labels(g, entries(g, JKG.FlagshipCase, KAMAKURA))
     assert labels == {
         "RPAの導入",
         "「鎌倉市 暮らしの手続きガイド」の導入",
@@ -91,7 +70,7 @@ def test_plan_runs_from_april_2020_without_end(asserted_graph: Graph) -> None:
     p = PLAN["kamakura-4th-basic-plan"]
     assert (p, RDF.type, JKG.Plan) in g
     assert g.value(p, JKG.government) == KAMAKURA
-    assert _label(g, p, "ja") == "第3次鎌倉市総合計画第4期基本計画"
+    assert lang_label(g, p, "ja") == "第3次鎌倉市総合計画第4期基本計画"
     period = g.value(p, JKG.period)
     assert g.value(period, JKG.startDate) == Literal("2020-04-01", datatype=rns.XSD.date)
     assert g.value(period, JKG.endDate) is None
@@ -99,17 +78,16 @@ def test_plan_runs_from_april_2020_without_end(asserted_graph: Graph) -> None:
     assert g.value(p, JKG.adoptedIn) is None
     parent = PLAN["kamakura-3rd-comprehensive-plan"]
     assert (parent, DCTERMS.hasPart, p) in g
-    assert _label(g, parent, "ja") == "第3次鎌倉市総合計画"
+    assert lang_label(g, parent, "ja") == "第3次鎌倉市総合計画"
 
 
 def test_author_unit_chain_and_new_department(asserted_graph: Graph) -> None:
     g = asserted_graph
     division = UNIT["kamakura-administrative-management-division"]
     department = UNIT["kamakura-administrative-management-department"]
-    assert g.value(division, ORG.unitOf) == department
-    assert g.value(department, ORG.unitOf) == KAMAKURA
-    assert _label(g, department, "ja") == "行政経営部"
-    assert _label(g, division, "ja") == "行政経営課"
+    assert unit_chain(g, division, KAMAKURA) == [division, department, KAMAKURA]
+    assert lang_label(g, department, "ja") == "行政経営部"
+    assert lang_label(g, division, "ja") == "行政経営課"
     assert g.value(department, JKG.establishedIn) == TIMEREF["2018-04"]
     assert g.value(department, DCTERMS.created) == Literal("2018-04", datatype=rns.XSD.gYearMonth)
     assert g.value(SOURCE["kamakura-heading"], JKG.responsibleUnit) == division
@@ -119,7 +97,7 @@ def test_publitech_post(asserted_graph: Graph) -> None:
     g = asserted_graph
     p = POST["kamakura-publitech-officer"]
     assert (p, RDF.type, ORG.Post) in g
-    assert _label(g, p, "ja") == "パブリテック担当"
+    assert lang_label(g, p, "ja") == "パブリテック担当"
     assert g.value(p, ORG.postIn) == UNIT["kamakura-administrative-management-division"]
     assert g.value(p, ORG.role) == ROLE["staff-in-charge"]
     assert g.value(p, JKG.establishedIn) == TIMEREF["2018-04"]
@@ -140,16 +118,9 @@ FIGURES = [
 def test_figures(asserted_graph: Graph, fig, value, unit, as_of, ftype) -> None:
     g = asserted_graph
     f = FIGURE[fig]
-    assert (f, RDF.type, JKG.Figure) in g
-    v = g.value(f, SCHEMA.value)
-    assert v.datatype in (rns.XSD.integer, rns.XSD.decimal)
-    assert Decimal(str(v.toPython())) == value
-    assert g.value(f, JKG.measurementUnit) == MEASURE[unit]
-    assert g.value(f, JKG.approximate).toPython() is False
-    assert g.value(f, JKG.approximation) is None
-    assert g.value(f, JKG.asOf) == TIMEREF[as_of]
-    assert g.value(f, JKG.figureType) == URIRef(str(FIGTYPE) + ftype)
-    assert (g.value(f, JKG.figureOf), JKG.hasFigure, f) in g
+    check_figure(g, f, value=value, unit=MEASURE[unit], approximate=False, approximation=None,
+                 as_of=TIMEREF[as_of], figure_type=ftype)
+    figure_subject(g, f)
 
 
 def test_telework_milestones(asserted_graph: Graph) -> None:
@@ -186,8 +157,8 @@ def test_procedure_guide_milestones(asserted_graph: Graph) -> None:
 def test_collaboration_partners(asserted_graph: Graph, slug: str, ja: str, kind: str) -> None:
     g = asserted_graph
     p = PARTNER[slug]
-    assert _label(g, p, "ja") == ja
-    assert _label(g, p, "en")
+    assert lang_label(g, p, "ja") == ja
+    assert lang_label(g, p, "en")
     assert g.value(p, JKG.partnerKind) == PARTNERKIND[kind]
     assert (INITIATIVE["kamakura-corporate-collaboration"], JKG.partner, p) in g
 
@@ -195,28 +166,21 @@ def test_collaboration_partners(asserted_graph: Graph, slug: str, ja: str, kind:
 def test_publitech_city_network(asserted_graph: Graph) -> None:
     g = asserted_graph
     net = PARTNER["publitech-city-network"]
-    assert _label(g, net, "ja") == "パブリテックシティネットワーク"
+    assert lang_label(g, net, "ja") == "パブリテックシティネットワーク"
     assert g.value(net, JKG.partnerKind) == PARTNERKIND.network
     assert (INITIATIVE["kamakura-publitech-city-network"], JKG.partner, net) in g
 
 
 def test_every_initiative_is_labelled_kinded_and_sourced(asserted_graph: Graph) -> None:
     g = asserted_graph
-    initiatives = set().union(*(_entries(g, c) for c in (JKG.OverviewTableEntry, JKG.FlagshipCase, JKG.NarrativeInitiative)))
+    initiatives = all_initiatives(g, KAMAKURA)
     assert len(initiatives) == 9
     for i in initiatives:
-        assert _label(g, i, "ja") and _label(g, i, "en"), i
-        assert any(g.objects(i, JKG.kind)), i
-        locations = set(g.objects(i, PROV.wasDerivedFrom))
-        assert any((loc, JKG.government, KAMAKURA) in g and (loc, RDF.type, JKG.ReportLocation) in g
-                   for loc in locations), i
+        check_initiative(g, i, KAMAKURA, descriptions=False)
 
 
 def test_every_project_iri_in_the_file_is_labelled(asserted_graph: Graph, project_root) -> None:
-    own = Graph().parse(project_root / "data" / "gov" / "kamakura.ttl", format="turtle")
-    iris = {t for triple in own for t in triple if isinstance(t, URIRef) and str(t).startswith(str(ID))}
-    missing = sorted(i for i in iris if (i, RDFS.label, None) not in asserted_graph)
-    assert missing == []
+    assert own_iris_without_label(asserted_graph, project_root / "data" / "gov" / "kamakura.ttl") == []
 
 
 @pytest.mark.parametrize(
@@ -230,8 +194,7 @@ def test_every_project_iri_in_the_file_is_labelled(asserted_graph: Graph, projec
 )
 def test_setting_up_and_joining_are_activities_carried_out(asserted_graph: Graph, initiative: str, when: str) -> None:
     g = asserted_graph
-    got = {(g.value(m, JKG.phase), g.value(m, JKG.when)) for m in g.objects(INITIATIVE[initiative], JKG.hasMilestone)}
-    assert got == {(PHASE.conducted, TIMEREF[when])}
+    assert milestones(g, INITIATIVE[initiative]) == {(PHASE.conducted, TIMEREF[when])}
 
 
 def test_briefings_and_training_were_held_once_each_year(asserted_graph: Graph) -> None:
@@ -239,5 +202,4 @@ def test_briefings_and_training_were_held_once_each_year(asserted_graph: Graph) 
     # one-off sessions in two fiscal years, not something in continuing operation.
     g = asserted_graph
     entry = INITIATIVE["kamakura-ict-briefings-training"]
-    got = {(g.value(m, JKG.phase), g.value(m, JKG.when)) for m in g.objects(entry, JKG.hasMilestone)}
-    assert got == {(PHASE.conducted, TIMEREF.fy2018), (PHASE.conducted, TIMEREF.fy2019)}
+    assert milestones(g, entry) == {(PHASE.conducted, TIMEREF.fy2018), (PHASE.conducted, TIMEREF.fy2019)}

@@ -6,59 +6,34 @@ footnotes 7 and 8), not taken from the data file, so a wrong or missing triple f
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib import namespace as rns
-from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
+
+pytest.register_assert_rewrite("datahelpers")
+from datahelpers import (  # noqa: E402
+    all_initiatives, check_figure, check_government, check_initiative, entries, figure_subject, iri,
+    ja_labels, lang_label, milestones, overview_row, own_iris_without_label, single_category_entries,
+)
 
 from jichitai_kg.namespaces import (
     CATEGORY, FIGURE, GLOSSARY, GOV, GOVTYPE, ID, INITIATIVE, JKG, KIND, MEASURE, ORG,
-    PARTNER, PARTNERKIND, PHASE, PLAN, POST, ROLE, SAC, SCHEMA, SOURCE, TIMEREF, UNIT, WD,
+    PARTNER, PARTNERKIND, PHASE, PLAN, POST, ROLE, SAC, SOURCE, TIMEREF, UNIT, WD,
 )
 
 KYOTO = GOV.kyoto
-APPROX = URIRef(str(ID) + "approximation/")
-FIGTYPE = URIRef(str(ID) + "figure-type/")
 STATUS = URIRef(str(ID) + "adoption-status/")
-
-
-def _iri(ns: URIRef, local: str) -> URIRef:
-    return URIRef(str(ns) + local)
-
-
-def _label(g: Graph, s, lang: str) -> str | None:
-    for o in g.objects(s, RDFS.label):
-        if isinstance(o, Literal) and o.language == lang:
-            return str(o)
-    return None
-
-
-def _entries(g: Graph, cls) -> set:
-    return {s for s in g.subjects(RDF.type, cls) if (s, JKG.government, KYOTO) in g}
-
-
-def _all_initiatives(g: Graph) -> set:
-    return set().union(*(_entries(g, c) for c in (JKG.OverviewTableEntry, JKG.FlagshipCase, JKG.NarrativeInitiative)))
 
 
 def test_government_identity(asserted_graph: Graph) -> None:
     g = asserted_graph
-    assert (KYOTO, RDF.type, JKG.LocalGovernment) in g
-    assert g.value(KYOTO, ORG.classification) == GOVTYPE.prefecture
-    assert _label(g, KYOTO, "ja") == "京都府"
-    assert _label(g, KYOTO, "en") == "Kyoto Prefecture"
-    assert g.value(KYOTO, JKG.dantaiCode) == Literal("260002")
-    assert g.value(KYOTO, DCTERMS.spatial) == SAC.C26000
     # The reference row prints two pages: the expert council and the opinion-exchange site.
-    assert set(g.objects(KYOTO, FOAF.page)) == {
-        URIRef("http://www.pref.kyoto.jp/shingikai/joho-01/index.html"),
-        URIRef("https://www.gyouzaisei.or.jp/opinion/"),
-    }
-    assert g.value(KYOTO, JKG.order).toPython() == 3
+    check_government(g, KYOTO, classification=GOVTYPE.prefecture, ja="京都府", en="Kyoto Prefecture",
+                     dantai_code="260002", area=SAC.C26000, order=3,
+                     pages={URIRef("http://www.pref.kyoto.jp/shingikai/joho-01/index.html"),
+                            URIRef("https://www.gyouzaisei.or.jp/opinion/")})
     assert set(g.objects(KYOTO, RDFS.seeAlso)) == {WD.Q120730}
-    assert (KYOTO, OWL.sameAs, None) not in g
 
 
 # Bullets counted by hand in the Kyoto overview table: 1 / 3 / 2.
@@ -72,21 +47,16 @@ def test_government_identity(asserted_graph: Graph) -> None:
 )
 def test_overview_table_rows(asserted_graph: Graph, category: str, labels: set[str]) -> None:
     g = asserted_graph
-    in_row = {e for e in _entries(g, JKG.OverviewTableEntry) if (e, JKG.statedCategory, CATEGORY[category]) in g}
-    assert {_label(g, e, "ja") for e in in_row} == labels
+    assert overview_row(g, KYOTO, CATEGORY[category]) == labels
 
 
 def test_overview_entries_have_exactly_one_stated_category(asserted_graph: Graph) -> None:
-    g = asserted_graph
-    entries = _entries(g, JKG.OverviewTableEntry)
-    assert len(entries) == 6
-    for e in entries:
-        assert len(set(g.objects(e, JKG.statedCategory))) == 1, e
+    assert len(single_category_entries(asserted_graph, KYOTO)) == 6
 
 
 def test_flagship_cases(asserted_graph: Graph) -> None:
     g = asserted_graph
-    labels = {_label(g, e, "ja") for e in _entries(g, JKG.FlagshipCase)}
+    labels = ja_labels(g, entries(g, JKG.FlagshipCase, KYOTO))
     assert labels == {
         "RPA導入効果検証(2017年度)",
         "クラウドサービスを活用したBYOD導入(2019年度)",
@@ -104,8 +74,7 @@ def test_flagship_cases(asserted_graph: Graph) -> None:
 )
 def test_flagship_milestones(asserted_graph: Graph, initiative: str, phase: URIRef, when: URIRef) -> None:
     g = asserted_graph
-    got = {(g.value(m, JKG.phase), g.value(m, JKG.when)) for m in g.objects(INITIATIVE[initiative], JKG.hasMilestone)}
-    assert got == {(phase, when)}
+    assert milestones(g, INITIATIVE[initiative]) == {(phase, when)}
 
 
 def test_plan_in_preparation(asserted_graph: Graph) -> None:
@@ -113,17 +82,17 @@ def test_plan_in_preparation(asserted_graph: Graph) -> None:
     p = PLAN["kyoto-smart-society-plan"]
     assert (p, RDF.type, JKG.Plan) in g
     assert g.value(p, JKG.government) == KYOTO
-    assert _label(g, p, "ja") == "京都府スマート社会推進計画"
+    assert lang_label(g, p, "ja") == "京都府スマート社会推進計画"
     # 「(2019年度策定予定)」: due in FY2019, not yet adopted; no month, no period printed.
-    assert g.value(p, JKG.adoptionStatus) == _iri(STATUS, "in-preparation")
+    assert g.value(p, JKG.adoptionStatus) == iri(STATUS, "in-preparation")
     assert g.value(p, JKG.adoptedIn) == TIMEREF.fy2019
     assert g.value(p, DCTERMS.issued) is None
     assert g.value(p, JKG.period) is None
     pillars = sorted(g.objects(p, JKG.pillar), key=lambda x: g.value(x, JKG.order).toPython())
     assert len(pillars) == 2
-    assert "デジタル社会" in _label(g, pillars[0], "ja")
-    assert "全ての府民" in _label(g, pillars[1], "ja")
-    assert all(_label(g, x, "en") for x in pillars)
+    assert "デジタル社会" in lang_label(g, pillars[0], "ja")
+    assert "全ての府民" in lang_label(g, pillars[1], "ja")
+    assert all(lang_label(g, x, "en") for x in pillars)
 
 
 def test_no_author_unit_in_heading(asserted_graph: Graph) -> None:
@@ -139,13 +108,13 @@ def test_committee_and_project_team(asserted_graph: Graph) -> None:
     committee = UNIT["kyoto-overtime-reduction-committee"]
     team = UNIT["kyoto-workstyle-reform-pt"]
     assert (committee, RDF.type, JKG.CrossDepartmentalBody) in g
-    assert _label(g, committee, "ja") == "京都府時間外勤務縮減推進委員会"
+    assert lang_label(g, committee, "ja") == "京都府時間外勤務縮減推進委員会"
     assert Literal("京都府時間外勤務縮減委員会", lang="ja") in set(g.objects(committee, rns.SKOS.altLabel))
     assert g.value(committee, ORG.unitOf) == KYOTO
     chair = g.value(committee, JKG.headPost)
     assert g.value(chair, ORG.role) == ROLE["deputy-governor"]
     assert g.value(chair, ORG.postIn) == KYOTO
-    assert _label(g, chair, "ja") == "副知事"
+    assert lang_label(g, chair, "ja") == "副知事"
     assert g.value(team, ORG.unitOf) == committee
     assert g.value(team, JKG.establishedIn) == TIMEREF.fy2017
     pt = INITIATIVE["kyoto-workstyle-reform-pt"]
@@ -161,7 +130,7 @@ def test_posts(asserted_graph: Graph) -> None:
 def test_budget_review_by_information_policy_division(asserted_graph: Graph) -> None:
     g = asserted_graph
     division = UNIT["kyoto-information-policy-division"]
-    assert _label(g, division, "ja") == "情報政策課"
+    assert lang_label(g, division, "ja") == "情報政策課"
     i = INITIATIVE["kyoto-ict-use-optimization"]
     assert g.value(i, JKG.responsibleUnit) == division
     assert KIND["budget-review"] in set(g.objects(i, JKG.kind))
@@ -179,18 +148,9 @@ FIGURES = [
 def test_figures(asserted_graph: Graph, fig, value, unit, approximate, approximation, as_of, ftype) -> None:
     g = asserted_graph
     f = FIGURE[fig]
-    assert (f, RDF.type, JKG.Figure) in g
-    v = g.value(f, SCHEMA.value)
-    assert v.datatype in (rns.XSD.integer, rns.XSD.decimal)
-    assert Decimal(str(v.toPython())) == value
-    assert g.value(f, JKG.measurementUnit) == MEASURE[unit]
-    assert g.value(f, JKG.approximate).toPython() is approximate
-    assert g.value(f, JKG.approximation) == (_iri(APPROX, approximation) if approximation else None)
-    assert g.value(f, JKG.asOf) == (TIMEREF[as_of] if as_of else None)
-    assert g.value(f, JKG.figureType) == _iri(FIGTYPE, ftype)
-    subject = g.value(f, JKG.figureOf)
-    assert (subject, JKG.hasFigure, f) in g
-    assert g.value(subject, JKG.government) == KYOTO
+    check_figure(g, f, value=value, unit=MEASURE[unit], approximate=approximate, approximation=approximation,
+                 as_of=TIMEREF[as_of] if as_of else None, figure_type=ftype)
+    assert g.value(figure_subject(g, f), JKG.government) == KYOTO
 
 
 def test_kyoto_has_exactly_the_three_printed_figures(asserted_graph: Graph) -> None:
@@ -212,9 +172,9 @@ def test_partners(asserted_graph: Graph, partner: str, kind: str, label: str) ->
     g = asserted_graph
     p = PARTNER[partner]
     assert g.value(p, JKG.partnerKind) == PARTNERKIND[kind]
-    assert _label(g, p, "ja") == label
-    assert _label(g, p, "en")
-    assert any((i, JKG.partner, p) in g for i in _all_initiatives(g))
+    assert lang_label(g, p, "ja") == label
+    assert lang_label(g, p, "en")
+    assert any((i, JKG.partner, p) in g for i in all_initiatives(g, KYOTO))
 
 
 def test_process_comparison_partners_and_programme(asserted_graph: Graph) -> None:
@@ -245,22 +205,18 @@ def test_glossary_terms(asserted_graph: Graph) -> None:
 
 def test_narrative_only_initiatives(asserted_graph: Graph) -> None:
     g = asserted_graph
-    kinds = {k for i in _entries(g, JKG.NarrativeInitiative) for k in g.objects(i, JKG.kind)}
+    kinds = {k for i in entries(g, JKG.NarrativeInitiative, KYOTO) for k in g.objects(i, JKG.kind)}
     # 庁内テレビ会議, モバイル・パソコン化, 市町村と共同の各種システム (narrative paragraphs 2-3).
     assert {KIND["video-conferencing"], KIND["mobile-pc"], KIND["shared-systems"]} <= kinds
-    assert len(_entries(g, JKG.NarrativeInitiative)) == 3
+    assert len(entries(g, JKG.NarrativeInitiative, KYOTO)) == 3
 
 
 def test_every_initiative_is_labelled_kinded_and_sourced(asserted_graph: Graph) -> None:
     g = asserted_graph
-    initiatives = _all_initiatives(g)
+    initiatives = all_initiatives(g, KYOTO)
     assert len(initiatives) == 12
     for i in initiatives:
-        assert _label(g, i, "ja") and _label(g, i, "en"), i
-        assert any(g.objects(i, JKG.kind)), i
-        locations = set(g.objects(i, PROV.wasDerivedFrom))
-        assert any((loc, JKG.government, KYOTO) in g and (loc, RDF.type, JKG.ReportLocation) in g
-                   for loc in locations), i
+        check_initiative(g, i, KYOTO, descriptions=False)
 
 
 def test_narrative_has_six_paragraph_locations(asserted_graph: Graph) -> None:
@@ -268,16 +224,13 @@ def test_narrative_has_six_paragraph_locations(asserted_graph: Graph) -> None:
     numbers = {
         g.value(loc, JKG.paragraphNumber).toPython()
         for loc in g.subjects(JKG.government, KYOTO)
-        if g.value(loc, JKG.reportPart) == _iri(ID, "report-part/narrative")
+        if g.value(loc, JKG.reportPart) == iri(ID, "report-part/narrative")
     }
     assert numbers == {1, 2, 3, 4, 5, 6}
 
 
 def test_every_project_iri_in_the_file_is_labelled(asserted_graph: Graph, project_root) -> None:
-    own = Graph().parse(project_root / "data" / "gov" / "kyoto.ttl", format="turtle")
-    iris = {t for triple in own for t in triple if isinstance(t, URIRef) and str(t).startswith(str(ID))}
-    missing = sorted(i for i in iris if (i, RDFS.label, None) not in asserted_graph)
-    assert missing == []
+    assert own_iris_without_label(asserted_graph, project_root / "data" / "gov" / "kyoto.ttl") == []
 
 
 def test_mailing_list_is_no_longer_run_by_kyoto(asserted_graph: Graph) -> None:

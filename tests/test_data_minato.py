@@ -9,7 +9,14 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib import namespace as rns
-from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
+
+pytest.register_assert_rewrite("datahelpers")
+from datahelpers import (  # noqa: E402
+    all_initiatives, bullets, check_figure, check_government, check_initiative, checked_report_locations,
+    entries, figure_subject, iri, ja_labels, lang_label, overview_row, paragraph_numbers,
+    single_category_entries,
+)
 
 from jichitai_kg.namespaces import (
     CATEGORY, FIGURE, GLOSSARY, GOV, GOVTYPE, ID, INITIATIVE, JKG, KIND, MEASURE, ORG,
@@ -18,49 +25,17 @@ from jichitai_kg.namespaces import (
 
 MINATO = GOV.minato
 STATUS = URIRef(str(ID) + "adoption-status/")
-FIGTYPE = URIRef(str(ID) + "figure-type/")
-APPROX = URIRef(str(ID) + "approximation/")
 PLANTYPE = URIRef(str(ID) + "plan-type/")
 BACKGROUND = URIRef(str(ID) + "background/")
 
 
-def _iri(ns: URIRef, local: str) -> URIRef:
-    return URIRef(str(ns) + local)
-
-
-def _label(g: Graph, s, lang: str) -> str | None:
-    for o in g.objects(s, RDFS.label):
-        if isinstance(o, Literal) and o.language == lang:
-            return str(o)
-    return None
-
-
-def _initiatives(g: Graph, cls) -> set:
-    return {s for s in g.subjects(RDF.type, cls) if (s, JKG.government, MINATO) in g}
-
-
-def _all_initiatives(g: Graph) -> set:
-    found = set()
-    for cls in (JKG.OverviewTableEntry, JKG.FlagshipCase, JKG.NarrativeInitiative):
-        found |= _initiatives(g, cls)
-    return found
-
-
 def test_government_identity(asserted_graph: Graph) -> None:
     g = asserted_graph
-    assert (MINATO, RDF.type, JKG.LocalGovernment) in g
-    assert g.value(MINATO, ORG.classification) == GOVTYPE["special-ward"]
-    assert _label(g, MINATO, "ja") == "港区"
-    assert _label(g, MINATO, "en") == "Minato City"
+    check_government(g, MINATO, classification=GOVTYPE["special-ward"], ja="港区", en="Minato City",
+                     dantai_code="131032", area=SAC.C13103, order=6,
+                     pages={URIRef("https://www.city.minato.tokyo.jp/jouhoseisaku/kuse/johosesaku/index.html")})
     assert (MINATO, SKOS.altLabel, Literal("東京都港区", lang="ja")) in g
-    assert g.value(MINATO, JKG.dantaiCode) == Literal("131032")
-    assert g.value(MINATO, DCTERMS.spatial) == SAC.C13103
-    assert set(g.objects(MINATO, FOAF.page)) == {
-        URIRef("https://www.city.minato.tokyo.jp/jouhoseisaku/kuse/johosesaku/index.html")
-    }
-    assert g.value(MINATO, JKG.order).toPython() == 6
     assert (MINATO, RDFS.seeAlso, None) not in g
-    assert (MINATO, OWL.sameAs, None) not in g
 
 
 # Bullets counted by hand in the Minato overview table: 3 / 1 / 2.
@@ -74,21 +49,16 @@ def test_government_identity(asserted_graph: Graph) -> None:
 )
 def test_overview_table_rows(asserted_graph: Graph, category: str, labels: set[str]) -> None:
     g = asserted_graph
-    in_row = {e for e in _initiatives(g, JKG.OverviewTableEntry) if (e, JKG.statedCategory, CATEGORY[category]) in g}
-    assert {_label(g, e, "ja") for e in in_row} == labels
+    assert overview_row(g, MINATO, CATEGORY[category]) == labels
 
 
 def test_overview_entries_have_exactly_one_stated_category(asserted_graph: Graph) -> None:
-    g = asserted_graph
-    entries = _initiatives(g, JKG.OverviewTableEntry)
-    assert len(entries) == 6
-    for e in entries:
-        assert len(set(g.objects(e, JKG.statedCategory))) == 1, e
+    assert len(single_category_entries(asserted_graph, MINATO)) == 6
 
 
 def test_flagship_cases(asserted_graph: Graph) -> None:
     g = asserted_graph
-    assert {_label(g, e, "ja") for e in _initiatives(g, JKG.FlagshipCase)} == {
+    assert ja_labels(g, entries(g, JKG.FlagshipCase, MINATO)) == {
         "「港区AI元年」",
         "ICTの活用による業務の効率化",
     }
@@ -96,22 +66,18 @@ def test_flagship_cases(asserted_graph: Graph) -> None:
 
 def test_every_initiative_is_labelled_kinded_and_sourced(asserted_graph: Graph) -> None:
     g = asserted_graph
-    initiatives = _all_initiatives(g)
+    initiatives = all_initiatives(g, MINATO)
     # Every measure in the narrative also appears in the table, so none is narrative-only.
-    assert _initiatives(g, JKG.NarrativeInitiative) == set()
+    assert entries(g, JKG.NarrativeInitiative, MINATO) == set()
     assert len(initiatives) == 8
     for i in initiatives:
-        assert _label(g, i, "ja") and _label(g, i, "en"), i
-        assert {d.language for d in g.objects(i, DCTERMS.description)} >= {"ja", "en"}, i
-        assert set(g.objects(i, JKG.kind)), i
-        sources = set(g.objects(i, PROV.wasDerivedFrom))
-        assert any((s, JKG.government, MINATO) in g for s in sources), i
+        check_initiative(g, i, MINATO, typed_location=False)
 
 
 def test_no_partners_named(asserted_graph: Graph) -> None:
     """The chapter names no company, university or other body, so none may be linked."""
     g = asserted_graph
-    for i in _all_initiatives(g):
+    for i in all_initiatives(g, MINATO):
         assert (i, JKG.partner, None) not in g, i
 
 
@@ -128,15 +94,15 @@ def test_ai_first_year_kinds(asserted_graph: Graph) -> None:
 def test_plans(asserted_graph: Graph) -> None:
     g = asserted_graph
     plan = PLAN["minato-informatization-plan"]
-    assert _label(g, plan, "ja") == "港区情報化計画"
+    assert lang_label(g, plan, "ja") == "港区情報化計画"
     assert g.value(plan, JKG.adoptedIn) == TIMEREF["2018-03"]
     assert g.value(plan, DCTERMS.issued) == Literal("2018-03", datatype=rns.XSD.gYearMonth)
     # 「全面的に見直した」: a revision, not a first adoption.
-    assert g.value(plan, JKG.adoptionStatus) == _iri(STATUS, "revised")
+    assert g.value(plan, JKG.adoptionStatus) == iri(STATUS, "revised")
     assert (plan, JKG.usesTerm, GLOSSARY.bpms) in g
     decl = PLAN["minato-workstyle-declaration"]
-    assert _label(g, decl, "ja") == "みなとワークスタイル宣言"
-    assert g.value(decl, DCTERMS.type) == _iri(PLANTYPE, "declaration")
+    assert lang_label(g, decl, "ja") == "みなとワークスタイル宣言"
+    assert g.value(decl, DCTERMS.type) == iri(PLANTYPE, "declaration")
     assert g.value(decl, JKG.adoptedIn) == TIMEREF["2017-07"]
     assert g.value(decl, DCTERMS.issued) == Literal("2017-07", datatype=rns.XSD.gYearMonth)
 
@@ -145,27 +111,27 @@ def test_units_rename_and_heading(asserted_graph: Graph) -> None:
     g = asserted_graph
     dept = UNIT["minato-general-affairs-department"]
     div = UNIT["minato-information-policy-division"]
-    assert _label(g, dept, "ja") == "総務部"
+    assert lang_label(g, dept, "ja") == "総務部"
     assert g.value(dept, ORG.unitOf) == MINATO
-    assert _label(g, div, "ja") == "情報政策課"
+    assert lang_label(g, div, "ja") == "情報政策課"
     assert g.value(div, ORG.unitOf) == dept
     assert g.value(SOURCE["minato-heading"], JKG.responsibleUnit) == div
     rename = g.value(predicate=ORG.resultingOrganization, object=div)
     assert (rename, RDF.type, ORG.ChangeEvent) in g
-    assert _label(g, g.value(rename, ORG.originalOrganization), "ja") == "区政情報課"
+    assert lang_label(g, g.value(rename, ORG.originalOrganization), "ja") == "区政情報課"
     assert g.value(rename, JKG.when) == TIMEREF.fy2016
 
 
 def test_posts(asserted_graph: Graph) -> None:
     g = asserted_graph
     adviser = POST["minato-cio-adviser"]
-    assert _label(g, adviser, "ja") == "CIO補佐官(情報政策監)"
+    assert lang_label(g, adviser, "ja") == "CIO補佐官(情報政策監)"
     assert g.value(adviser, ORG.role) == ROLE["cio-adviser"]
     assert g.value(adviser, JKG.establishedIn) == TIMEREF.fy2013
-    assert g.value(adviser, JKG.holderBackground) == _iri(BACKGROUND, "expert")
+    assert g.value(adviser, JKG.holderBackground) == iri(BACKGROUND, "expert")
     assert g.value(adviser, ORG.heldBy) is not None
     officer = POST["minato-ict-promotion-officer"]
-    assert _label(g, officer, "ja") == "ICT推進担当"
+    assert lang_label(g, officer, "ja") == "ICT推進担当"
     assert g.value(officer, ORG.postIn) == UNIT["minato-information-policy-division"]
     assert g.value(officer, JKG.establishedIn) == TIMEREF.fy2016
 
@@ -186,16 +152,9 @@ FIGURES = [
 def test_figures(asserted_graph: Graph, local, value, unit, approx, as_of, ftype) -> None:
     g = asserted_graph
     f = FIGURE[local]
-    assert (f, RDF.type, JKG.Figure) in g
-    v = g.value(f, SCHEMA.value)
-    assert v.toPython() == value and v.datatype == rns.XSD.integer
-    assert g.value(f, JKG.measurementUnit) == unit
-    assert g.value(f, JKG.approximate).toPython() is (approx is not None)
-    assert g.value(f, JKG.approximation) == (_iri(APPROX, approx) if approx else None)
-    assert g.value(f, JKG.asOf) == as_of
-    assert g.value(f, JKG.figureType) == _iri(FIGTYPE, ftype)
-    subject = g.value(f, JKG.figureOf)
-    assert (subject, JKG.hasFigure, f) in g
+    check_figure(g, f, value=value, unit=unit, approximate=approx is not None, approximation=approx,
+                 as_of=as_of, figure_type=ftype, integer=True)
+    figure_subject(g, f)
 
 
 def test_newsletter_frequency_is_a_range(asserted_graph: Graph) -> None:
@@ -235,7 +194,7 @@ def test_component_initiatives(asserted_graph: Graph, local, whole, kinds, dates
     assert set(g.objects(part, DCTERMS.isPartOf)) == {flagship}
     assert (flagship, DCTERMS.hasPart, part) in g
     assert g.value(part, JKG.government) == MINATO
-    assert _label(g, part, "ja") and _label(g, part, "en")
+    assert lang_label(g, part, "ja") and lang_label(g, part, "en")
     assert {d.language for d in g.objects(part, DCTERMS.description)} >= {"ja", "en"}
     assert {_local(k) for k in g.objects(part, JKG.kind)} == kinds
     assert kinds <= {_local(k) for k in g.objects(flagship, JKG.kind)}
@@ -247,7 +206,7 @@ def test_component_initiatives(asserted_graph: Graph, local, whole, kinds, dates
 def test_flagships_hold_only_their_components(asserted_graph: Graph) -> None:
     """The bundles keep their kinds and sources, but dates and figures live in the parts."""
     g = asserted_graph
-    assert {_local(i) for i in _initiatives(g, JKG.Initiative)} == set(COMPONENTS)
+    assert {_local(i) for i in entries(g, JKG.Initiative, MINATO)} == set(COMPONENTS)
     for whole in ("minato-ai-first-year", "minato-ict-efficiency"):
         flagship = INITIATIVE[whole]
         assert {_local(p) for p in g.objects(flagship, DCTERMS.hasPart)} == {
@@ -275,14 +234,9 @@ def test_rpa_milestones(asserted_graph: Graph) -> None:
 
 def test_report_locations(asserted_graph: Graph) -> None:
     g = asserted_graph
-    locations = {s for s in g.subjects(RDF.type, JKG.ReportLocation) if (s, JKG.government, MINATO) in g}
-    paragraphs = {g.value(s, JKG.paragraphNumber).toPython() for s in locations if g.value(s, JKG.paragraphNumber)}
-    assert paragraphs == {1, 2, 3, 4, 5, 6}
-    bullets = {s for s in locations if g.value(s, JKG.bulletNumber) is not None}
-    assert len(bullets) == 2 + 3 + 1 + 2
-    for s in locations:
-        assert _label(g, s, "ja") and _label(g, s, "en"), s
-        assert g.value(s, DCTERMS.isPartOf) == SOURCE.report
+    locations = checked_report_locations(g, MINATO)
+    assert paragraph_numbers(g, locations) == {1, 2, 3, 4, 5, 6}
+    assert len(bullets(g, locations)) == 2 + 3 + 1 + 2
 
 
 def test_only_stated_plan_links(asserted_graph: Graph) -> None:

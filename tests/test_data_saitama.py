@@ -7,12 +7,17 @@ missing triple fails.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib import namespace as rns
-from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS
+from rdflib.namespace import DCTERMS, RDF, RDFS
+
+pytest.register_assert_rewrite("datahelpers")
+from datahelpers import (  # noqa: E402
+    all_initiatives, check_figure, check_government, check_initiative, entries, figure_subject, iri,
+    ja_labels, lang_label, milestones, ordered_pillar_labels, overview_row, own_iris_without_label,
+    single_category_entries, unit_chain,
+)
 
 from jichitai_kg.namespaces import (
     CATEGORY, FIGURE, GLOSSARY, GOV, GOVTYPE, ID, INITIATIVE, JKG, KIND, MEASURE, ORG,
@@ -20,43 +25,16 @@ from jichitai_kg.namespaces import (
 )
 
 SAITAMA = GOV.saitama
-APPROX = URIRef(str(ID) + "approximation/")
-FIGTYPE = URIRef(str(ID) + "figure-type/")
 STATUS = URIRef(str(ID) + "adoption-status/")
 PLANTYPE = URIRef(str(ID) + "plan-type/")
 
 
-def _iri(ns: URIRef, local: str) -> URIRef:
-    return URIRef(str(ns) + local)
-
-
-def _label(g: Graph, s, lang: str) -> str | None:
-    for o in g.objects(s, RDFS.label):
-        if isinstance(o, Literal) and o.language == lang:
-            return str(o)
-    return None
-
-
-def _entries(g: Graph, cls) -> set:
-    return {s for s in g.subjects(RDF.type, cls) if (s, JKG.government, SAITAMA) in g}
-
-
-def _all_initiatives(g: Graph) -> set:
-    return set().union(*(_entries(g, c) for c in (JKG.OverviewTableEntry, JKG.FlagshipCase, JKG.NarrativeInitiative)))
-
-
 def test_government_identity(asserted_graph: Graph) -> None:
     g = asserted_graph
-    assert (SAITAMA, RDF.type, JKG.LocalGovernment) in g
-    assert g.value(SAITAMA, ORG.classification) == GOVTYPE.prefecture
-    assert _label(g, SAITAMA, "ja") == "埼玉県"
-    assert _label(g, SAITAMA, "en") == "Saitama Prefecture"
-    assert g.value(SAITAMA, JKG.dantaiCode) == Literal("110001")
-    assert g.value(SAITAMA, DCTERMS.spatial) == SAC.C11000
-    assert set(g.objects(SAITAMA, FOAF.page)) == {URIRef("https://www.pref.saitama.lg.jp/soshiki/a0104/index.html")}
-    assert g.value(SAITAMA, JKG.order).toPython() == 4
+    check_government(g, SAITAMA, classification=GOVTYPE.prefecture, ja="埼玉県", en="Saitama Prefecture",
+                     dantai_code="110001", area=SAC.C11000, order=4,
+                     pages={URIRef("https://www.pref.saitama.lg.jp/soshiki/a0104/index.html")})
     assert set(g.objects(SAITAMA, RDFS.seeAlso)) == {WD.Q128186}
-    assert (SAITAMA, OWL.sameAs, None) not in g
 
 
 # Bullets counted by hand in the Saitama overview table: 2 / 2 / 2.
@@ -70,21 +48,16 @@ def test_government_identity(asserted_graph: Graph) -> None:
 )
 def test_overview_table_rows(asserted_graph: Graph, category: str, labels: set[str]) -> None:
     g = asserted_graph
-    in_row = {e for e in _entries(g, JKG.OverviewTableEntry) if (e, JKG.statedCategory, CATEGORY[category]) in g}
-    assert {_label(g, e, "ja") for e in in_row} == labels
+    assert overview_row(g, SAITAMA, CATEGORY[category]) == labels
 
 
 def test_overview_entries_have_exactly_one_stated_category(asserted_graph: Graph) -> None:
-    g = asserted_graph
-    entries = _entries(g, JKG.OverviewTableEntry)
-    assert len(entries) == 6
-    for e in entries:
-        assert len(set(g.objects(e, JKG.statedCategory))) == 1, e
+    assert len(single_category_entries(asserted_graph, SAITAMA)) == 6
 
 
 def test_flagship_cases(asserted_graph: Graph) -> None:
     g = asserted_graph
-    labels = {_label(g, e, "ja") for e in _entries(g, JKG.FlagshipCase)}
+    labels = ja_labels(g, entries(g, JKG.FlagshipCase, SAITAMA))
     assert labels == {"RPAの導入", "県民向け問合せ自動応答システム「埼玉コンシェルジュ」構築"}
 
 
@@ -93,31 +66,28 @@ def test_plan(asserted_graph: Graph) -> None:
     p = PLAN["saitama-ict-action-plan-2017-2019"]
     assert (p, RDF.type, JKG.Plan) in g
     assert g.value(p, JKG.government) == SAITAMA
-    assert _label(g, p, "ja") == "埼玉県ICT推進アクションプラン2017-2019"
-    assert g.value(p, DCTERMS.type) == _iri(PLANTYPE, "action-plan")
+    assert lang_label(g, p, "ja") == "埼玉県ICT推進アクションプラン2017-2019"
+    assert g.value(p, DCTERMS.type) == iri(PLANTYPE, "action-plan")
     assert g.value(p, JKG.adoptedIn) == TIMEREF["2017-04"]
     assert g.value(p, DCTERMS.issued) == Literal("2017-04", datatype=rns.XSD.gYearMonth)
-    assert g.value(p, JKG.adoptionStatus) == _iri(STATUS, "adopted")
+    assert g.value(p, JKG.adoptionStatus) == iri(STATUS, "adopted")
     # 「2017-2019」「3年間」 from its adoption in 2017年4月: fiscal years 2017-2019.
     period = g.value(p, JKG.period)
     assert g.value(period, rns.TIME.hasXSDDuration) == Literal("P3Y", datatype=rns.XSD.duration)
     assert str(g.value(period, JKG.startDate)) == "2017-04-01"
     assert str(g.value(period, JKG.endDate)) == "2020-03-31"
     assert g.value(period, rns.TIME.hasEnd) == TIMEREF["fy2019"]
-    pillars = sorted(g.objects(p, JKG.pillar), key=lambda x: g.value(x, JKG.order).toPython())
-    assert [_label(g, x, "ja") for x in pillars] == [
+    assert ordered_pillar_labels(g, p) == [
         "利便性の高い県民サービスの提供", "新たな事業展開への支援", "効率的で効果的な行政運営",
     ]
-    assert all(_label(g, x, "en") for x in pillars)
 
 
 def test_author_unit_chain(asserted_graph: Graph) -> None:
     g = asserted_graph
     division = UNIT["saitama-reform-promotion-division"]
     department = UNIT["saitama-planning-finance-department"]
-    assert g.value(division, ORG.unitOf) == department
-    assert g.value(department, ORG.unitOf) == SAITAMA
-    assert [_label(g, u, "ja") for u in (department, division)] == ["企画財政部", "改革推進課"]
+    assert unit_chain(g, division, SAITAMA) == [division, department, SAITAMA]
+    assert [lang_label(g, u, "ja") for u in (department, division)] == ["企画財政部", "改革推進課"]
     assert g.value(SOURCE["saitama-heading"], JKG.responsibleUnit) == division
 
 
@@ -125,12 +95,12 @@ def test_smart_office_council(asserted_graph: Graph) -> None:
     g = asserted_graph
     council = UNIT["saitama-smart-prefectural-office-council"]
     assert (council, RDF.type, JKG.CrossDepartmentalBody) in g
-    assert _label(g, council, "ja") == "スマート県庁推進会議"
+    assert lang_label(g, council, "ja") == "スマート県庁推進会議"
     assert g.value(council, JKG.establishedIn) == TIMEREF["2019-06"]
     assert g.value(council, DCTERMS.created) == Literal("2019-06", datatype=rns.XSD.gYearMonth)
     head = g.value(council, JKG.headPost)
     assert g.value(head, ORG.role) == ROLE["deputy-governor"]
-    assert _label(g, head, "ja") == "副知事"
+    assert lang_label(g, head, "ja") == "副知事"
 
 
 # (post, ja label, role, unit it sits in, established)
@@ -148,8 +118,8 @@ def test_posts(asserted_graph: Graph, post, label, role, unit, established) -> N
     g = asserted_graph
     p = POST[post]
     assert (p, RDF.type, ORG.Post) in g
-    assert _label(g, p, "ja") == label
-    assert _label(g, p, "en")
+    assert lang_label(g, p, "ja") == label
+    assert lang_label(g, p, "en")
     assert g.value(p, ORG.role) == role
     assert g.value(p, ORG.postIn) == unit
     assert g.value(p, JKG.establishedIn) == established
@@ -173,18 +143,9 @@ FIGURES = [
 def test_figures(asserted_graph: Graph, fig, value, unit, approximate, approximation, as_of, ftype) -> None:
     g = asserted_graph
     f = FIGURE[fig]
-    assert (f, RDF.type, JKG.Figure) in g
-    v = g.value(f, SCHEMA.value)
-    assert v.datatype in (rns.XSD.integer, rns.XSD.decimal)
-    assert Decimal(str(v.toPython())) == value
-    assert g.value(f, JKG.measurementUnit) == MEASURE[unit]
-    assert g.value(f, JKG.approximate).toPython() is approximate
-    assert g.value(f, JKG.approximation) == (_iri(APPROX, approximation) if approximation else None)
-    assert g.value(f, JKG.asOf) == TIMEREF[as_of]
-    assert g.value(f, JKG.figureType) == _iri(FIGTYPE, ftype)
-    subject = g.value(f, JKG.figureOf)
-    assert (subject, JKG.hasFigure, f) in g
-    assert g.value(subject, JKG.government) == SAITAMA
+    check_figure(g, f, value=value, unit=MEASURE[unit], approximate=approximate, approximation=approximation,
+                 as_of=TIMEREF[as_of], figure_type=ftype)
+    assert g.value(figure_subject(g, f), JKG.government) == SAITAMA
 
 
 def test_saitama_has_exactly_the_printed_figures(asserted_graph: Graph) -> None:
@@ -196,8 +157,7 @@ def test_saitama_has_exactly_the_printed_figures(asserted_graph: Graph) -> None:
 def test_rpa_milestones(asserted_graph: Graph) -> None:
     g = asserted_graph
     rpa = INITIATIVE["saitama-rpa"]
-    got = {(g.value(m, JKG.phase), g.value(m, JKG.when)) for m in g.objects(rpa, JKG.hasMilestone)}
-    assert got == {(PHASE.pilot, TIMEREF.fy2018), (PHASE.expansion, TIMEREF.fy2019)}
+    assert milestones(g, rpa) == {(PHASE.pilot, TIMEREF.fy2018), (PHASE.expansion, TIMEREF.fy2019)}
     assert (rpa, JKG.relatedInitiative, INITIATIVE["saitama-rpa-survey"]) in g
     assert GLOSSARY.rpa in set(g.objects(rpa, JKG.usesTerm))
 
@@ -216,35 +176,27 @@ def test_chatbot_went_live_october_2018(asserted_graph: Graph) -> None:
 def test_saitama_names_no_partners(asserted_graph: Graph) -> None:
     """The chapter names no outside company, university or other body."""
     g = asserted_graph
-    assert all(g.value(i, JKG.partner) is None for i in _all_initiatives(g))
+    assert all(g.value(i, JKG.partner) is None for i in all_initiatives(g, SAITAMA))
 
 
 def test_narrative_only_initiatives(asserted_graph: Graph) -> None:
     g = asserted_graph
-    kinds = {k for i in _entries(g, JKG.NarrativeInitiative) for k in g.objects(i, JKG.kind)}
+    kinds = {k for i in entries(g, JKG.NarrativeInitiative, SAITAMA) for k in g.objects(i, JKG.kind)}
     # Paragraph 4: AI-OCR and speech-to-text appear only in the narrative.
     assert {KIND["ai-ocr"], KIND["speech-recognition"]} <= kinds
-    assert len(_entries(g, JKG.NarrativeInitiative)) == 3
+    assert len(entries(g, JKG.NarrativeInitiative, SAITAMA)) == 3
 
 
 def test_every_initiative_is_labelled_kinded_and_sourced(asserted_graph: Graph) -> None:
     g = asserted_graph
-    initiatives = _all_initiatives(g)
+    initiatives = all_initiatives(g, SAITAMA)
     assert len(initiatives) == 11
     for i in initiatives:
-        assert _label(g, i, "ja") and _label(g, i, "en"), i
-        assert any(g.objects(i, JKG.kind)), i
-        assert {lang for d in g.objects(i, DCTERMS.description) for lang in [d.language]} >= {"ja", "en"}, i
-        locations = set(g.objects(i, PROV.wasDerivedFrom))
-        assert any((loc, JKG.government, SAITAMA) in g and (loc, RDF.type, JKG.ReportLocation) in g
-                   for loc in locations), i
+        check_initiative(g, i, SAITAMA)
 
 
 def test_every_project_iri_in_the_file_is_labelled(asserted_graph: Graph, project_root) -> None:
-    own = Graph().parse(project_root / "data" / "gov" / "saitama.ttl", format="turtle")
-    iris = {t for triple in own for t in triple if isinstance(t, URIRef) and str(t).startswith(str(ID))}
-    missing = sorted(i for i in iris if (i, RDFS.label, None) not in asserted_graph)
-    assert missing == []
+    assert own_iris_without_label(asserted_graph, project_root / "data" / "gov" / "saitama.ttl") == []
 
 
 def test_every_saitama_figure_names_its_government(asserted_graph: Graph) -> None:

@@ -9,50 +9,33 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib import namespace as rns
-from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
+
+pytest.register_assert_rewrite("datahelpers")
+from datahelpers import (  # noqa: E402
+    all_initiatives, bullets, check_figure, check_government, check_initiative, checked_report_locations,
+    entries, figure_subject, iri, ja_labels, lang_label, ordered_pillar_labels, overview_row,
+    paragraph_numbers, single_category_entries,
+)
 
 from jichitai_kg.namespaces import (
     AGENT, CATEGORY, FIGURE, GLOSSARY, GOV, GOVTYPE, ID, INITIATIVE, JKG, KIND, MEASURE, ORG,
-    PARTNER, PHASE, PLAN, POST, ROLE, SAC, SCHEMA, SOURCE, TIMEREF, UNIT,
+    PARTNER, PHASE, PLAN, POST, ROLE, SAC, SOURCE, TIMEREF, UNIT,
 )
 
 TSUKUBA = GOV.tsukuba
 STATUS = URIRef(str(ID) + "adoption-status/")
-FIGTYPE = URIRef(str(ID) + "figure-type/")
 PARTNERKIND = URIRef(str(ID) + "partner-kind/")
 BACKGROUND = URIRef(str(ID) + "background/")
 
 
-def _iri(ns: URIRef, local: str) -> URIRef:
-    return URIRef(str(ns) + local)
-
-
-def _label(g: Graph, s, lang: str) -> str | None:
-    for o in g.objects(s, RDFS.label):
-        if isinstance(o, Literal) and o.language == lang:
-            return str(o)
-    return None
-
-
-def _initiatives(g: Graph, cls) -> set:
-    return {s for s in g.subjects(RDF.type, cls) if (s, JKG.government, TSUKUBA) in g}
-
-
 def test_government_identity(asserted_graph: Graph) -> None:
     g = asserted_graph
-    assert (TSUKUBA, RDF.type, JKG.LocalGovernment) in g
-    assert g.value(TSUKUBA, ORG.classification) == GOVTYPE.city
-    assert _label(g, TSUKUBA, "ja") == "つくば市"
-    assert _label(g, TSUKUBA, "en") == "Tsukuba City"
-    assert g.value(TSUKUBA, JKG.dantaiCode) == Literal("082201")
-    assert g.value(TSUKUBA, DCTERMS.spatial) == SAC.C08220
-    assert set(g.objects(TSUKUBA, FOAF.page)) == {
-        URIRef("https://www.city.tsukuba.lg.jp/shisei/joho/1008026/index.html")
-    }
-    assert g.value(TSUKUBA, JKG.order).toPython() == 5
+    check_government(g, TSUKUBA, classification=GOVTYPE.city, ja="つくば市", en="Tsukuba City",
+                     dantai_code="082201", area=SAC.C08220, order=5,
+                     pages={URIRef("https://www.city.tsukuba.lg.jp/shisei/joho/1008026/index.html")})
     # No Wikidata QID was verified for Tsukuba, and owl:sameAs is never used.
     assert (TSUKUBA, RDFS.seeAlso, None) not in g
-    assert (TSUKUBA, OWL.sameAs, None) not in g
 
 
 # Bullets counted by hand in the Tsukuba overview table: 1 / 2 / 1.
@@ -66,21 +49,16 @@ def test_government_identity(asserted_graph: Graph) -> None:
 )
 def test_overview_table_rows(asserted_graph: Graph, category: str, labels: set[str]) -> None:
     g = asserted_graph
-    in_row = {e for e in _initiatives(g, JKG.OverviewTableEntry) if (e, JKG.statedCategory, CATEGORY[category]) in g}
-    assert {_label(g, e, "ja") for e in in_row} == labels
+    assert overview_row(g, TSUKUBA, CATEGORY[category]) == labels
 
 
 def test_overview_entries_have_exactly_one_stated_category(asserted_graph: Graph) -> None:
-    g = asserted_graph
-    entries = _initiatives(g, JKG.OverviewTableEntry)
-    assert len(entries) == 4
-    for e in entries:
-        assert len(set(g.objects(e, JKG.statedCategory))) == 1, e
+    assert len(single_category_entries(asserted_graph, TSUKUBA)) == 4
 
 
 def test_flagship_cases(asserted_graph: Graph) -> None:
     g = asserted_graph
-    assert {_label(g, e, "ja") for e in _initiatives(g, JKG.FlagshipCase)} == {
+    assert ja_labels(g, entries(g, JKG.FlagshipCase, TSUKUBA)) == {
         "「データ利活用研修」の職員研修計画への組み込み",
         "RPAの本格導入",
         "つくば公共サービス共創事業における実証フィールドの提供",
@@ -89,40 +67,33 @@ def test_flagship_cases(asserted_graph: Graph) -> None:
 
 def test_narrative_only_initiatives(asserted_graph: Graph) -> None:
     g = asserted_graph
-    narrative = _initiatives(g, JKG.NarrativeInitiative)
+    narrative = entries(g, JKG.NarrativeInitiative, TSUKUBA)
     assert INITIATIVE["tsukuba-hack-my-tsukuba"] in narrative
     hack = INITIATIVE["tsukuba-hack-my-tsukuba"]
     assert (hack, JKG.kind, KIND.ideathon) in g
     assert (hack, JKG.partner, PARTNER["university-of-tsukuba"]) in g
     assert (hack, JKG.usesTerm, GLOSSARY.ideathon) in g
-    assert (hack, PROV.wasDerivedFrom, _iri(SOURCE, "footnote-9")) in g
+    assert (hack, PROV.wasDerivedFrom, iri(SOURCE, "footnote-9")) in g
 
 
 def test_every_initiative_is_labelled_kinded_and_sourced(asserted_graph: Graph) -> None:
     g = asserted_graph
-    initiatives = set()
-    for cls in (JKG.OverviewTableEntry, JKG.FlagshipCase, JKG.NarrativeInitiative):
-        initiatives |= _initiatives(g, cls)
+    initiatives = all_initiatives(g, TSUKUBA)
     assert len(initiatives) == 9
     for i in initiatives:
-        assert _label(g, i, "ja") and _label(g, i, "en"), i
-        assert {d.language for d in g.objects(i, DCTERMS.description)} >= {"ja", "en"}, i
-        assert set(g.objects(i, JKG.kind)), i
-        sources = set(g.objects(i, PROV.wasDerivedFrom))
-        assert sources, i
         # At least one location must belong to Tsukuba's own chapter.
-        assert any((s, JKG.government, TSUKUBA) in g for s in sources), i
+        check_initiative(g, i, TSUKUBA, typed_location=False)
 
 
 def test_informatization_plan(asserted_graph: Graph) -> None:
     g = asserted_graph
     plan = PLAN["tsukuba-informatization-plan"]
     assert (plan, RDF.type, JKG.Plan) in g
-    assert _label(g, plan, "ja") == "つくば市情報化推進計画"
+    assert lang_label(g, plan, "ja") == "つくば市情報化推進計画"
     assert g.value(plan, JKG.government) == TSUKUBA
     assert g.value(plan, JKG.adoptedIn) == TIMEREF["2018-09"]
     assert g.value(plan, DCTERMS.issued) == Literal("2018-09", datatype=rns.XSD.gYearMonth)
-    assert g.value(plan, JKG.adoptionStatus) == _iri(STATUS, "adopted")
+    assert g.value(plan, JKG.adoptionStatus) == iri(STATUS, "adopted")
     # "(5年間)" with no start year: a five-year duration, and no invented dates.
     period = g.value(plan, JKG.period)
     assert g.value(period, rns.TIME.hasXSDDuration) == Literal("P5Y", datatype=rns.XSD.duration)
@@ -133,8 +104,7 @@ def test_informatization_plan(asserted_graph: Graph) -> None:
 def test_plan_pillars_in_report_order(asserted_graph: Graph) -> None:
     g = asserted_graph
     plan = PLAN["tsukuba-informatization-plan"]
-    pillars = sorted(g.objects(plan, JKG.pillar), key=lambda p: g.value(p, JKG.order).toPython())
-    assert [_label(g, p, "ja") for p in pillars] == [
+    assert ordered_pillar_labels(g, plan) == [
         "シビック・データ・イノベーション",
         "パーソナライズ&プッシュ",
         "データ・ICTを活用する環境づくり",
@@ -144,16 +114,15 @@ def test_plan_pillars_in_report_order(asserted_graph: Graph) -> None:
         "情報システムの最適化",
         "情報セキュリティ対策",
     ]
-    assert all(_label(g, p, "en") for p in pillars)
 
 
 def test_units_and_heading(asserted_graph: Graph) -> None:
     g = asserted_graph
     dept = UNIT["tsukuba-policy-innovation-department"]
     div = UNIT["tsukuba-information-policy-division"]
-    assert _label(g, dept, "ja") == "政策イノベーション部"
+    assert lang_label(g, dept, "ja") == "政策イノベーション部"
     assert g.value(dept, ORG.unitOf) == TSUKUBA
-    assert _label(g, div, "ja") == "情報政策課"
+    assert lang_label(g, div, "ja") == "情報政策課"
     assert g.value(div, ORG.unitOf) == dept
     assert g.value(SOURCE["tsukuba-heading"], JKG.responsibleUnit) == div
 
@@ -162,13 +131,13 @@ def test_digital_government_headquarters(asserted_graph: Graph) -> None:
     g = asserted_graph
     hq = UNIT["tsukuba-digital-government-hq"]
     assert (hq, RDF.type, JKG.CrossDepartmentalBody) in g
-    assert _label(g, hq, "ja") == "デジタル・ガバメント推進本部"
+    assert lang_label(g, hq, "ja") == "デジタル・ガバメント推進本部"
     assert g.value(hq, JKG.establishedIn) == TIMEREF["2019-08"]
     assert g.value(hq, DCTERMS.created) == Literal("2019-08", datatype=rns.XSD.gYearMonth)
     # Formed by merging the personal-number and informatization structures.
     merger = g.value(predicate=ORG.resultingOrganization, object=hq)
     assert (merger, RDF.type, ORG.ChangeEvent) in g
-    assert {_label(g, u, "ja") for u in g.objects(merger, ORG.originalOrganization)} == {
+    assert {lang_label(g, u, "ja") for u in g.objects(merger, ORG.originalOrganization)} == {
         "番号制度推進体制", "情報化推進体制",
     }
     assert g.value(merger, JKG.when) == TIMEREF["2019-08"]
@@ -181,10 +150,10 @@ def test_posts(asserted_graph: Graph) -> None:
     assert g.value(cio, JKG.heldByHolderOf) == POST["tsukuba-deputy-mayor"]
     assert g.value(POST["tsukuba-deputy-mayor"], ORG.role) == ROLE["deputy-mayor"]
     adviser = POST["tsukuba-adviser"]
-    assert _label(g, adviser, "ja") == "顧問"
+    assert lang_label(g, adviser, "ja") == "顧問"
     assert g.value(adviser, ORG.role) == ROLE.adviser
     assert g.value(adviser, ORG.postIn) == UNIT["tsukuba-policy-innovation-department"]
-    assert g.value(adviser, JKG.holderBackground) == _iri(BACKGROUND, "academia")
+    assert g.value(adviser, JKG.holderBackground) == iri(BACKGROUND, "academia")
     holder = g.value(adviser, ORG.heldBy)
     assert (holder, ORG.memberOf, PARTNER["university-of-tsukuba"]) in g
 
@@ -192,9 +161,9 @@ def test_posts(asserted_graph: Graph) -> None:
 def test_partner_university(asserted_graph: Graph) -> None:
     g = asserted_graph
     uni = PARTNER["university-of-tsukuba"]
-    assert _label(g, uni, "ja") == "筑波大学"
-    assert _label(g, uni, "en") == "University of Tsukuba"
-    assert g.value(uni, JKG.partnerKind) == _iri(PARTNERKIND, "university")
+    assert lang_label(g, uni, "ja") == "筑波大学"
+    assert lang_label(g, uni, "en") == "University of Tsukuba"
+    assert g.value(uni, JKG.partnerKind) == iri(PARTNERKIND, "university")
     working_with = {i for i in g.subjects(JKG.partner, uni) if (i, JKG.government, TSUKUBA) in g}
     assert working_with == {
         INITIATIVE["tsukuba-hack-my-tsukuba"],
@@ -236,35 +205,23 @@ def test_data_training_milestones(asserted_graph: Graph) -> None:
 def test_figures(asserted_graph: Graph, local: str, value: int, unit: URIRef, subject: URIRef) -> None:
     g = asserted_graph
     f = FIGURE[local]
-    assert (f, RDF.type, JKG.Figure) in g
-    assert g.value(f, SCHEMA.value).toPython() == value
-    assert g.value(f, SCHEMA.value).datatype == rns.XSD.integer
-    assert g.value(f, JKG.measurementUnit) == unit
-    assert g.value(f, JKG.approximate).toPython() is False
-    assert g.value(f, JKG.approximation) is None
-    assert g.value(f, JKG.figureType) == _iri(FIGTYPE, "actual")
-    assert g.value(f, JKG.figureOf) == subject
-    assert (subject, JKG.hasFigure, f) in g
     # None of Tsukuba's numbers comes with an "as of" date in the report.
-    assert g.value(f, JKG.asOf) is None
+    check_figure(g, f, value=value, unit=unit, approximate=False, approximation=None, as_of=None,
+                 figure_type="actual", integer=True)
+    assert figure_subject(g, f) == subject
 
 
 def test_report_locations(asserted_graph: Graph) -> None:
     g = asserted_graph
-    locations = {s for s in g.subjects(RDF.type, JKG.ReportLocation) if (s, JKG.government, TSUKUBA) in g}
-    narrative = {g.value(s, JKG.paragraphNumber).toPython() for s in locations if g.value(s, JKG.paragraphNumber)}
-    assert narrative == {1, 2, 3, 4, 5, 6}
-    bullets = {s for s in locations if g.value(s, JKG.bulletNumber) is not None}
-    assert len(bullets) == 3 + 1 + 2 + 1
-    for s in locations:
-        assert _label(g, s, "ja") and _label(g, s, "en"), s
-        assert g.value(s, DCTERMS.isPartOf) == SOURCE.report
+    locations = checked_report_locations(g, TSUKUBA)
+    assert paragraph_numbers(g, locations) == {1, 2, 3, 4, 5, 6}
+    assert len(bullets(g, locations)) == 3 + 1 + 2 + 1
 
 
 def test_no_agent_without_label(asserted_graph: Graph) -> None:
     g = asserted_graph
     holder = AGENT["tsukuba-adviser-holder"]
-    assert _label(g, holder, "ja") and _label(g, holder, "en")
+    assert lang_label(g, holder, "ja") and lang_label(g, holder, "en")
 
 
 def test_university_research_not_linked_to_job_level_training(asserted_graph: Graph) -> None:
