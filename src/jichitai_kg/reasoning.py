@@ -79,11 +79,13 @@ class Materialization:
         return "".join(f"{s} {p} {o} .\n" for s, p, o in self.inferred_nt)
 
     def load_into(self, store: ox.Store, graph_name: ox.NamedNode) -> None:
-        """Add the kept entailments to ``store`` in ``graph_name``."""
+        """Add the kept entailments to ``store`` in ``graph_name`` (blank-node labels kept)."""
         if self.inferred_nt is not None:
-            store.load(self.nt_document().encode(), format=ox.RdfFormat.N_TRIPLES, to_graph=graph_name)
+            g = str(graph_name)
+            doc = "".join(f"{s} {p} {o} {g} .\n" for s, p, o in self.inferred_nt).encode("utf-8")
+            store.bulk_extend(ox.parse(doc, format=ox.RdfFormat.N_QUADS))
         else:
-            store.extend(triples_to_ox(self.inferred, graph_name))
+            store.bulk_extend(triples_to_ox(self.inferred, graph_name))
 
 
 def _is_builtin(term) -> bool:
@@ -199,24 +201,26 @@ def materialize(ontology: Graph, data, *, engine: str = "owlrl") -> Materializat
 
 
 def _native_materialization(ontology: Graph, data_quads, started: float) -> Materialization:
-    """The native engine: same checks and filter as the SPARQL engine, on N-Triples strings."""
+    """The native engine: same checks and filter as the SPARQL engine, on N-Triples strings.
+
+    The data crosses from pyoxigraph to Python once, as one N-Quads document
+    (serialized in Rust), instead of as millions of term objects.
+    """
     from . import rl_native
 
-    if not isinstance(data_quads, list):
-        data_quads = list(data_quads)
     _check_supported(ontology)
     _check_chains(ontology)
-    terms = [(q.subject, q.predicate, q.object) for q in data_quads]
-    _check_supported(terms)
-    _check_no_schema_in_data(terms)
+    document = ox.serialize(data_quads, format=ox.RdfFormat.N_QUADS).decode("utf-8")
     schema_closure = _schema_closure(frozenset(ontology))
     errors = _inconsistencies(schema_closure)
-    entailed, n_asserted, types = rl_native.entailments(schema_closure, ontology, terms, with_types=True)
-    errors.extend(rl_native.disjointness_violations(schema_closure, types))
-    errors.extend(_ill_typed_literals(data_quads))
+    found = rl_native.entailments(schema_closure, ontology, rl_native.split_lines(document),
+                                  refuse=_NativeRefusals())
+    del document
+    errors.extend(rl_native.disjointness_violations(schema_closure, found.types))
+    errors.extend(_ill_typed_literal_strings(found.typed_literals))
     noise = rl_native.NoiseFilter(frozenset(rl_native.nt(b) for b in schema_blank_nodes(ontology)))
     kept, reasons = [], {}
-    for triple in entailed:
+    for triple in found.new:
         why = noise.reason(triple)
         if why is None:
             kept.append(triple)
@@ -229,7 +233,7 @@ def _native_materialization(ontology: Graph, data_quads, started: float) -> Mate
     return Materialization(
         _inferred=None,
         inferred_nt=kept,
-        asserted=n_asserted,
+        asserted=found.asserted,
         kept=len(kept),
         dropped=sum(reasons.values()),
         inconsistencies=sorted(set(errors)),
@@ -237,6 +241,44 @@ def _native_materialization(ontology: Graph, data_quads, started: float) -> Mate
         engine="native",
         dropped_by_reason=reasons,
     )
+
+
+class _NativeRefusals:
+    """``_check_supported`` then ``_check_no_schema_in_data``, one data triple of strings at a time.
+
+    An unsupported construct anywhere is reported before a schema statement, as the
+    SPARQL engine's two passes do; ``finish`` raises the first schema statement seen.
+    """
+
+    def __init__(self):
+        self.unsupported_p = {f"<{p}>" for p in _UNSUPPORTED_PREDICATES}
+        self.unsupported_t = {f"<{c}>" for c in _UNSUPPORTED_TYPES}
+        self.schema_p = {f"<{p}>" for p in _SCHEMA_PREDICATES}
+        self.schema_t = {f"<{c}>" for c in _SCHEMA_TYPES}
+        self.rdf_type = f"<{RDF.type}>"
+        self.schema_statement: tuple[str, str, str] | None = None
+
+    def __call__(self, s: str, p: str, o: str) -> None:
+        if p in self.unsupported_p or (p == self.rdf_type and o in self.unsupported_t):
+            what = p if p in self.unsupported_p else o
+            raise NotImplementedError(f"the fast engine does not implement {what[1:-1]}; use engine='owlrl'")
+        if self.schema_statement is None and (p in self.schema_p or (p == self.rdf_type and o in self.schema_t)):
+            self.schema_statement = (s, p, o)
+
+    def finish(self) -> None:
+        if self.schema_statement is not None:
+            s, p, o = self.schema_statement
+            raise NotImplementedError(
+                f"schema statement in the data ({s.strip('<>')} {p[1:-1]} {o.strip('<>')}): the fast "
+                "engine reasons over the schema in ontology/ only; move it there or use engine='owlrl'")
+
+
+def _ill_typed_literal_strings(literals) -> list[str]:
+    """``_ill_typed_literals`` for distinct literals in N-Triples form (parsed in one document)."""
+    if not literals:
+        return []
+    doc = "".join(f"<urn:x:s> <urn:x:p> {lit} .\n" for lit in literals).encode("utf-8")
+    return _ill_typed_literals(ox.parse(doc, format=ox.RdfFormat.N_TRIPLES))
 
 
 def code_fingerprint() -> bytes:

@@ -24,19 +24,35 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from rdflib import BNode, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import Graph, Literal
 from rdflib.namespace import OWL, RDF, RDFS
 
 TYPE = f"<{RDF.type}>"
 
 
+_OX_TERMS = (ox.NamedNode, ox.BlankNode, ox.Literal)
+
+
 def nt(term) -> str:
     """Canonical N-Triples form of an rdflib or pyoxigraph term (interned: terms repeat a lot)."""
-    if isinstance(term, (URIRef, BNode, Literal)):
+    if type(term) not in _OX_TERMS:
         from .reasoning import to_ox
 
         term = to_ox(term)
     return sys.intern(str(term))
+
+
+def split_lines(document: str):
+    """(s, p, o) strings of an N-Triples / default-graph N-Quads document written by pyoxigraph.
+
+    Subjects and predicates never contain a space; the object is the rest of the line.
+    """
+    intern = sys.intern
+    for line in document.splitlines():
+        if line:
+            s, p, o = line[:-2].split(" ", 2)
+            yield intern(s), intern(p), intern(o)
 
 
 @dataclass
@@ -251,13 +267,23 @@ class NoiseFilter:
         return None
 
 
-def entailments(schema_closure: Graph, ontology: Graph, data_terms: Iterable[tuple], *,
-                with_types: bool = False):
-    """Entailed, not asserted triples as N-Triples strings, and the number of asserted triples.
+@dataclass
+class Entailments:
+    """What one run of the engine found."""
+
+    new: list[tuple[str, str, str]]  # entailed and not asserted
+    asserted: int  # data triples read (duplicates included) plus distinct ontology triples
+    types: set[tuple[str, str]]  # every (individual, class), for the disjointness check
+    typed_literals: set[str]  # distinct non-string typed literals of the data, to check lexically
+
+
+def entailments(schema_closure: Graph, ontology: Graph, data: Iterable[tuple[str, str, str]], *,
+                refuse=None) -> Entailments:
+    """Run the engine over the ontology and the data triples (N-Triples strings).
 
     ``schema_closure`` is owlrl's closure of the ontology alone: it supplies
-    the schema-level entailments and the tables; ``data_terms`` are (s, p, o)
-    term triples of the data (pyoxigraph or rdflib terms).
+    the schema-level entailments and the tables.  ``refuse`` (optional) is called
+    on every data triple and may raise; its ``finish()`` runs after the last one.
     """
     schema = compile_schema(schema_closure)
     c = _Closure(schema)
@@ -267,18 +293,25 @@ def entailments(schema_closure: Graph, ontology: Graph, data_terms: Iterable[tup
     n_asserted = len(asserted)
     for t in asserted:
         c.add(*t)
-    for s, p, o in data_terms:
-        t = (nt(s), nt(p), nt(o))
+    typed: set[str] = set()
+    for t in data:
         n_asserted += 1
-        if t[1] in relevant and t not in asserted:
+        p, o = t[1], t[2]
+        if refuse is not None:
+            refuse(*t)
+        if o[0] == '"' and o[-1] == ">":
+            typed.add(o)
+        if p in relevant and t not in asserted:
             asserted.add(t)
             c.add(*t)
+    if refuse is not None:
+        refuse.finish()
     for s, p, o in schema_closure:
         if not isinstance(s, Literal):
             c.add(nt(s), nt(p), nt(o))
     c.run()
     new = [t for t in c.all_triples() if t not in asserted]
-    return (new, n_asserted, c.types) if with_types else (new, n_asserted)
+    return Entailments(new, n_asserted, c.types, typed)
 
 
 def disjointness_violations(schema_closure: Graph, types: set[tuple[str, str]]) -> list[str]:
