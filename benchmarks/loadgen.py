@@ -102,17 +102,19 @@ def python_load(url: str, headers: dict, concurrency: int, duration: float) -> L
     return LoadResult(len(lat), errors, elapsed, p50, p99)
 
 
-_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
+_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
 def _ms(text: str) -> float:
-    m = re.match(r"([\d.]+)(us|ms|s)", text)
+    m = re.match(r"([\d.]+)(us|ms|s|m)", text)
     return float(m.group(1)) * _UNITS[m.group(2)] if m else float("nan")
 
 
 def wrk_load(url: str, headers: dict, concurrency: int, duration: float) -> LoadResult:
     _check_loopback(url)
-    cmd = ["wrk", f"-t{min(concurrency, 2)}", f"-c{concurrency}", f"-d{max(1, int(duration))}s", "--latency"]
+    # a generous per-request timeout: a slow server's answers count instead of becoming errors
+    cmd = ["wrk", f"-t{min(concurrency, 2)}", f"-c{concurrency}", f"-d{max(1, int(duration))}s", "--latency",
+           "--timeout", "60s"]
     for k, v in headers.items():
         cmd += ["-H", f"{k}: {v}"]
     out = subprocess.run(cmd + [url], capture_output=True, text=True, timeout=duration + 60).stdout
@@ -122,8 +124,9 @@ def wrk_load(url: str, headers: dict, concurrency: int, duration: float) -> Load
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     errors = (int(non2xx.group(1)) if non2xx else 0) + (sum(map(int, sock.groups())) if sock else 0)
-    p50 = _ms(re.search(r"50%\s+(\S+)", out).group(1))
-    p99 = _ms(re.search(r"99%\s+(\S+)", out).group(1))
+    # anchored: the thread-stats lines also hold percentages ("78.50%") that are not percentiles
+    p50 = _ms(re.search(r"^\s*50%\s+(\S+)", out, re.M).group(1))
+    p99 = _ms(re.search(r"^\s*99%\s+(\S+)", out, re.M).group(1))
     return LoadResult(reqs, errors, seconds, p50, p99)
 
 
