@@ -18,10 +18,10 @@ import pytest
 import rdflib
 
 from jichitai_kg import export
-from jichitai_kg.app import create_app, get_state
+from jichitai_kg.app import get_state
 from jichitai_kg.linked_data_queries import StoreRunner
 from jichitai_kg.namespaces import BASE, ONTOLOGY_GRAPH
-from jichitai_kg.store import open_read_only
+from ld_fixtures import app, client, kg  # noqa: F401  (pytest fixtures shared with the other module)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -47,24 +47,6 @@ SAMPLES = {
     "time": ("id/time/fy2018", None),
     "partner": ("id/partner/line-corp", None),
 }
-
-
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    cache = tmp_path_factory.getbasetemp() / "ld-cache"
-    app = create_app({"CACHE_DIR": str(cache), "QUERY_WORKERS": 2, "TESTING": True})
-    yield app
-    get_state(app).close()
-
-
-@pytest.fixture(scope="module")
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture(scope="module")
-def kg(app) -> ox.Store:
-    return open_read_only(get_state(app).store_path)
 
 
 def parse(body: bytes, fmt: ox.RdfFormat) -> set[ox.Triple]:

@@ -15,31 +15,12 @@ import pytest
 import rdflib
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, VOID
 
-from jichitai_kg.app import create_app, get_state
 from jichitai_kg.namespaces import ID
-from jichitai_kg.store import open_read_only
+from ld_fixtures import app, client, kg  # noqa: F401  (pytest fixtures shared with the other module)
 
 DATASET = rdflib.URIRef("https://w3id.org/jichitai-kg/dataset")
 SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
 SCHEMA_SAMEAS = "http://schema.org/sameAs"
-
-
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    cache = tmp_path_factory.getbasetemp() / "ld-cache"
-    app = create_app({"CACHE_DIR": str(cache), "QUERY_WORKERS": 2, "TESTING": True})
-    yield app
-    get_state(app).close()
-
-
-@pytest.fixture(scope="module")
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture(scope="module")
-def kg(app) -> ox.Store:
-    return open_read_only(get_state(app).store_path)
 
 
 @pytest.fixture(scope="module")

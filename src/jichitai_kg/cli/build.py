@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+from .common import add_store_arguments
+
 from .. import reasoning
 
 
@@ -24,10 +26,8 @@ def register(subparsers) -> None:
                    help="reasoning engine (default: REASONING_ENGINE config or auto = native, falling "
                         "back to owlrl when needed); both give the same filtered closure, fast is "
                         "many times quicker on large data")
-    p.add_argument("--cache-dir", help="where stores are kept (default: CACHE_DIR, <root>/.cache)")
     p.add_argument("--force", action="store_true", help="rebuild even if a store for these inputs exists")
-    p.add_argument("--graph", action="append", default=[], metavar="IRI=FILE",
-                   help="load an extra RDF file into the named graph IRI (repeatable)")
+    add_store_arguments(p)
     p.set_defaults(func=run)
 
 

@@ -14,6 +14,13 @@ import os
 from pathlib import Path
 
 
+def add_store_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--cache-dir`` and ``--graph``, for the commands that build or read the store."""
+    parser.add_argument("--cache-dir", help="where stores are kept (default: CACHE_DIR, <root>/.cache)")
+    parser.add_argument("--graph", action="append", default=[], metavar="IRI=FILE",
+                        help="load an extra RDF file into the named graph IRI (repeatable)")
+
+
 def settings(args: argparse.Namespace) -> dict:
     """Defaults, config file, ``JICHITAI_KG_*`` environment, then command-line overrides."""
     from flask import Config

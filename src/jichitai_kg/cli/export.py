@@ -11,6 +11,8 @@ import gzip
 import sys
 from pathlib import Path
 
+from .common import add_store_arguments
+
 
 def register(subparsers) -> None:
     from ..export import FORMATS
@@ -30,9 +32,7 @@ def register(subparsers) -> None:
                        help="only the ontology and the asserted data")
     p.add_argument("-o", "--output", metavar="FILE",
                    help="write here instead of stdout; a name ending in .gz is gzip-compressed")
-    p.add_argument("--cache-dir", help="where stores are kept (default: CACHE_DIR, <root>/.cache)")
-    p.add_argument("--graph", action="append", default=[], metavar="IRI=FILE",
-                   help="load an extra RDF file into the named graph IRI (repeatable)")
+    add_store_arguments(p)
     p.set_defaults(func=run)
 
 

@@ -1,0 +1,31 @@
+"""The app, client and read-only store shared by the linked-data and VoID tests.
+
+Both modules compare what the server says with the store it serves, so they use one
+app built on one cache (module-scoped, so each test module gets a fresh executor).
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from jichitai_kg.app import create_app, get_state
+from jichitai_kg.store import open_read_only
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    cache = tmp_path_factory.getbasetemp() / "ld-cache"
+    app = create_app({"CACHE_DIR": str(cache), "QUERY_WORKERS": 2, "TESTING": True})
+    yield app
+    get_state(app).close()
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="module")
+def kg(app) -> ox.Store:
+    return open_read_only(get_state(app).store_path)
