@@ -78,29 +78,23 @@ class Schema:
 def compile_schema(closed: Graph) -> Schema:
     """Read the lookup tables from the owlrl closure of the ontology alone."""
     s = Schema()
-    for p, q in closed.subject_objects(RDFS.subPropertyOf):
-        if p != q:
-            s.super_properties[nt(p)].add(nt(q))
-    for p, q in closed.subject_objects(OWL.equivalentProperty):
-        if p != q:
-            s.super_properties[nt(p)].add(nt(q))
-            s.super_properties[nt(q)].add(nt(p))
-    for p, q in closed.subject_objects(OWL.inverseOf):
-        s.inverses[nt(p)].add(nt(q))
-        s.inverses[nt(q)].add(nt(p))
+    def pairs(table, predicate, *, both_ways=False, irreflexive=True):
+        for a, b in closed.subject_objects(predicate):
+            if a == b and irreflexive:
+                continue
+            table[nt(a)].add(nt(b))
+            if both_ways:
+                table[nt(b)].add(nt(a))
+
+    pairs(s.super_properties, RDFS.subPropertyOf)
+    pairs(s.super_properties, OWL.equivalentProperty, both_ways=True)
+    pairs(s.inverses, OWL.inverseOf, both_ways=True, irreflexive=False)
     s.symmetric = {nt(p) for p in closed.subjects(RDF.type, OWL.SymmetricProperty)}
     s.transitive = {nt(p) for p in closed.subjects(RDF.type, OWL.TransitiveProperty)}
-    for p, c in closed.subject_objects(RDFS.domain):
-        s.domains[nt(p)].add(nt(c))
-    for p, c in closed.subject_objects(RDFS.range):
-        s.ranges[nt(p)].add(nt(c))
-    for c, d in closed.subject_objects(RDFS.subClassOf):
-        if c != d:
-            s.super_classes[nt(c)].add(nt(d))
-    for c, d in closed.subject_objects(OWL.equivalentClass):
-        if c != d:
-            s.super_classes[nt(c)].add(nt(d))
-            s.super_classes[nt(d)].add(nt(c))
+    pairs(s.domains, RDFS.domain, irreflexive=False)
+    pairs(s.ranges, RDFS.range, irreflexive=False)
+    pairs(s.super_classes, RDFS.subClassOf)
+    pairs(s.super_classes, OWL.equivalentClass, both_ways=True)
     for r, v in closed.subject_objects(OWL.hasValue):
         for p in closed.objects(r, OWL.onProperty):
             s.has_value[nt(r)] = (nt(p), nt(v))
@@ -213,15 +207,6 @@ class _Closure:
         yield from self.triples
         for s, c in self.types:
             yield (s, TYPE, c)
-
-
-def closure(schema: Schema, asserted: Iterable[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
-    """Every triple entailed by the instance rules, asserted ones included."""
-    c = _Closure(schema)
-    for s, p, o in asserted:
-        c.add(s, p, o)
-    c.run()
-    return set(c.all_triples())
 
 
 def derivable_predicates(schema: Schema) -> set[str]:
