@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 
 BENCH_VENV ?= .venv-bench
 
-.PHONY: install serve test build validate bench bench-setup clean
+.PHONY: install wheel serve test lint build validate bench bench-setup clean
 
 install: $(STAMP)
 
@@ -18,11 +18,18 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# A wheel with the graph inside (jichitai_kg/_content), for `pip install` anywhere.
+wheel: install
+	$(PY) -m build --wheel --outdir dist .
+
 serve: install
 	$(VENV)/bin/jichitai-kg serve $(ARGS)
 
-test: install
+test: install lint
 	$(PY) -m pytest $(ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check src tests benchmarks
 
 build: install
 	$(VENV)/bin/jichitai-kg build
@@ -42,4 +49,4 @@ bench: bench-setup
 	$(PY) -m benchmarks $(ARGS)
 
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) .cache build *.egg-info src/*.egg-info
+	rm -rf $(VENV) $(BENCH_VENV) .cache build dist *.egg-info src/*.egg-info

@@ -52,16 +52,10 @@ def geomean(values: list[float]) -> float:
 
 def catalog(root: Path) -> list[tuple[str, str]]:
     """(id, text) of the competency questions that run without a required parameter."""
-    out = []
-    for f in sorted((root / "queries").glob("*.rq")):
-        text = f.read_text(encoding="utf-8")
-        required = any(
-            line.startswith("# param:") and "| required |" in line.replace("|required|", "| required |")
-            for line in text.splitlines()
-        )
-        if not required:
-            out.append((f.stem, text))
-    return out
+    from jichitai_kg.cq import load_catalog
+
+    return [(q.id, q.text) for q in load_catalog(root / "queries")
+            if not any(p.required for p in q.params)]
 
 
 def versions() -> dict:
@@ -124,8 +118,7 @@ def bench_latency(tree: Path, cache: Path, port: int, cqs, repeats: int) -> dict
     import pyoxigraph as ox
 
     from jichitai_kg import store
-
-    from jichitai_kg.executor import _open_for_queries
+    from jichitai_kg.query.executor import _open_for_queries
 
     path = store.prepare(store.Inputs.from_root(tree), cache)
     st = _open_for_queries(path)  # the same kind of store the server's workers query
@@ -182,7 +175,7 @@ def plots(results: dict, img_dir: Path) -> list[str]:
     build = results.get("build", {})
     if build:
         fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4))
-        for engine in ("owlrl", "fast", "native"):
+        for engine in ("owlrl", "native"):
             xs = [int(s) for s in build if engine in build[s]]
             if xs:
                 a1.plot(xs, [build[str(x)][engine]["total_s"]["median"] for x in xs], "o-", label=engine)
@@ -225,7 +218,7 @@ def report(results: dict, cmdline: str, img_rel: str, images: list[str]) -> str:
                 lines.append(f"| {size} | {engine} | {r['asserted_triples']:,} | {r['inferred_kept']:,} | {fmt(r.get('parse_s'))} | "
                              f"{fmt(r.get('validate_s'))} | {fmt(r.get('reason_s'))} | {fmt(r.get('load_s'))} | "
                              f"{fmt(r.get('total_s'))} | {fmt(r.get('peak_rss_mib'), 'MiB', digits=4)} |")
-            for a, b in (("owlrl", "native"), ("fast", "native"), ("owlrl", "fast")):
+            for a, b in (("owlrl", "native"),):
                 if a in by_engine and b in by_engine:
                     ratio = by_engine[a]["reason_s"]["median"] / by_engine[b]["reason_s"]["median"]
                     lines.append(f"| {size} | {a} ÷ {b} (reasoning) | | | | | **{ratio:.1f}×** | | | |")
@@ -300,7 +293,6 @@ def main(argv=None) -> int:
     ap.add_argument("--sizes", default="8,100,1788", help="numbers of governments (comma-separated)")
     ap.add_argument("--runs", type=int, default=3, help="runs per build/start-up figure")
     ap.add_argument("--owlrl-max", type=int, default=100, help="largest size reasoned with owlrl (it is slow)")
-    ap.add_argument("--fast-max", type=int, default=100, help="largest size reasoned with the SPARQL-rules engine")
     ap.add_argument("--validate-max", type=int, default=100, help="largest size run through SHACL")
     ap.add_argument("--concurrency", default="1,8,32")
     ap.add_argument("--duration", type=float, default=3.0, help="seconds of load per (server, question, concurrency)")
@@ -316,7 +308,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     if args.smoke:
         args.sizes, args.runs, args.concurrency, args.duration, args.repeats = "9", 1, "1", 0.3, 2
-        args.owlrl_max = args.fast_max = args.validate_max = 0
+        args.owlrl_max = args.validate_max = 0
     sizes = [int(s) for s in args.sizes.split(",")]
     only = set(args.only.split(","))
     conc = [int(c) for c in args.concurrency.split(",")]
@@ -342,17 +334,16 @@ def main(argv=None) -> int:
             results["build"] = {}
             for size in sizes:
                 by_engine = {}
-                for engine in ("owlrl", "fast", "native"):
-                    if (engine == "owlrl" and size > args.owlrl_max) or (engine == "fast" and size > args.fast_max):
+                for engine in ("owlrl", "native"):
+                    if engine == "owlrl" and size > args.owlrl_max:
                         continue
                     validate = engine == "native" and size <= args.validate_max
                     by_engine[engine] = bench_build(trees[size], engine, args.runs, validate)
                     print(f"build {size} {engine}: {by_engine[engine]['total_s']['median']:.2f}s", file=sys.stderr)
                 results["build"][str(size)] = by_engine
             if any(s > args.owlrl_max for s in sizes) and not args.smoke:
-                results["notes"].append(f"owlrl was run up to {args.owlrl_max} governments and the SPARQL-rules engine up to "
-                                        f"{args.fast_max}; both grow super-linearly. The native engine's closure equals owlrl's "
-                                        "filtered closure (tests/test_reasoning.py).")
+                results["notes"].append(f"owlrl was run up to {args.owlrl_max} governments; it grows super-linearly. "
+                                        "The native engine's closure equals owlrl's filtered closure (tests/test_reasoning.py).")
         if "startup" in only:
             results["startup"] = {str(s): bench_startup(trees[s], args.runs, work) for s in sizes}
         if not only & {"latency", "throughput"}:

@@ -38,7 +38,7 @@ def _check_loopback(url: str) -> None:
         raise ValueError(f"load tests only target loopback, not {host!r}")
 
 
-def _worker(url: str, headers: dict, threads: int, duration: float, out: "mp.Queue") -> None:
+def _worker(url: str, headers: dict, threads: int, duration: float, out: mp.Queue) -> None:
     parts = urlsplit(url)
     path = parts.path + ("?" + parts.query if parts.query else "")
     lat: list[float] = []

@@ -33,7 +33,6 @@ def asserted_graph() -> Graph:
 # of the real data.
 
 import os  # noqa: E402
-import shutil  # noqa: E402
 import socket  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
@@ -57,12 +56,13 @@ def service_store() -> Path:
 
 @pytest.fixture(scope="session")
 def app(service_store):
-    from jichitai_kg.app import create_app, get_state
+    from jichitai_kg.web import create_app
+    from jichitai_kg.web.state import get_dataset
 
     application = create_app({"ROOT": str(ROOT), "EXTRA_GRAPHS": [], "QUERY_WORKERS": 2,
                               "QUERY_TIMEOUT": 20})
     yield application
-    get_state(application).close()
+    get_dataset(application).close()
 
 
 @pytest.fixture()
@@ -76,7 +76,6 @@ def w3c_root(tmp_path_factory) -> tuple[Path, list[tuple[str, str]]]:
     root = tmp_path_factory.mktemp("w3c-root")
     (root / "ontology").mkdir()
     (root / "data").mkdir()
-    shutil.copytree(ROOT / "queries" / "app", root / "queries" / "app")
     files = []
     for n, iri in enumerate(W3C_GRAPHS, start=1):
         path = root / f"data{n}.nt"
@@ -88,13 +87,14 @@ def w3c_root(tmp_path_factory) -> tuple[Path, list[tuple[str, str]]]:
 
 @pytest.fixture(scope="session")
 def w3c_app(w3c_root):
-    from jichitai_kg.app import create_app, get_state
+    from jichitai_kg.web import create_app
+    from jichitai_kg.web.state import get_dataset
 
     root, files = w3c_root
     application = create_app({"ROOT": str(root), "EXTRA_GRAPHS": files, "QUERY_WORKERS": 2,
                               "QUERY_TIMEOUT": 20})
     yield application
-    get_state(application).close()
+    get_dataset(application).close()
 
 
 class LiveServer:
@@ -114,7 +114,7 @@ def _free_port() -> int:
 def _serve(root: Path, graphs, log: Path):
     """Start ``jichitai-kg serve`` on a free loopback port and wait for /healthz."""
     port = _free_port()
-    cmd = [sys.executable, "-m", "jichitai_kg.cli", "--root", str(root), "serve",
+    cmd = [sys.executable, "-m", "jichitai_kg", "--root", str(root), "serve",
            "--host", "127.0.0.1", "--port", str(port), "--workers", "2", "--threads", "8",
            "--timeout", str(LIVE_TIMEOUT)]
     for iri, path in graphs:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from jichitai_kg.app import create_app, get_state
 from jichitai_kg.store import open_read_only
+from jichitai_kg.web import create_app
+from jichitai_kg.web.state import get_dataset
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +19,7 @@ def app(tmp_path_factory):
     cache = tmp_path_factory.getbasetemp() / "ld-cache"
     app = create_app({"CACHE_DIR": str(cache), "QUERY_WORKERS": 2, "TESTING": True})
     yield app
-    get_state(app).close()
+    get_dataset(app).close()
 
 
 @pytest.fixture(scope="module")
@@ -28,4 +29,4 @@ def client(app):
 
 @pytest.fixture(scope="module")
 def kg(app) -> ox.Store:
-    return open_read_only(get_state(app).store_path)
+    return open_read_only(get_dataset(app).store_path)

@@ -13,9 +13,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from benchmarks import synth
 from rdflib import Graph
 
-from benchmarks import synth
 from jichitai_kg.namespaces import GOV, JKG
 from jichitai_kg.validation import format_report, validate
 

@@ -21,7 +21,7 @@ def _dataset(ontology, data_files, extra_ttl: str | None = None, tmp_path: Path 
         f = tmp_path / "planted.ttl"
         f.write_text(PREFIXES + extra_ttl, encoding="utf-8")
         data += parse_file(f)
-    result = reasoning.materialize(reasoning.quads_to_graph(ontology), data, engine="fast")
+    result = reasoning.materialize(reasoning.quads_to_graph(ontology), data, engine="native")
     return dataset_store(ontology, data, result.inferred)
 
 
@@ -33,7 +33,7 @@ def real_store():
 
 @pytest.fixture(scope="module")
 def ontology():
-    """Parsed once, so the fast engine's memoized schema closure is reused across cases."""
+    """Parsed once, so the native engine's memoized schema closure is reused across cases."""
     return [q for f in ("jichitai.ttl", "category-axioms.ttl") for q in parse_file(ROOT / "ontology" / f)]
 
 

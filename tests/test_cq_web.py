@@ -11,7 +11,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from jichitai_kg.app import create_app, get_state
+from jichitai_kg.web import create_app
+from jichitai_kg.web.state import get_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 GOV = "https://w3id.org/jichitai-kg/id/gov/"
@@ -23,7 +24,7 @@ def app():
     app = create_app({"ROOT": str(ROOT), "QUERY_WORKERS": 1, "EAGER_START": False,
                       "TESTING": True})
     yield app
-    get_state(app).close()
+    get_dataset(app).close()
 
 
 @pytest.fixture()

@@ -13,13 +13,41 @@ from rdflib.namespace import DCTERMS, RDF, RDFS
 
 pytest.register_assert_rewrite("datahelpers")
 from datahelpers import (  # noqa: E402
-    all_initiatives, check_figure, check_government, check_initiative, entries, figure_subject, ja_labels,
-    lang_label, milestones, overview_row, own_iris_without_label, single_category_entries, unit_chain,
+    all_initiatives,
+    check_figure,
+    check_government,
+    check_initiative,
+    entries,
+    figure_subject,
+    ja_labels,
+    lang_label,
+    milestones,
+    overview_row,
+    own_iris_without_label,
+    single_category_entries,
+    unit_chain,
 )
-
 from jichitai_kg.namespaces import (
-    CATEGORY, FIGURE, GLOSSARY, GOV, GOVTYPE, INITIATIVE, JKG, KIND, MEASURE, ORG, PARTNER,
-    PARTNERKIND, PHASE, PLAN, POST, ROLE, SAC, SOURCE, TIMEREF, UNIT,
+    CATEGORY,
+    FIGURE,
+    GLOSSARY,
+    GOV,
+    GOVTYPE,
+    INITIATIVE,
+    JKG,
+    KIND,
+    MEASURE,
+    ORG,
+    PARTNER,
+    PARTNERKIND,
+    PHASE,
+    PLAN,
+    POST,
+    ROLE,
+    SAC,
+    SOURCE,
+    TIMEREF,
+    UNIT,
 )
 
 KAMAKURA = GOV.kamakura

@@ -13,14 +13,43 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
 pytest.register_assert_rewrite("datahelpers")
 from datahelpers import (  # noqa: E402
-    all_initiatives, check_figure, check_government, check_initiative, entries, figure_subject, iri,
-    ja_labels, lang_label, milestones, ordered_pillar_labels, overview_row, own_iris_without_label,
-    single_category_entries, unit_chain,
+    all_initiatives,
+    check_figure,
+    check_government,
+    check_initiative,
+    entries,
+    figure_subject,
+    iri,
+    ja_labels,
+    lang_label,
+    milestones,
+    ordered_pillar_labels,
+    overview_row,
+    own_iris_without_label,
+    single_category_entries,
+    unit_chain,
 )
-
 from jichitai_kg.namespaces import (
-    CATEGORY, FIGURE, GLOSSARY, GOV, GOVTYPE, ID, INITIATIVE, JKG, KIND, MEASURE, ORG,
-    PHASE, PLAN, POST, ROLE, SAC, SOURCE, TIMEREF, UNIT, WD,
+    CATEGORY,
+    FIGURE,
+    GLOSSARY,
+    GOV,
+    GOVTYPE,
+    ID,
+    INITIATIVE,
+    JKG,
+    KIND,
+    MEASURE,
+    ORG,
+    PHASE,
+    PLAN,
+    POST,
+    ROLE,
+    SAC,
+    SOURCE,
+    TIMEREF,
+    UNIT,
+    WD,
 )
 
 KANAGAWA = GOV.kanagawa

@@ -13,14 +13,42 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
 pytest.register_assert_rewrite("datahelpers")
 from datahelpers import (  # noqa: E402
-    all_initiatives, bullets, check_figure, check_government, check_initiative, checked_report_locations,
-    entries, figure_subject, iri, ja_labels, lang_label, overview_row, paragraph_numbers,
+    all_initiatives,
+    bullets,
+    check_figure,
+    check_government,
+    check_initiative,
+    checked_report_locations,
+    entries,
+    figure_subject,
+    iri,
+    ja_labels,
+    lang_label,
+    overview_row,
+    paragraph_numbers,
     single_category_entries,
 )
-
 from jichitai_kg.namespaces import (
-    CATEGORY, FIGURE, GLOSSARY, GOV, GOVTYPE, ID, INITIATIVE, JKG, KIND, MEASURE, ORG,
-    PHASE, PLAN, POST, ROLE, SAC, SCHEMA, SOURCE, TIMEREF, UNIT,
+    CATEGORY,
+    FIGURE,
+    GLOSSARY,
+    GOV,
+    GOVTYPE,
+    ID,
+    INITIATIVE,
+    JKG,
+    KIND,
+    MEASURE,
+    ORG,
+    PHASE,
+    PLAN,
+    POST,
+    ROLE,
+    SAC,
+    SCHEMA,
+    SOURCE,
+    TIMEREF,
+    UNIT,
 )
 
 MINATO = GOV.minato

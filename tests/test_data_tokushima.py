@@ -15,14 +15,45 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
 pytest.register_assert_rewrite("datahelpers")
 from datahelpers import (  # noqa: E402
-    all_initiatives, check_figure, check_figure_subjects, check_government, check_initiative, check_plan,
-    entries, ja_labels, lang_label, milestones, overview_row, own_iris_without_label, report_locations,
-    single_category_entries, unit_chain,
+    all_initiatives,
+    check_figure,
+    check_figure_subjects,
+    check_government,
+    check_initiative,
+    check_plan,
+    entries,
+    ja_labels,
+    lang_label,
+    milestones,
+    overview_row,
+    own_iris_without_label,
+    report_locations,
+    single_category_entries,
+    unit_chain,
 )
-
 from jichitai_kg.namespaces import (
-    AGENT, CATEGORY, EVENT, FIGURE, GLOSSARY, GOV, GOVTYPE, ID, INITIATIVE, JKG, KIND, MEASURE, ORG,
-    PHASE, PLAN, POST, ROLE, SAC, SOURCE, TIMEREF, UNIT, WD,
+    AGENT,
+    CATEGORY,
+    EVENT,
+    FIGURE,
+    GLOSSARY,
+    GOV,
+    GOVTYPE,
+    ID,
+    INITIATIVE,
+    JKG,
+    KIND,
+    MEASURE,
+    ORG,
+    PHASE,
+    PLAN,
+    POST,
+    ROLE,
+    SAC,
+    SOURCE,
+    TIMEREF,
+    UNIT,
+    WD,
 )
 
 TOKUSHIMA = GOV.tokushima

@@ -13,14 +13,44 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
 pytest.register_assert_rewrite("datahelpers")
 from datahelpers import (  # noqa: E402
-    all_initiatives, bullets, check_figure, check_government, check_initiative, checked_report_locations,
-    entries, figure_subject, iri, ja_labels, lang_label, ordered_pillar_labels, overview_row,
-    paragraph_numbers, single_category_entries,
+    all_initiatives,
+    bullets,
+    check_figure,
+    check_government,
+    check_initiative,
+    checked_report_locations,
+    entries,
+    figure_subject,
+    iri,
+    ja_labels,
+    lang_label,
+    ordered_pillar_labels,
+    overview_row,
+    paragraph_numbers,
+    single_category_entries,
 )
-
 from jichitai_kg.namespaces import (
-    AGENT, CATEGORY, FIGURE, GLOSSARY, GOV, GOVTYPE, ID, INITIATIVE, JKG, KIND, MEASURE, ORG,
-    PARTNER, PHASE, PLAN, POST, ROLE, SAC, SOURCE, TIMEREF, UNIT,
+    AGENT,
+    CATEGORY,
+    FIGURE,
+    GLOSSARY,
+    GOV,
+    GOVTYPE,
+    ID,
+    INITIATIVE,
+    JKG,
+    KIND,
+    MEASURE,
+    ORG,
+    PARTNER,
+    PHASE,
+    PLAN,
+    POST,
+    ROLE,
+    SAC,
+    SOURCE,
+    TIMEREF,
+    UNIT,
 )
 
 TSUKUBA = GOV.tsukuba

@@ -13,14 +13,42 @@ from rdflib.namespace import DCTERMS, FOAF, PROV, RDFS
 
 pytest.register_assert_rewrite("datahelpers")
 from datahelpers import (  # noqa: E402
-    all_initiatives, check_figure, check_figure_subjects, check_government, check_initiative, check_plan,
-    entries, ja_labels, lang_label, milestones, ordered_pillar_labels, overview_row,
-    own_iris_without_label, report_locations, single_category_entries, unit_chain,
+    all_initiatives,
+    check_figure,
+    check_figure_subjects,
+    check_government,
+    check_initiative,
+    check_plan,
+    entries,
+    ja_labels,
+    lang_label,
+    milestones,
+    ordered_pillar_labels,
+    overview_row,
+    own_iris_without_label,
+    report_locations,
+    single_category_entries,
+    unit_chain,
 )
-
 from jichitai_kg.namespaces import (
-    CATEGORY, EVENT, FIGURE, GLOSSARY, GOV, GOVTYPE, ID, INITIATIVE, JKG, KIND, MEASURE,
-    PHASE, PLAN, SAC, SOURCE, TIMEREF, UNIT, WD,
+    CATEGORY,
+    EVENT,
+    FIGURE,
+    GLOSSARY,
+    GOV,
+    GOVTYPE,
+    ID,
+    INITIATIVE,
+    JKG,
+    KIND,
+    MEASURE,
+    PHASE,
+    PLAN,
+    SAC,
+    SOURCE,
+    TIMEREF,
+    UNIT,
+    WD,
 )
 
 YOKOHAMA = GOV.yokohama

@@ -8,9 +8,16 @@ import time
 
 import pytest
 
-from jichitai_kg.executor import (ForbiddenOperation, QueryExecutor, QuerySyntaxError,
-                                  QueryTimeout, ResultTooLarge, UnsupportedFormat)
+from jichitai_kg.errors import (
+    BadRequest,
+    Forbidden,
+    NotAcceptable,
+    QuerySyntaxError,
+    QueryTimeout,
+    ResultTooLarge,
+)
 from jichitai_kg.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
+from jichitai_kg.query.executor import QueryExecutor
 
 JSON = "application/sparql-results+json"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -43,7 +50,7 @@ def test_literal_substitution(executor):
 
 
 def test_bad_substitution_is_an_error(executor):
-    with pytest.raises(ValueError):
+    with pytest.raises(BadRequest, match="not an RDF term"):
         executor.run(LABEL, result_format=JSON, substitutions={"c": "not a term"})
 
 
@@ -59,9 +66,9 @@ def test_syntax_error_has_position(executor):
 
 
 def test_unsupported_format(executor):
-    with pytest.raises(UnsupportedFormat):
+    with pytest.raises(NotAcceptable):
         executor.run("ASK {}", result_format="text/csv")
-    with pytest.raises(UnsupportedFormat):
+    with pytest.raises(NotAcceptable):
         executor.run("CONSTRUCT WHERE { ?s ?p ?o }", result_format=JSON)
 
 
@@ -74,9 +81,9 @@ def test_dataset_arguments(executor):
 
 
 def test_service_and_updates_refused_before_running(executor):
-    with pytest.raises(ForbiddenOperation, match="SERVICE"):
+    with pytest.raises(Forbidden, match="SERVICE"):
         executor.run("SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", result_format=JSON)
-    with pytest.raises(ForbiddenOperation, match="read-only"):
+    with pytest.raises(Forbidden, match="read-only"):
         executor.run("INSERT DATA { <http://a> <http://b> <http://c> }", result_format=JSON)
 
 

@@ -16,8 +16,11 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from jichitai_kg import export, store
+from jichitai_kg import store
 from jichitai_kg.cli import main as cli_main
+from jichitai_kg.cli.export import FORMATS as CLI_FORMATS
+from jichitai_kg.errors import BadRequest
+from jichitai_kg.linked_data import dumps as export
 from jichitai_kg.namespaces import DATA_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -123,7 +126,7 @@ def test_store_has_the_three_graphs(kg):
 @pytest.mark.parametrize("fmt_name", list(export.FORMATS))
 def test_dump_round_trips_with_pyoxigraph(kg, fmt_name, inferences):
     fmt = export.FORMATS[fmt_name]
-    data = export.export(kg, ROOT, fmt_name, inferences=inferences)
+    data = export.export(kg, fmt_name, inferences=inferences)
     want = expected_quads(kg, inferences=inferences, keep_graphs=fmt.keeps_graphs)
     got = parse_with_oxigraph(data, fmt)
     assert len(set(got)) == len(set(want))
@@ -134,7 +137,7 @@ def test_dump_round_trips_with_pyoxigraph(kg, fmt_name, inferences):
 @pytest.mark.parametrize("fmt_name", list(export.FORMATS))
 def test_dump_round_trips_with_rdflib(kg, fmt_name, inferences):
     fmt = export.FORMATS[fmt_name]
-    data = export.export(kg, ROOT, fmt_name, inferences=inferences)
+    data = export.export(kg, fmt_name, inferences=inferences)
     want = through_rdflib_terms(expected_quads(kg, inferences=inferences, keep_graphs=fmt.keeps_graphs))
     got = parse_with_rdflib(data, fmt)
     assert canonical(got) == canonical(want)
@@ -143,10 +146,10 @@ def test_dump_round_trips_with_rdflib(kg, fmt_name, inferences):
 def test_quad_formats_keep_the_named_graphs(kg):
     for name in ("nquads", "trig"):
         fmt = export.FORMATS[name]
-        full = {q.graph_name.value for q in parse_with_oxigraph(export.export(kg, ROOT, name), fmt)}
+        full = {q.graph_name.value for q in parse_with_oxigraph(export.export(kg, name), fmt)}
         assert full == {str(ONTOLOGY_GRAPH), str(DATA_GRAPH), str(INFERRED_GRAPH)}
         asserted = {q.graph_name.value
-                    for q in parse_with_oxigraph(export.export(kg, ROOT, name, inferences=False), fmt)}
+                    for q in parse_with_oxigraph(export.export(kg, name, inferences=False), fmt)}
         assert asserted == {str(ONTOLOGY_GRAPH), str(DATA_GRAPH)}
 
 
@@ -155,8 +158,8 @@ def test_asserted_dump_leaves_out_inferred_only_triples(kg):
     # ontology's subclass axiom, so only the dump with inferences has it.
     s = "<https://w3id.org/jichitai-kg/id/gov/kanagawa>"
     typ = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
-    asserted = export.export(kg, ROOT, "ntriples", inferences=False).decode()
-    full = export.export(kg, ROOT, "ntriples").decode()
+    asserted = export.export(kg, "ntriples", inferences=False).decode()
+    full = export.export(kg, "ntriples").decode()
     line = f"{s} {typ} <http://www.w3.org/ns/org#FormalOrganization> ."
     assert f"{s} {typ} <https://w3id.org/jichitai-kg/ontology#LocalGovernment> ." in asserted
     assert line not in asserted
@@ -167,7 +170,7 @@ def test_asserted_dump_leaves_out_inferred_only_triples(kg):
 
 
 def test_jsonld_uses_short_keys_and_language_maps(kg):
-    doc = json.loads(export.export(kg, ROOT, "jsonld", inferences=False))
+    doc = json.loads(export.export(kg, "jsonld", inferences=False))
     assert doc["@context"]["label"] == {"@id": "http://www.w3.org/2000/01/rdf-schema#label",
                                         "@container": "@language"}
     nodes = {n["id"]: n for n in doc["@graph"]}
@@ -184,10 +187,10 @@ def test_jsonld_uses_short_keys_and_language_maps(kg):
 
 
 def test_jsonld_context_is_deterministic_and_covers_ontology_properties(kg):
-    from jichitai_kg.linked_data_queries import StoreRunner
+    from jichitai_kg.query.runner import StoreRunner
 
-    ctx1 = export.jsonld_context(StoreRunner(kg, ROOT))
-    ctx2 = export.jsonld_context(StoreRunner(kg, ROOT))
+    ctx1 = export.jsonld_context(StoreRunner(kg))
+    ctx2 = export.jsonld_context(StoreRunner(kg))
     assert ctx1 == ctx2
     assert ctx1["government"] == {"@id": "https://w3id.org/jichitai-kg/ontology#government", "@type": "@id"}
     assert ctx1["gov"] == "https://w3id.org/jichitai-kg/id/gov/"
@@ -197,7 +200,7 @@ def test_jsonld_context_is_deterministic_and_covers_ontology_properties(kg):
 
 
 def test_ensure_dumps_writes_every_file_with_checksums_once(kg, cache_dir, tmp_path):
-    target = export.ensure_dumps(kg, ROOT, tmp_path, "testdigest")
+    target = export.ensure_dumps(kg, tmp_path, "testdigest")
     assert target.name == "dumps-testdigest"
     files = export.load_manifest(target)
     assert len(files) == len(export.FORMATS) * 2 * 2  # formats x (inferred, asserted) x (plain, gz)
@@ -210,7 +213,7 @@ def test_ensure_dumps_writes_every_file_with_checksums_once(kg, cache_dir, tmp_p
         if f.compressed:
             assert gzip.decompress(body) == (target / f.filename[:-3]).read_bytes()
     before = (target / export.MANIFEST).stat().st_mtime_ns
-    assert export.ensure_dumps(kg, ROOT, tmp_path, "testdigest") == target
+    assert export.ensure_dumps(kg, tmp_path, "testdigest") == target
     assert (target / export.MANIFEST).stat().st_mtime_ns == before
 
 
@@ -232,5 +235,9 @@ def test_cli_export_rejects_unknown_format(capsys):
 
 
 def test_unknown_format_name_is_a_clear_error(kg):
-    with pytest.raises(ValueError, match="unknown format 'n3'"):
-        export.export(kg, ROOT, "n3")
+    with pytest.raises(BadRequest, match="unknown format 'n3'"):
+        export.export(kg, "n3")
+
+
+def test_cli_offers_exactly_the_dump_formats():
+    assert CLI_FORMATS == tuple(export.FORMATS)

@@ -56,9 +56,9 @@ def test_home_editor_examples_and_downloads(client):
 
 
 def test_home_examples_run_on_the_endpoint(client, project_root):
-    from jichitai_kg.pages import example_queries
+    from jichitai_kg.web.home import example_queries
 
-    examples = example_queries(project_root, "ja")
+    examples = example_queries("ja")
     assert examples
     for ex in examples:
         resp = client.post("/sparql", data={"query": ex["query"]})

@@ -17,10 +17,11 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from jichitai_kg import export
-from jichitai_kg.app import get_state
-from jichitai_kg.linked_data_queries import StoreRunner
+from jichitai_kg.content import app_query
+from jichitai_kg.linked_data import dumps as export
 from jichitai_kg.namespaces import BASE, ONTOLOGY_GRAPH
+from jichitai_kg.query.runner import StoreRunner
+from jichitai_kg.web.state import get_dataset
 from ld_fixtures import app, client, kg  # noqa: F401  (pytest fixtures shared with the other module)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,7 +61,7 @@ def canonical(triples) -> list[str]:
 
 
 def describe(kg: ox.Store, iri: str) -> set[ox.Triple]:
-    return set(StoreRunner(kg, ROOT).construct("describe-reference", resource=ox.NamedNode(iri)))
+    return set(StoreRunner(kg).construct(app_query("ld-describe-reference"), resource=ox.NamedNode(iri)))
 
 
 # --------------------------------------------------------------------------- negotiation
@@ -324,7 +325,7 @@ def test_dump_files_match_their_checksums(client, kg):
 
 
 def test_dumps_are_cached_by_store_digest(app, client):
-    state = get_state(app)
+    state = get_dataset(app)
     digest = state.store_path.name.removeprefix("store-")
     client.get("/download/")
     directory = Path(state.cache_dir) / f"dumps-{digest}"
@@ -375,13 +376,13 @@ def test_named_graph_iri_redirects_to_its_description(client):
 
 
 def test_query_timeout_becomes_503(client, monkeypatch):
-    from jichitai_kg import linked_data_queries
-    from jichitai_kg.executor import QueryTimeout
+    from jichitai_kg.errors import QueryTimeout
+    from jichitai_kg.query.runner import ExecutorRunner
 
     def slow(self, *args, **kwargs):
         raise QueryTimeout("The query was stopped after 10 s (QUERY_TIMEOUT).")
 
-    monkeypatch.setattr(linked_data_queries.ExecutorRunner, "ask", slow)
+    monkeypatch.setattr(ExecutorRunner, "ask", slow)
     resp = client.get("/id/gov/kanagawa", headers={"Accept": "text/turtle"})
     assert resp.status_code == 503
     assert resp.headers["Retry-After"] == "5"

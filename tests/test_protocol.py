@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from jichitai_kg import protocol as p
-from jichitai_kg.protocol import ProtocolError, negotiate, parse_request, sniff
+from jichitai_kg.errors import JKGError
+from jichitai_kg.query import guard
+from jichitai_kg.query import media as p
+from jichitai_kg.query.guard import sniff
+from jichitai_kg.query.media import negotiate
+from jichitai_kg.query.protocol import parse_request
 
 # --------------------------------------------------------------------------- negotiation
 
@@ -52,13 +56,6 @@ def test_negotiate_aliases_map_to_canonical_types():
     assert negotiate("application/json", GRAPHS, p.graph_aliases()) == p.JSONLD
 
 
-def test_parse_accept_reads_q_and_params():
-    ranges = p.parse_accept('text/turtle;charset="utf-8";q=0.7;ext=1, */*;q=0.1')
-    assert ranges[0].type == "text" and ranges[0].subtype == "turtle"
-    assert ranges[0].q == 0.7 and ranges[0].params == (("charset", "utf-8"),)
-    assert ranges[1].specificity == 0 and ranges[1].q == 0.1
-
-
 @pytest.mark.parametrize("form, fmt, expected", [
     ("SELECT", "csv", p.CSV),
     ("SELECT", "tsv", p.TSV),
@@ -86,14 +83,14 @@ def test_format_parameter_client_spellings(form, fmt, expected):
 @pytest.mark.parametrize("form, fmt", [("ASK", "csv"), ("SELECT", "turtle"),
                                        ("CONSTRUCT", "csv"), ("SELECT", "pdf")])
 def test_format_parameter_unsuitable_is_400(form, fmt):
-    with pytest.raises(ProtocolError) as err:
+    with pytest.raises(JKGError) as err:
         p.negotiate_result(None, form, fmt)
     assert err.value.status == 400
     assert fmt in err.value.message
 
 
 def test_ask_as_csv_is_not_acceptable():
-    with pytest.raises(ProtocolError) as err:
+    with pytest.raises(JKGError) as err:
         p.negotiate_result("text/csv", "ASK", None)
     assert err.value.status == 406
     assert "application/sparql-results+json" in err.value.message
@@ -161,15 +158,15 @@ def test_sniff_ignores_service_outside_keywords(query):
 
 def test_forbidden_services_uses_the_allowlist():
     info = sniff("SELECT * { SERVICE <http://ok/> {} SERVICE <http://bad/> {} SERVICE ?v {} }")
-    assert p.forbidden_services(info, ["http://ok/"]) == ["http://bad/", "?"]
-    assert p.forbidden_services(info, []) == ["http://ok/", "http://bad/", "?"]
+    assert guard.forbidden_services(info, ["http://ok/"]) == ["http://bad/", "?"]
+    assert guard.forbidden_services(info, []) == ["http://ok/", "http://bad/", "?"]
 
 
 # --------------------------------------------------------------------------- request rules
 
 
-def _err(*args) -> ProtocolError:
-    with pytest.raises(ProtocolError) as err:
+def _err(*args) -> JKGError:
+    with pytest.raises(JKGError) as err:
         parse_request(*args)
     return err.value
 

@@ -222,7 +222,8 @@ def test_service_is_refused_with_403(client):
 
 
 def test_result_over_cap_is_422_not_truncated(project_root, service_store):
-    from jichitai_kg.app import create_app, get_state
+    from jichitai_kg.web import create_app
+    from jichitai_kg.web.state import get_dataset
 
     small = create_app({"ROOT": str(project_root), "MAX_RESULT_BYTES": 2000, "QUERY_WORKERS": 1,
                         "EXTRA_GRAPHS": [], "EAGER_START": False})
@@ -231,7 +232,7 @@ def test_result_over_cap_is_422_not_truncated(project_root, service_store):
         assert resp.status_code == 422
         assert "2000 bytes" in resp.data.decode()
     finally:
-        get_state(small).close()
+        get_dataset(small).close()
 
 
 # --------------------------------------------------------------------------- service description

@@ -139,7 +139,8 @@ def test_service_refused_and_no_connection_made(live_server):
 
 def test_allowlisted_service_does_connect(service_store):
     """The counterpart: the listener check above would notice a connection."""
-    from jichitai_kg.executor import QueryExecutor, QueryFailed, QueryTimeout
+    from jichitai_kg.errors import QueryFailed, QueryTimeout
+    from jichitai_kg.query.executor import QueryExecutor
 
     listener = _listener()
     port = listener.getsockname()[1]

@@ -9,8 +9,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from jichitai_kg import reasoning, store
+from jichitai_kg import reasoning
 from jichitai_kg.namespaces import DATA_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from jichitai_kg.store import build as store
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -61,7 +62,7 @@ def cache(tmp_path) -> Path:
 
 
 def _prepare(root, cache, **kw):
-    return store.prepare(store.Inputs.from_root(root), cache, engine="fast", **kw)
+    return store.prepare(store.Inputs.from_root(root), cache, engine="native", **kw)
 
 
 def _count(s: ox.Store, graph) -> int:
@@ -94,8 +95,8 @@ def test_asserted_only_queries_see_no_inferred_triples(root, cache):
     overlap = s.query(f"""
         ASK {{ GRAPH <{DATA_GRAPH}> {{ ?s ?p ?o }} GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} }}""")
     assert not overlap
-    derived = f"""PREFIX jkg: <https://w3id.org/jichitai-kg/ontology#>
-        SELECT ?c WHERE {{ GRAPH <%s> {{ ?i jkg:derivedCategory ?c }} }}"""
+    derived = """PREFIX jkg: <https://w3id.org/jichitai-kg/ontology#>
+        SELECT ?c WHERE { GRAPH <%s> { ?i jkg:derivedCategory ?c } }"""
     assert list(s.query(derived % DATA_GRAPH)) == []
     rows = [r["c"].value for r in s.query(derived % INFERRED_GRAPH)]
     assert rows == ["https://w3id.org/jichitai-kg/id/category/resources-people"]
@@ -154,7 +155,7 @@ def test_crash_mid_build_leaves_no_half_store(root, cache, monkeypatch):
     def crash(*a, **kw):
         raise RuntimeError("simulated crash while loading")
 
-    monkeypatch.setattr(reasoning, "triples_to_ox", crash)
+    monkeypatch.setattr(reasoning.Materialization, "load_into", crash)
     with pytest.raises(RuntimeError, match="simulated crash"):
         _prepare(root, cache)
     assert sorted(p.name for p in cache.iterdir()) == [good.name]
@@ -174,7 +175,7 @@ def test_extra_graph_is_loaded(root, cache, tmp_path):
     extra = tmp_path / "extra.ttl"
     extra.write_text("<https://example.org/a> <https://example.org/b> 1 .\n", encoding="utf-8")
     iri = "https://example.org/graph/extra"
-    path = store.prepare(store.Inputs.from_root(root, extra_graphs=[(iri, extra)]), cache, engine="fast")
+    path = store.prepare(store.Inputs.from_root(root, extra_graphs=[(iri, extra)]), cache, engine="native")
     s = store.open_read_only(path)
     assert _count(s, iri) == 1
 
@@ -182,5 +183,5 @@ def test_extra_graph_is_loaded(root, cache, tmp_path):
 def test_report_is_json_with_engine(root, cache):
     path = _prepare(root, cache)
     report = json.loads((path / store.REPORT_FILE).read_text(encoding="utf-8"))
-    assert report["engine"] == "fast"
+    assert report["engine"] == "native"
     assert report["digest"] in path.name

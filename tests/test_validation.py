@@ -72,9 +72,9 @@ def _write(root: Path, text: str) -> Path:
 
 
 def test_clean_project_validates(root, capsys):
-    report = validate(root, engine="fast")
+    report = validate(root, engine="native")
     assert report.ok, report
-    assert main(["--root", str(root), "validate", "--engine", "fast"]) == 0
+    assert main(["--root", str(root), "validate", "--engine", "native"]) == 0
     assert capsys.readouterr().out.startswith("OK:")
 
 
@@ -82,7 +82,7 @@ def test_syntax_error_names_file_and_line(root, capsys):
     lines = GOV.splitlines()
     lines.insert(15, 'gov:testgov rdfs:comment "no closing quote .')  # becomes line 16
     f = _write(root, "\n".join(lines) + "\n")
-    report = validate(root, engine="fast")
+    report = validate(root, engine="native")
     assert [(e.path, e.line) for e in report.syntax_errors] == [(f, 16)]
     assert main(["--root", str(root), "validate"]) == 1
     out = capsys.readouterr()
@@ -95,16 +95,16 @@ def test_shacl_violation_in_plain_words(root, capsys):
 figure:testgov-issues a jkg:Figure ; jkg:figureOf initiative:testgov-newsletter ;
     schema:value "4" ; rdfs:label "年4回"@ja .
 """)
-    report = validate(root, engine="fast")
+    report = validate(root, engine="native")
     found = {(v.focus, v.path) for v in report.shacl}
     assert ("figure:testgov-issues", "schema:value") in found  # number stored as a string
     assert ("figure:testgov-issues", "rdfs:label") in found  # no English label
-    assert main(["--root", str(root), "validate", "--engine", "fast"]) == 1
+    assert main(["--root", str(root), "validate", "--engine", "native"]) == 1
     out = capsys.readouterr().out
     assert "SHACL figure:testgov-issues schema:value: figure value must be an xsd:integer or xsd:decimal" in out
 
 
-@pytest.mark.parametrize("engine", ["owlrl", "fast"])
+@pytest.mark.parametrize("engine", ["owlrl", "native"])
 def test_inconsistency_fails_naming_the_resource(root, capsys, engine):
     _write(root, GOV.replace("a jkg:OverviewTableEntry ;", "a jkg:OverviewTableEntry , jkg:FlagshipCase ;"))
     report = validate(root, engine=engine)
@@ -118,12 +118,12 @@ def test_inconsistency_fails_naming_the_resource(root, capsys, engine):
 def test_violation_check_rows_are_printed(root, capsys):
     # a misspelt property: passes SHACL, caught by undeclared-term-violation.rq
     _write(root, GOV + "\ngov:testgov jkg:goverment gov:testgov .\n")
-    report = validate(root, engine="fast")
+    report = validate(root, engine="native")
     failing = {c.name: c.rows for c in report.checks if not c.passed}
     assert set(failing) == {"undeclared-term"}
     assert failing["undeclared-term"] == [["https://w3id.org/jichitai-kg/ontology#goverment",
                                            "https://w3id.org/jichitai-kg/id/gov/testgov"]]
-    assert main(["--root", str(root), "validate", "--engine", "fast"]) == 1
+    assert main(["--root", str(root), "validate", "--engine", "native"]) == 1
     out = capsys.readouterr().out
     assert "CHECK undeclared-term: 1 row(s)" in out
     assert "https://w3id.org/jichitai-kg/ontology#goverment | https://w3id.org/jichitai-kg/id/gov/testgov" in out
@@ -131,10 +131,10 @@ def test_violation_check_rows_are_printed(root, capsys):
 
 def test_build_prints_counts_and_timings(root, tmp_path, capsys):
     cache = tmp_path / "cache"
-    assert main(["--root", str(root), "build", "--engine", "fast", "--cache-dir", str(cache)]) == 0
+    assert main(["--root", str(root), "build", "--engine", "native", "--cache-dir", str(cache)]) == 0
     out = capsys.readouterr().out
     assert "triples: asserted" in out and "inferred kept" in out and "inferred dropped" in out
-    assert "timings (fast): parse" in out and "reason" in out and "load" in out
+    assert "timings (native): parse" in out and "reason" in out and "load" in out
     assert "reused" not in out
     assert main(["--root", str(root), "build", "--cache-dir", str(cache)]) == 0
     assert "(reused: inputs unchanged)" in capsys.readouterr().out
@@ -143,13 +143,13 @@ def test_build_prints_counts_and_timings(root, tmp_path, capsys):
 def test_build_syntax_error_exits_non_zero(root, tmp_path, capsys):
     f = _write(root, GOV + '\ngov:testgov rdfs:comment "open\n')
     cache = tmp_path / "cache"
-    assert main(["--root", str(root), "build", "--engine", "fast", "--cache-dir", str(cache)]) == 1
+    assert main(["--root", str(root), "build", "--engine", "native", "--cache-dir", str(cache)]) == 1
     err = capsys.readouterr().err
     assert f"{f}:" in err and "previous store kept" in err
 
 
 def test_real_data_validates():
-    report = validate(ROOT, engine="fast")
+    report = validate(ROOT, engine="native")
     from jichitai_kg.validation import format_report
 
     assert report.ok, format_report(report)

@@ -6,6 +6,7 @@ that an IRI base change is a one-line edit.
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, TIME, VANN, VOID, XSD
 
@@ -113,3 +114,29 @@ def bind_prefixes(graph: Graph) -> Graph:
     for prefix, iri in PREFIXES.items():
         graph.bind(prefix, iri, override=True, replace=True)
     return graph
+
+
+def used_prefixes(triples) -> dict[str, str]:
+    """The project prefixes that the IRIs (and datatypes) of pyoxigraph triples use.
+
+    Serializations declare only these, so a small answer or page stays readable.
+    """
+    iris = set()
+    for t in triples:
+        for term in (t.subject, t.predicate, t.object):
+            if isinstance(term, ox.NamedNode):
+                iris.add(term.value)
+            elif isinstance(term, ox.Literal):
+                iris.add(term.datatype.value)
+    return {p: ns for p, ns in PREFIXES.items() if any(i.startswith(ns) for i in iris)}
+
+
+def compact(iri: str) -> str | None:
+    """``prefix:local`` for an IRI in a project namespace (the longest namespace wins), else None."""
+    for prefix, ns in _BY_LENGTH:
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return None
+
+
+_BY_LENGTH = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))

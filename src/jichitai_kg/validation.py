@@ -23,8 +23,9 @@ from rdflib import Graph
 from rdflib.namespace import RDF, SH
 
 from . import reasoning
+from .errors import TurtleSyntaxError
 from .namespaces import DATA_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
-from .store import Inputs, TurtleSyntaxError, parse_file
+from .store import Inputs, parse_file
 
 
 @dataclass

@@ -1,53 +1,47 @@
 """The ``jichitai-kg`` command.
 
-Each sub-command lives in its own module of this package and exposes
-``register(subparsers)``; this module only assembles them.
+Each sub-command lives in its own module and exposes ``register(subparsers)``; the
+modules import only the standard library at the top, so ``--help`` is quick, and load
+the rest when they run.  Every failure is a :class:`~jichitai_kg.errors.JKGError`:
+its message goes to stderr and its ``exit_code`` is the exit status (1 failure,
+2 bad input, 3 refused, 4 timeout or unavailable).
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 
-#: Modules that contribute sub-commands, in the order ``--help`` lists them.
-COMMAND_MODULES = (
-    "serve",
-    "query",
-    "cq",
-    "build",
-    "validate",
-    "export",
-)
+from . import build, cq, export, query, serve, validate
+
+#: Sub-command modules, in the order ``--help`` lists them.
+COMMANDS = (serve, query, cq, build, validate, export)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="jichitai-kg",
         description="Knowledge graph of ICT adoption in Japanese local governments: "
-        "build, validate, query and serve it.",
-    )
-    parser.add_argument("--root", help="project root holding ontology/, data/ and queries/ "
-                        "(default: the checkout this package is installed from)")
+        "build, validate, query and serve it.")
+    parser.add_argument("--root", help="folder holding ontology/, data/ and queries/ "
+                        "(default: the installed content, or the checkout in an editable install)")
     parser.add_argument("--config", help="path to a config file (Python, Flask style)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as exc:  # a command not written yet
-            if exc.name != f"{__name__}.{name}":
-                raise
-            continue
+    for module in COMMANDS:
         module.register(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    from ..errors import JKGError
+
+    args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
+    except JKGError as exc:
+        print(f"jichitai-kg {args.command}: {exc.message}", file=sys.stderr)
+        return exc.exit_code
     except KeyboardInterrupt:
         return 130
 

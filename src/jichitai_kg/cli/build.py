@@ -11,9 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+from ..config import ENGINE_CHOICES
 from .common import add_store_arguments
-
-from .. import reasoning
 
 
 def register(subparsers) -> None:
@@ -22,10 +21,10 @@ def register(subparsers) -> None:
         description="Parse ontology/ and data/, compute the OWL 2 RL closure into the inferred "
                     "graph and load everything into the cached on-disk store. Prints triple "
                     "counts (asserted, inferred kept, inferred dropped) and the time per stage.")
-    p.add_argument("--engine", choices=reasoning.ENGINE_CHOICES, default=None,
+    p.add_argument("--engine", choices=ENGINE_CHOICES, default=None,
                    help="reasoning engine (default: REASONING_ENGINE config or auto = native, falling "
-                        "back to owlrl when needed); both give the same filtered closure, fast is "
-                        "many times quicker on large data")
+                        "back to owlrl when it refuses the inputs); both give the same filtered "
+                        "closure, native is many times quicker on large data")
     p.add_argument("--force", action="store_true", help="rebuild even if a store for these inputs exists")
     add_store_arguments(p)
     p.set_defaults(func=run)
@@ -33,24 +32,19 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from .. import store
-    from .common import inputs as common_inputs
+    from ..dataset import Dataset
+    from ..errors import BuildError, TurtleSyntaxError
     from .common import settings
 
-    try:
-        cfg = settings(args)
-    except ValueError as exc:
-        print(f"jichitai-kg build: {exc}", file=sys.stderr)
-        return 2
+    cfg = settings(args)
+    inputs = Dataset(cfg).inputs
     engine = args.engine or cfg.get("REASONING_ENGINE") or "auto"
-    inputs = common_inputs(cfg)
     started = time.perf_counter()
+    reused = not args.force and store.store_path(inputs, Path(cfg["CACHE_DIR"])).is_dir()
     try:
-        reused = not args.force and store.store_path(inputs, Path(cfg["CACHE_DIR"])).is_dir()
         path = store.prepare(inputs, Path(cfg["CACHE_DIR"]), engine=engine, force=args.force)
-    except store.TurtleSyntaxError as exc:
-        print(f"jichitai-kg build: syntax error, nothing built, previous store kept:\n  {exc}",
-              file=sys.stderr)
-        return 1
+    except TurtleSyntaxError as exc:
+        raise BuildError(f"syntax error, nothing built, previous store kept:\n  {exc}") from None
     elapsed = time.perf_counter() - started
     report = store.read_report(path)
     print(f"store: {path}{' (reused: inputs unchanged)' if reused else ''}")

@@ -9,6 +9,7 @@ values), 3 refused, 4 timeout, 1 other failure.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -55,21 +56,11 @@ def _catalog(args):
     from .common import settings
 
     cfg = settings(args)
-    return cfg, cq.load_catalog(Path(cfg["ROOT"]) / "queries", strict=False)
-
-
-def _get(catalog, qid):
-    from .. import cq
-
-    try:
-        return catalog.get(qid)
-    except cq.UnknownQuestion as exc:
-        print(f"jichitai-kg cq: {exc}", file=sys.stderr)
-        return None
+    return cq.load_catalog(Path(cfg["ROOT"]) / "queries", strict=False)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    _, catalog = _catalog(args)
+    catalog = _catalog(args)
     width = max(len(q.id) for q in catalog)
     for q in catalog:
         print(f"{q.id.ljust(width)}  {q.localized('title', args.lang)}")
@@ -77,10 +68,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    _, catalog = _catalog(args)
-    q = _get(catalog, args.id)
-    if q is None:
-        return 2
+    q = _catalog(args).get(args.id)
     print(f"id:       {q.id}")
     print(f"title:    {q.localized('title', args.lang)}")
     print(f"question: {q.localized('question', args.lang)}")
@@ -97,67 +85,49 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def _params(pairs: list[str]) -> dict[str, str]:
+    from ..errors import BadRequest
+
     out = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
-            raise ValueError(f"--param {pair!r} must look like name=value")
+            raise BadRequest(f"--param {pair!r} must look like name=value")
         out[name.strip()] = value.strip()
     return out
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from .. import cq
-    from ..executor import (ForbiddenOperation, QueryFailed, QuerySyntaxError,
-                            QueryTimeout, ResultTooLarge, UnsupportedFormat)
-    from .common import executor, query_failure
-    from .query import table
+    from ..errors import QueryFailed, QuerySyntaxError
+    from .common import open_dataset
+    from .query import table, write_output
 
-    cfg, catalog = _catalog(args)
-    q = _get(catalog, args.id)
-    if q is None:
-        return 2
-    try:
-        raw = _params(args.param)
-        lang = cq.check_lang(args.lang)
-        # Everything that needs no store is checked first, so a typo fails fast.
-        needs_governments = any(p.type == "government" for p in q.params)
-        if not needs_governments:
-            binding = cq.bind(q, raw, lang=lang)
-    except (ValueError, cq.ParameterError) as exc:
-        print(f"jichitai-kg cq run {q.id}: {exc}", file=sys.stderr)
-        return 2
+    q = _catalog(args).get(args.id)
+    raw = _params(args.param)
+    lang = cq.check_lang(args.lang)
+    # Everything that needs no store is checked first, so a typo fails fast.
+    needs_governments = any(p.type == "government" for p in q.params)
+    binding = None if needs_governments else cq.bind(q, raw, lang=lang)
     media_type = FORMATS["json"] if args.format == "table" else FORMATS[args.format]
-    try:
-        with executor(cfg, no_inference=args.no_inference) as (ex, dataset):
-            if needs_governments:
-                try:
-                    binding = cq.bind(q, raw, lang=lang, governments=lambda: cq.governments_from_executor(
-                        ex, catalog, dataset=dataset))
-                except cq.ParameterError as exc:
-                    print(f"jichitai-kg cq run {q.id}: {exc}", file=sys.stderr)
-                    return 2
-            outcome = cq.run(ex, q, binding, result_format=media_type, dataset=dataset)
-    except QuerySyntaxError as exc:  # the file is ours, not the user's: not a usage error
-        print(f"The query file {q.path} does not parse: {exc}", file=sys.stderr)
-        return 1
-    except (ForbiddenOperation, QueryTimeout, ResultTooLarge, UnsupportedFormat, QueryFailed,
-            OSError) as exc:
-        status, message = query_failure(exc)
-        print(message, file=sys.stderr)
-        return status
+    with open_dataset(args) as dataset:
+        graphs = dataset.protocol_dataset(not args.no_inference)
+        if binding is None:
+            catalog = cq.load_catalog(dataset.queries_dir, strict=False)
+            binding = cq.bind(q, raw, lang=lang, governments=lambda: cq.governments_from_runner(
+                dataset.runner(infer=not args.no_inference), catalog))
+        try:
+            outcome = cq.run(dataset.executor, q, binding, result_format=media_type, dataset=graphs)
+        except QuerySyntaxError as exc:  # the file is ours, not the user's: not a usage error
+            raise QueryFailed(f"the query file {q.path} does not parse: {exc.message}") from None
     if args.format == "table":
-        sys.stdout.write(table(_contract_columns(outcome.body, q)) + "\n")
+        write_output(table(_contract_columns(outcome.body, q)))
     else:
-        out = outcome.body.decode("utf-8")
-        sys.stdout.write(out if out.endswith("\n") else out + "\n")
+        write_output(outcome.body.decode("utf-8"))
     return 0
 
 
 def _contract_columns(body: bytes, q) -> bytes:
     """For the human-readable table only: drop the parameter columns pyoxigraph makes us project."""
-    import json
-
     data = json.loads(body)
     hidden = {"lang"} | {p.var for p in q.params}
     keep = [v for v in data["head"]["vars"] if v in q.columns or v not in hidden]

@@ -13,10 +13,11 @@ from pathlib import Path
 
 from .common import add_store_arguments
 
+#: ``--format`` values (the dump formats of ``linked_data.dumps``).
+FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml")
+
 
 def register(subparsers) -> None:
-    from ..export import FORMATS
-
     p = subparsers.add_parser(
         "export", help="write the dataset as Turtle, N-Triples, N-Quads, TriG, JSON-LD or RDF/XML",
         description="Write the served dataset to a file or stdout. Turtle, N-Triples, JSON-LD and "
@@ -37,25 +38,17 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import export, store
-    from .common import prepared_store, settings
+    from ..errors import JKGError
+    from ..linked_data import dumps
+    from ..store import open_read_only
+    from .common import open_dataset
 
-    try:
-        cfg = settings(args)
-    except ValueError as exc:
-        print(f"jichitai-kg export: {exc}", file=sys.stderr)
-        return 2
-    root = Path(cfg["ROOT"])
-    try:
-        path = prepared_store(cfg)
-    except store.TurtleSyntaxError as exc:
-        print(f"jichitai-kg export: syntax error, nothing exported:\n  {exc}", file=sys.stderr)
-        return 1
-    ox_store = store.open_read_only(path)
-    try:
-        data = export.export(ox_store, root, args.format, inferences=args.inferences)
-    finally:
-        del ox_store
+    with open_dataset(args) as dataset:
+        ox_store = open_read_only(dataset.prepare())
+        try:
+            data = dumps.export(ox_store, args.format, inferences=args.inferences)
+        finally:
+            del ox_store
     if args.output:
         out = Path(args.output)
         if out.suffix == ".gz":
@@ -63,8 +56,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             out.write_bytes(data)
         except OSError as exc:
-            print(f"jichitai-kg export: cannot write {out}: {exc}", file=sys.stderr)
-            return 1
+            raise JKGError(f"cannot write {out}: {exc.strerror}") from None
         print(f"wrote {out} ({len(data)} bytes, {args.format}, "
               f"{'with inferences' if args.inferences else 'asserted only'})", file=sys.stderr)
     else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import unicodedata
 from pathlib import Path
 
 FORMATS = {
@@ -83,56 +84,40 @@ def table(body: bytes) -> str:
 
 def _width(text: str) -> int:
     """Display width: CJK full-width characters take two terminal columns."""
-    import unicodedata
-
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
 def _pad(cells, widths) -> str:
-    return "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths))
+    return "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True))
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import protocol
-    from ..executor import (ForbiddenOperation, QueryFailed, QuerySyntaxError, QueryTimeout,
-                            ResultTooLarge, UnsupportedFormat)
-    from .common import executor, query_failure, settings
+    from ..errors import BadRequest
+    from ..query import guard
+    from .common import open_dataset
 
     try:
         text = read_query(args.query)
     except OSError as exc:
-        print(f"jichitai-kg query: cannot read {args.query}: {exc}", file=sys.stderr)
-        return 2
-    try:
-        cfg = settings(args)
-    except ValueError as exc:  # bad --graph, bad config value
-        print(f"jichitai-kg query: {exc}", file=sys.stderr)
-        return 2
-    info = protocol.sniff(text)
+        raise BadRequest(f"cannot read {args.query}: {exc.strerror}") from None
+    info = guard.sniff(text)
     is_graph = info.form in ("CONSTRUCT", "DESCRIBE")
     fmt = args.format
     if fmt == "table":
         fmt = "turtle" if is_graph else "table"
     if is_graph and fmt not in GRAPH_FORMATS:
-        print(f"jichitai-kg query: a {info.form} result cannot be printed as {fmt}; "
-              f"use one of {', '.join(GRAPH_FORMATS)}", file=sys.stderr)
-        return 2
+        raise BadRequest(f"a {info.form} result cannot be printed as {fmt}; "
+                         f"use one of {', '.join(GRAPH_FORMATS)}")
     if not is_graph and fmt in GRAPH_FORMATS:
-        print(f"jichitai-kg query: a {info.form or 'SELECT'} result cannot be printed as {fmt}; "
-              "use table, json, xml, csv or tsv", file=sys.stderr)
-        return 2
+        raise BadRequest(f"a {info.form or 'SELECT'} result cannot be printed as {fmt}; "
+                         "use table, json, xml, csv or tsv")
     media_type = FORMATS["json"] if fmt == "table" else FORMATS[fmt]
-    try:
-        with executor(cfg, no_inference=args.no_inference) as (ex, dataset):
-            outcome = ex.run(text, result_format=media_type, **dataset)
-    except (QuerySyntaxError, ForbiddenOperation, QueryTimeout, ResultTooLarge, UnsupportedFormat,
-            QueryFailed, OSError) as exc:
-        status, message = query_failure(exc)
-        print(message, file=sys.stderr)
-        return status
-    if fmt == "table":
-        sys.stdout.write(table(outcome.body) + "\n")
-    else:
-        out = outcome.body.decode("utf-8")
-        sys.stdout.write(out if out.endswith("\n") else out + "\n")
+    with open_dataset(args) as dataset:
+        outcome = dataset.executor.run(text, result_format=media_type,
+                                       **dataset.protocol_dataset(not args.no_inference))
+    write_output(table(outcome.body) if fmt == "table" else outcome.body.decode("utf-8"))
     return 0
+
+
+def write_output(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 
 
 def register(subparsers) -> None:
@@ -31,8 +30,6 @@ def register(subparsers) -> None:
 
 def overrides(args: argparse.Namespace) -> dict:
     """Command-line options become the last config layer (they win over env and file)."""
-    from ..config import parse_graph_spec
-
     cfg: dict = {}
     if getattr(args, "root", None):
         cfg["ROOT"] = args.root
@@ -41,23 +38,19 @@ def overrides(args: argparse.Namespace) -> dict:
     if args.timeout is not None:
         cfg["QUERY_TIMEOUT"] = args.timeout
     if args.graph:
-        cfg["EXTRA_GRAPHS"] = [parse_graph_spec(spec) for spec in args.graph]
+        cfg["EXTRA_GRAPHS"] = list(args.graph)
     return cfg
 
 
 def run(args: argparse.Namespace) -> int:
     import waitress
 
-    from ..app import create_app
+    from ..web import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     if args.quiet:
         logging.getLogger("jichitai_kg.access").setLevel(logging.WARNING)
-    try:
-        app = create_app(overrides(args), config_file=getattr(args, "config", None))
-    except ValueError as exc:  # bad --graph, bad config value
-        print(f"jichitai-kg serve: {exc}", file=sys.stderr)
-        return 2
+    app = create_app(overrides(args), config_file=getattr(args, "config", None))
     print(f"Serving on http://{args.host}:{args.port}/ (SPARQL: /sparql)", flush=True)
     waitress.serve(app, host=args.host, port=args.port, threads=args.threads,
                    ident="jichitai-kg", max_request_body_size=app.config["MAX_REQUEST_BYTES"] + 1)

@@ -6,11 +6,11 @@ consistent and every ``queries/checks/*-violation.rq`` returns no rows.
 
 from __future__ import annotations
 
-from .. import reasoning
-
 import argparse
 import sys
 from pathlib import Path
+
+from ..config import ENGINE_CHOICES
 
 
 def register(subparsers) -> None:
@@ -19,14 +19,14 @@ def register(subparsers) -> None:
         description="Parse every Turtle file (errors name FILE:LINE), validate the data against "
                     "ontology/shapes.ttl, reason to find inconsistencies, and run "
                     "queries/checks/*-violation.rq (each must return no rows).")
-    p.add_argument("--engine", choices=reasoning.ENGINE_CHOICES, default="auto",
+    p.add_argument("--engine", choices=ENGINE_CHOICES, default="auto",
                    help="reasoning engine for the consistency check (default auto: native, or owlrl "
                         "when the data needs it; owlrl is the reference)")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..config import default_root
+    from ..content import default_root
     from ..validation import format_report, validate
 
     root = Path(args.root) if getattr(args, "root", None) else default_root()

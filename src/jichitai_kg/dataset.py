@@ -1,0 +1,94 @@
+"""The served dataset: the prepared store, its query executor, and what is read from it once.
+
+It plays the part flaskr's ``db.py`` plays, without Flask: the web app keeps one
+:class:`Dataset` in ``app.extensions`` (see ``web/state.py``), the CLI makes one per command.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from .content import app_query
+from .namespaces import INFERRED_GRAPH
+from .query.executor import QueryExecutor
+from .query.runner import ExecutorRunner, plain
+from .store import Inputs, prepare
+
+
+class Dataset:
+    """Built lazily, at most once; thread-safe."""
+
+    def __init__(self, settings: dict[str, Any], *, workers: int | None = None):
+        self.settings = settings
+        self.root = Path(settings["ROOT"])
+        self.cache_dir = Path(settings["CACHE_DIR"])
+        self.inputs = Inputs.from_root(self.root, extra_graphs=settings["EXTRA_GRAPHS"])
+        self.workers = workers or settings["QUERY_WORKERS"]
+        self.store_path: Path | None = None
+        self._executor: QueryExecutor | None = None
+        self._graph_counts: dict[str, int] | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def queries_dir(self) -> Path:
+        return self.root / "queries"
+
+    @property
+    def version(self) -> str | None:
+        """The store's content hash (its directory name after ``store-``), once prepared."""
+        return self.store_path.name.removeprefix("store-") if self.store_path else None
+
+    def prepare(self) -> Path:
+        """The on-disk store for the settings, built if needed (TurtleSyntaxError: nothing built)."""
+        with self._lock:
+            if self.store_path is None:
+                self.store_path = prepare(self.inputs, self.cache_dir,
+                                          engine=self.settings.get("REASONING_ENGINE") or "auto")
+            return self.store_path
+
+    @property
+    def executor(self) -> QueryExecutor:
+        store_path = self.prepare()
+        with self._lock:
+            if self._executor is None:
+                s = self.settings
+                self._executor = QueryExecutor(
+                    store_path, workers=self.workers, timeout=s["QUERY_TIMEOUT"],
+                    max_result_bytes=s["MAX_RESULT_BYTES"], service_allowlist=s["SERVICE_ALLOWLIST"])
+            return self._executor
+
+    def runner(self, *, infer: bool = True, timeout: float | None = None) -> ExecutorRunner:
+        """A runner on the executor; ``infer=False`` leaves the inferred graph out."""
+        return ExecutorRunner(self.executor, timeout=timeout, **self.protocol_dataset(infer))
+
+    def graph_counts(self) -> dict[str, int]:
+        """Triples per named graph; the store never changes while served, so computed once."""
+        if self._graph_counts is None:
+            rows = plain(ExecutorRunner(self.executor).select(app_query("sparql-graph-counts")))
+            self._graph_counts = {r["graph"]: int(r["triples"]) for r in rows}
+        return self._graph_counts
+
+    def asserted_graphs(self) -> list[str]:
+        """Every graph except the inferred one: the dataset for ``infer=false``/``--no-inference``."""
+        return sorted(g for g in self.graph_counts() if g != str(INFERRED_GRAPH))
+
+    def protocol_dataset(self, infer: bool) -> dict[str, list[str]]:
+        """Executor keywords: empty (the union of all graphs) or the asserted graphs only."""
+        if infer:
+            return {}
+        graphs = self.asserted_graphs()
+        return {"default_graph": graphs, "named_graphs": graphs}
+
+    def close(self) -> None:
+        with self._lock:
+            if self._executor is not None:
+                self._executor.close()
+                self._executor = None
+
+    def __enter__(self) -> Dataset:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

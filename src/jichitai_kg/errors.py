@@ -1,0 +1,111 @@
+"""One error model: every failure a user can cause or meet carries its HTTP status and CLI exit code.
+
+The web tier answers any :class:`JKGError` with ``status`` and a plain-text message (one
+Flask error handler); the CLI prints the message and exits with ``exit_code`` (one mapping).
+Exit codes: 1 failure, 2 bad input, 3 refused, 4 timeout / unavailable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+
+class JKGError(Exception):
+    """Base error; ``status`` may be overridden per instance (e.g. 413, 414, 415 from the protocol)."""
+
+    status = 500
+    exit_code = 1
+
+    def __init__(self, message: str, *, status: int | None = None,
+                 headers: Mapping[str, str] | None = None):
+        super().__init__(message)
+        self.message = message
+        if status is not None:
+            self.status = status
+            self.exit_code = 2 if 400 <= status < 500 else self.exit_code
+        self.headers = dict(headers or {})
+
+
+class BadRequest(JKGError):
+    """Malformed request or argument."""
+
+    status = 400
+    exit_code = 2
+
+
+class QuerySyntaxError(BadRequest):
+    """The query does not parse; the message carries the parser's message and position."""
+
+
+class ParameterError(BadRequest):
+    """A parameter value (or name) a question cannot accept; the message lists what it can."""
+
+    def __init__(self, message: str, *, param: str | None = None, valid: Iterable[str] = ()):
+        super().__init__(message)
+        self.param = param
+        self.valid = list(valid)
+
+
+class Forbidden(JKGError):
+    """An update, LOAD, or SERVICE to an endpoint not on the allowlist."""
+
+    status = 403
+    exit_code = 3
+
+
+class NotFound(JKGError):
+    status = 404
+    exit_code = 2
+
+
+class NotAcceptable(JKGError):
+    """The requested media type cannot represent this kind of result."""
+
+    status = 406
+    exit_code = 2
+
+
+class ResultTooLarge(JKGError):
+    """The serialized result is over ``MAX_RESULT_BYTES``: never truncated silently."""
+
+    status = 422
+
+
+class QueryFailed(JKGError):
+    """The query parsed but its evaluation failed (or the worker died)."""
+
+
+class Unavailable(JKGError):
+    """The dataset cannot answer now; clients may retry."""
+
+    status = 503
+    exit_code = 4
+
+    def __init__(self, message: str, **kwargs):
+        kwargs.setdefault("headers", {"Retry-After": "5"})
+        super().__init__(message, **kwargs)
+
+
+class QueryTimeout(Unavailable):
+    """The query ran past its time limit and its worker was killed."""
+
+
+class BuildError(JKGError):
+    """The dataset cannot be built from its files (the last good store is kept)."""
+
+
+class TurtleSyntaxError(BuildError):
+    """A data or ontology file does not parse; names the file and line for the curator."""
+
+    def __init__(self, path, line: int | None, column: int | None, message: str):
+        from pathlib import Path
+
+        self.path, self.line, self.column = Path(path), line, column
+        where = f"{path}:{line}" + (f":{column}" if column else "") if line else str(path)
+        super().__init__(f"{where}: {message}")
+        self.message = message
+
+
+#: Errors a query worker may send back by name (it runs in another process).
+BY_NAME: dict[str, type[JKGError]] = {cls.__name__: cls for cls in (
+    QuerySyntaxError, ResultTooLarge, NotAcceptable, QueryFailed, BadRequest, Forbidden)}

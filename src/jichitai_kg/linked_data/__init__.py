@@ -1,0 +1,1 @@
+"""Linked-data publishing: representations, page rows, VoID, dumps."""

@@ -1,0 +1,1 @@
+"""Query execution: request parsing, negotiation, the guard, the executor and the runner."""

@@ -1,0 +1,179 @@
+"""What must be known about a query before it runs: its form, and whether it is refused.
+
+The endpoint is read-only and never calls other servers on a client's behalf: updates and
+LOAD are refused, and SERVICE only reaches endpoints on ``SERVICE_ALLOWLIST``.  The sniffing
+is a tokenizer, not a SPARQL parser; the query worker's own limits are the real guarantee.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+from ..errors import Forbidden
+
+READ_ONLY = ("This endpoint is read-only: SPARQL Update is not accepted. "
+             "Download the data (see README) to modify it locally.")
+
+QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD",
+                   "WITH")
+
+_TOKEN = re.compile(
+    r"""
+    (?P<ws>\s+)
+  | (?P<comment>\#[^\n\r]*)
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+               |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+)
+  | (?P<name>(?:[A-Za-z\u00C0-\uFFFF_][\w\u00B7\u00C0-\uFFFF.\-]*)?:(?:[\w\u00C0-\uFFFF:%\\.\-]*[\w\u00C0-\uFFFF:%\-])?
+             |[A-Za-z_][\w\-]*)
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # "iri", "var", "name", "other"
+    text: str
+
+
+@dataclass
+class QueryInfo:
+    """What we must know about a query before running it."""
+
+    form: str | None  # SELECT / ASK / CONSTRUCT / DESCRIBE, or None if not a query
+    update: bool = False  # the text is a SPARQL Update
+    service_iris: list[str | None] = field(default_factory=list)  # None = variable or unresolvable
+    base: str | None = None
+    prefixes: dict[str, str] = field(default_factory=dict)
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split SPARQL into tokens, dropping whitespace, comments and string contents."""
+    tokens: list[Token] = []
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup
+        if kind in ("ws", "comment"):
+            continue
+        if kind == "string":
+            tokens.append(Token("string", ""))
+            continue
+        tokens.append(Token(kind, m.group()))
+    return tokens
+
+
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def _unescape_codepoints(text: str) -> str:
+    def repl(m: re.Match) -> str:
+        try:
+            return chr(int(m.group(1) or m.group(2), 16))
+        except ValueError:
+            return m.group()
+    return _ESCAPE.sub(repl, text)
+
+
+def sniff(text: str) -> QueryInfo:
+    """Find the query form and every SERVICE target (memoized: clients repeat their queries).
+
+    The returned object is shared between callers and must not be modified.
+    """
+    return _sniff_cached(text)
+
+
+@functools.lru_cache(maxsize=512)
+def _sniff_cached(text: str) -> QueryInfo:
+    """Find the query form and every SERVICE target without a full SPARQL parser.
+
+    Comments, strings, IRIs, variables and prefixed names are whole tokens, so a
+    variable ``?service`` or a literal ``"SERVICE"`` are not keywords.  SPARQL
+    allows ``\\u`` escapes anywhere in the text; when present, the unescaped text
+    is sniffed too and its SERVICE targets are added, to refuse rather than miss.
+    """
+    info = _sniff_tokens(tokenize(text))
+    if _ESCAPE.search(text):
+        other = _sniff_tokens(tokenize(_unescape_codepoints(text)))
+        info.service_iris.extend(other.service_iris)
+        info.update = info.update or other.update
+    return info
+
+
+def _sniff_tokens(tokens: list[Token]) -> QueryInfo:
+    info = QueryInfo(form=None)
+    i = 0
+    # Prologue: BASE <iri> and PREFIX p: <iri>, in any order.
+    while i < len(tokens):
+        word = tokens[i].text.upper() if tokens[i].kind == "name" else ""
+        if word == "BASE" and i + 1 < len(tokens) and tokens[i + 1].kind == "iri":
+            info.base = _resolve(tokens[i + 1].text[1:-1], info.base)
+            i += 2
+        elif (word == "PREFIX" and i + 2 < len(tokens) and tokens[i + 1].kind == "name"
+              and tokens[i + 1].text.endswith(":") and tokens[i + 2].kind == "iri"):
+            info.prefixes[tokens[i + 1].text[:-1]] = _resolve(tokens[i + 2].text[1:-1], info.base)
+            i += 3
+        else:
+            break
+    if i < len(tokens) and tokens[i].kind == "name":
+        word = tokens[i].text.upper()
+        if word in QUERY_FORMS:
+            info.form = word
+        elif word in UPDATE_KEYWORDS:
+            info.update = True
+    for j, tok in enumerate(tokens):
+        if tok.kind != "name":
+            continue
+        word = tok.text.upper()
+        if word == "LOAD":
+            info.update = True
+        if word != "SERVICE":
+            continue
+        k = j + 1
+        if k < len(tokens) and tokens[k].kind == "name" and tokens[k].text.upper() == "SILENT":
+            k += 1
+        target = tokens[k] if k < len(tokens) else None
+        info.service_iris.append(_service_target(target, info))
+    return info
+
+
+def _service_target(tok: Token | None, info: QueryInfo) -> str | None:
+    if tok is None:
+        return None
+    if tok.kind == "iri":
+        return _resolve(tok.text[1:-1], info.base)
+    if tok.kind == "name" and ":" in tok.text:
+        prefix, _, local = tok.text.partition(":")
+        if prefix in info.prefixes and "\\" not in local:
+            return info.prefixes[prefix] + local
+    return None
+
+
+def _resolve(iri: str, base: str | None) -> str:
+    return urljoin(base, iri) if base else iri
+
+
+def forbidden_services(info: QueryInfo, allowlist: list[str] | tuple[str, ...]) -> list[str]:
+    """SERVICE targets not on the allowlist ('?' stands for a variable or an unknown target)."""
+    allowed = {a.strip() for a in allowlist}
+    return [(iri or "?") for iri in info.service_iris if iri is None or iri not in allowed]
+
+
+def check(query: str, allowlist: list[str] | tuple[str, ...]) -> QueryInfo:
+    """Refuse updates, LOAD and SERVICE to endpoints not on the allowlist (Forbidden, 403)."""
+    info = sniff(query)
+    if info.update:
+        raise Forbidden(READ_ONLY)
+    bad = forbidden_services(info, allowlist)
+    if bad:
+        raise Forbidden(
+            "SERVICE is refused for " + ", ".join(f"<{b}>" if b != "?" else "a variable or "
+                                                   "unresolvable endpoint" for b in bad)
+            + ": federated queries would make this server send requests elsewhere. "
+            "Only endpoints on SERVICE_ALLOWLIST may be called.")
+    return info

@@ -1,0 +1,152 @@
+"""OWL 2 RL materialization behind one function, :func:`materialize`.
+
+Two engines give the same filtered closure (tests/test_reasoning.py checks it):
+``owlrl`` is the reference; ``native`` (:mod:`.native`) compiles the schema into lookup
+tables and runs the instance rules semi-naively, many times faster on large data.
+``auto`` (the default) is native, falling back to owlrl when the inputs use something
+native refuses (:mod:`.refusals`).  The noise filter (:mod:`.noise`, documented in
+docs/reasoning.md) keeps only entailments a researcher would want to query; everything
+else is counted as "dropped" so the build can report it.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import owlrl
+import pyoxigraph as ox
+from rdflib import Graph, Literal
+from rdflib.namespace import RDF
+
+from ..config import ENGINE_CHOICES, ENGINES
+from . import native, reference
+from .noise import ERRNS, NoiseFilter
+from .refusals import Refusals, check_ontology
+from .terms import nt, quads_to_graph, split_lines, to_rdflib, triples_to_ox
+
+__all__ = ["ENGINES", "ENGINE_CHOICES", "ERRNS", "Materialization", "code_fingerprint", "materialize",
+           "quads_to_graph", "triples_to_ox"]
+
+
+@dataclass
+class Materialization:
+    """What the reasoner produced, and how much of it was kept.
+
+    The kept triples are N-Triples strings (``inferred_nt``), which the store loads
+    directly; the rdflib graph ``inferred`` is built only if someone asks for it.
+    """
+
+    inferred_nt: list[tuple[str, str, str]]
+    asserted: int
+    kept: int
+    dropped: int
+    inconsistencies: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    engine: str = "owlrl"
+    #: Why each dropped triple was dropped (reason -> count), for the build report and tests.
+    dropped_by_reason: dict[str, int] = field(default_factory=dict)
+    _inferred: Graph | None = None
+
+    @property
+    def inferred(self) -> Graph:
+        if self._inferred is None:
+            self._inferred = Graph()
+            if self.inferred_nt:  # through pyoxigraph, which keeps blank-node labels
+                for q in ox.parse(self.nt_document().encode(), format=ox.RdfFormat.N_TRIPLES):
+                    self._inferred.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+        return self._inferred
+
+    def nt_document(self) -> str:
+        return "".join(f"{s} {p} {o} .\n" for s, p, o in self.inferred_nt)
+
+    def load_into(self, store: ox.Store, graph_name: ox.NamedNode) -> None:
+        """Add the kept entailments to ``store`` in ``graph_name`` (blank-node labels kept)."""
+        g = str(graph_name)
+        doc = "".join(f"{s} {p} {o} {g} .\n" for s, p, o in self.inferred_nt).encode("utf-8")
+        store.bulk_extend(ox.parse(doc, format=ox.RdfFormat.N_QUADS))
+
+
+def materialize(ontology: Graph, data, *, engine: str = "owlrl") -> Materialization:
+    """Compute the filtered OWL 2 RL closure of ontology + data.
+
+    ``data`` is an rdflib Graph or an iterable of pyoxigraph quads/triples.  Returns the
+    kept entailments (for the inferred named graph) with counts; inconsistencies are
+    returned, not raised, so the build can still report them and ``validate`` can name
+    the resources involved.
+    """
+    if engine not in ENGINE_CHOICES:
+        raise ValueError(f"unknown reasoning engine {engine!r}; choose one of {', '.join(ENGINE_CHOICES)}")
+    if engine == "auto":
+        try:
+            return materialize(ontology, data, engine="native")
+        except NotImplementedError:
+            return materialize(ontology, data, engine="owlrl")
+    started = time.perf_counter()
+    noise = NoiseFilter(ontology)
+    if engine == "native":
+        quads = list(triples_to_ox(data)) if isinstance(data, Graph) else data
+        new, errors, n_asserted = _native_entailments(ontology, quads)
+        kept, reasons = noise.split(new)
+    else:
+        data_graph = data if isinstance(data, Graph) else quads_to_graph(data)
+        asserted = Graph()
+        for g in (ontology, data_graph):
+            for t in g:
+                asserted.add(t)
+        closed = reference.closure(asserted)
+        errors = reference.inconsistencies(closed)
+        # restating an asserted triple is not an entailment: neither kept nor counted as dropped
+        kept, reasons = noise.split((nt(s), nt(p), nt(o)) for s, p, o in closed if (s, p, o) not in asserted)
+        n_asserted = len(asserted)
+    return Materialization(
+        inferred_nt=kept,
+        asserted=n_asserted,
+        kept=len(kept),
+        dropped=sum(reasons.values()),
+        inconsistencies=sorted(set(errors)),
+        seconds=time.perf_counter() - started,
+        engine=engine,
+        dropped_by_reason=reasons,
+    )
+
+
+def _native_entailments(ontology: Graph, data_quads):
+    """The native engine's entailed triples (not yet filtered), inconsistencies, asserted count.
+
+    The data crosses from pyoxigraph to Python once, as one N-Quads document
+    (serialized in Rust), instead of as millions of term objects.
+    """
+    check_ontology(ontology)
+    document = ox.serialize(data_quads, format=ox.RdfFormat.N_QUADS).decode("utf-8")
+    schema_closure = reference.schema_closure(ontology)
+    errors = reference.inconsistencies(schema_closure)
+    found = native.entailments(schema_closure, ontology, split_lines(document), refuse=Refusals())
+    del document
+    errors.extend(native.disjointness_violations(schema_closure, found.types))
+    errors.extend(_ill_typed_literals(found.typed_literals))
+    # owlrl's literal-subject noise on the schema: the filter counts it as dropped
+    new = found.new + [(nt(s), nt(p), nt(o)) for s, p, o in schema_closure if isinstance(s, Literal)]
+    return new, errors, found.asserted
+
+
+def _ill_typed_literals(literals) -> list[str]:
+    """owlrl reports a literal whose lexical form does not fit its datatype; so does native."""
+    if not literals:
+        return []
+    doc = "".join(f"<urn:x:s> <urn:x:p> {lit} .\n" for lit in literals).encode("utf-8")
+    out = []
+    for q in ox.parse(doc, format=ox.RdfFormat.N_TRIPLES):
+        lit = to_rdflib(q.object)
+        if lit.datatype is not None and lit.datatype != RDF.langString and lit.ill_typed:
+            out.append(f"Lexical value of the literal '{lit}' does not match its datatype ({lit.datatype})")
+    return out
+
+
+def code_fingerprint() -> bytes:
+    """Bytes that change whenever the reasoner's behaviour may change (for the cache key)."""
+    parts = [f"owlrl={owlrl.__version__};pyoxigraph={ox.__version__}".encode()]
+    for f in sorted(Path(__file__).parent.glob("*.py")):
+        parts.append(f.name.encode() + b"\0" + f.read_bytes())
+    return b"\0".join(parts)

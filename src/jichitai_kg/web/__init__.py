@@ -1,0 +1,80 @@
+"""The web tier: the Flask application factory, one blueprint per concern.
+
+``create_app`` loads the settings (``config.load_settings``), attaches one
+:class:`~jichitai_kg.dataset.Dataset` (``state.py``), registers the blueprints and one
+error handler that answers every :class:`~jichitai_kg.errors.JKGError` with its status.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import time
+
+from flask import Flask, g, request
+from werkzeug.exceptions import HTTPException
+
+from ..config import load_settings
+from ..errors import JKGError
+from . import cq, home, linked_data, sparql, state
+from .responses import text_response
+
+access_log = logging.getLogger("jichitai_kg.access")
+
+BLUEPRINTS = (sparql.bp, home.bp, cq.bp, linked_data.bp)
+
+
+def create_app(test_config: dict | None = None, *, config_file: str | None = None) -> Flask:
+    app = Flask(__name__.rpartition(".")[0])
+    app.config.update(load_settings(test_config, config_file=config_file))
+    # Flask itself rejects bodies over this size with 413 before a view runs.
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_REQUEST_BYTES"]
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    dataset = state.init_app(app)
+    atexit.register(dataset.close)
+    for bp in BLUEPRINTS:
+        app.register_blueprint(bp)
+    app.register_error_handler(JKGError, _jkg_error)
+    app.register_error_handler(405, _method_not_allowed)
+    _install_cors_and_logging(app)
+    rules = {r.rule.rstrip("/") for r in app.url_map.iter_rules()}
+    app.context_processor(lambda: {"has_route": lambda path: path in rules})
+    if app.config["EAGER_START"]:
+        dataset.executor  # noqa: B018 - build the store and start the workers now
+    return app
+
+
+def _jkg_error(exc: JKGError):
+    return text_response(exc.status, exc.message, {**exc.headers, "Vary": "Accept"})
+
+
+def _method_not_allowed(exc: HTTPException):
+    return text_response(405, f"Method {request.method} is not allowed on {request.path}; "
+                         "use GET or POST.", {"Allow": "GET, HEAD, POST, OPTIONS"})
+
+
+def _install_cors_and_logging(app: Flask) -> None:
+    @app.before_request
+    def _start_timer():
+        g._jkg_started = time.perf_counter()
+
+    @app.after_request
+    def _cors_and_log(response):
+        # Every route is read-only, so any origin may read it (YASGUI, notebooks, other sites).
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers.setdefault("Access-Control-Expose-Headers", "Content-Type, Vary")
+        if request.method == "OPTIONS":
+            response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
+            response.headers["Access-Control-Allow-Headers"] = (
+                request.headers.get("Access-Control-Request-Headers") or "Content-Type, Accept")
+            response.headers["Access-Control-Max-Age"] = "86400"
+        started = getattr(g, "_jkg_started", None)
+        elapsed = (time.perf_counter() - started) * 1000 if started else 0.0
+        response.headers["Server-Timing"] = f"app;dur={elapsed:.1f}"
+        path = request.full_path.rstrip("?")
+        if len(path) > 300:  # long queries would drown the log; the first part identifies them
+            path = path[:300] + "…"
+        access_log.info('%s "%s %s" %s %s %.1fms', request.remote_addr or "-", request.method,
+                        path, response.status_code,
+                        response.calculate_content_length() or "-", elapsed)
+        return response

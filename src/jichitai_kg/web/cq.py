@@ -1,0 +1,172 @@
+"""``/cq``: the competency-question catalog on the web.
+
+Negotiation, formats, limits and error statuses are those of ``/sparql``
+(``query.media`` and the shared executor); this module adds the catalog, the
+parameter check (400 naming the valid values) and the HTML pages.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
+
+from .. import cq
+from ..errors import BadRequest, NotAcceptable, ParameterError, QueryFailed, QuerySyntaxError
+from ..namespaces import compact
+from ..query import media
+from .responses import request_infer, request_lang
+from .state import app_cache, get_dataset
+
+bp = Blueprint("cq", __name__)
+
+#: Query-string names the view itself uses; every other name is a question parameter.
+RESERVED = ("lang", "format", "infer")
+LIST_TYPES = ("application/json", media.HTML)
+RESULT_TYPES = media.SOLUTION_TYPES + (media.HTML,)
+#: Links offered under a result table.
+DOWNLOADS = ("json", "xml", "csv", "tsv")
+
+TEXT = {
+    "ja": {"catalog": "コンピテンシー・クエスチョン", "lead":
+           "このナレッジグラフに研究者が問う典型的な質問と、その答えを返すSPARQLクエリ。"
+           "各質問の答えは報告書と照合してテストされています。",
+           "run": "実行", "editor": "クエリエディタで開く", "params": "パラメータ",
+           "columns": "結果の列", "required": "必須", "optional": "任意", "rows": "件",
+           "results": "結果", "download": "ダウンロード", "infer": "推論結果を含める",
+           "back": "一覧に戻る", "other_lang": "English", "none": "なし", "error": "エラー"},
+    "en": {"catalog": "Competency questions", "lead":
+           "The questions researchers ask of this graph, each with the SPARQL query that "
+           "answers it. Every answer is checked against the report by the test suite.",
+           "run": "Run", "editor": "Open in the query editor", "params": "Parameters",
+           "columns": "Result columns", "required": "required", "optional": "optional",
+           "rows": "rows", "results": "Results", "download": "Download",
+           "infer": "Include inferences", "back": "Back to the catalog", "other_lang": "日本語",
+           "none": "none", "error": "Error"},
+}
+
+
+def _catalog() -> cq.Catalog:
+    """Loaded once per app: the files do not change while the server runs."""
+    cache = app_cache("cq")
+    if "catalog" not in cache:
+        cache["catalog"] = cq.load_catalog(get_dataset().queries_dir, strict=False)
+    return cache["catalog"]
+
+
+def _governments() -> cq.Governments:
+    cache = app_cache("cq")
+    if "governments" not in cache:
+        cache["governments"] = cq.governments_from_runner(get_dataset().runner(), _catalog())
+    return cache["governments"]
+
+
+def _editor_link(question: cq.Question, lang: str) -> str:
+    return "/?" + urlencode({"query": question.text, "lang": lang})
+
+
+@bp.route("/cq", methods=["GET"])
+@bp.route("/cq/", methods=["GET"])
+def catalog():
+    lang = request_lang()
+    fmt = (request.args.get("format") or "").lower()
+    if fmt in ("json", "application/json"):
+        media_type = "application/json"
+    elif fmt == "html":
+        media_type = media.HTML
+    elif fmt:
+        raise BadRequest(f"Unknown format={fmt!r}; use json or html")
+    else:
+        media_type = media.negotiate(request.headers.get("Accept"), LIST_TYPES)
+        if media_type is None:
+            raise NotAcceptable("The catalog is available as application/json or text/html.")
+    questions = list(_catalog())
+    if media_type == media.HTML:
+        resp = Response(render_template(
+            "cq_list.html", lang=lang, t=TEXT[lang], questions=questions,
+            editor_link=lambda q: _editor_link(q, lang)))
+        resp.headers["Content-Type"] = "text/html; charset=utf-8"
+    else:
+        items = []
+        for q in questions:
+            item = q.as_dict(lang)
+            item["url"] = url_for("cq.question", qid=q.id, _external=True)
+            items.append(item)
+        resp = jsonify({"questions": items})
+    resp.headers["Vary"] = "Accept"
+    return resp
+
+
+@bp.route("/cq/<qid>", methods=["GET"])
+def question(qid: str):
+    q = _catalog().get(qid)
+    lang = cq.check_lang(request.args.get("lang"))
+    fmt = request.args.get("format")
+    wants_html = (fmt or "").lower() == "html" or (
+        not fmt and media.negotiate(request.headers.get("Accept"), RESULT_TYPES,
+                                       media.results_aliases()) == media.HTML)
+    media_type = media.HTML if wants_html else media.negotiate_result(
+        request.headers.get("Accept"), "SELECT", fmt)
+    raw = {k: v for k, v in request.args.items() if k not in RESERVED}
+    infer = request_infer()
+    try:
+        binding = cq.bind(q, raw, lang=lang, governments=_governments)
+    except ParameterError as exc:
+        if wants_html:
+            return _page(q, lang, raw, infer, error=exc.message, status=400)
+        raise
+    dataset = get_dataset()
+    try:
+        outcome = cq.run(dataset.executor, q, binding, dataset=dataset.protocol_dataset(infer),
+                         result_format=media.JSON_RESULTS if wants_html else media_type)
+    except QuerySyntaxError as exc:  # a broken catalog file: our fault, not the client's
+        raise QueryFailed(f"The query file of {q.id} does not parse: {exc.message}") from None
+    if wants_html:
+        return _page(q, lang, raw, infer, results=json.loads(outcome.body))
+    return Response(outcome.body, status=200, headers={
+        "Content-Type": media.content_type(outcome.media_type), "Vary": "Accept"})
+
+
+def _page(q: cq.Question, lang: str, raw: dict, infer: bool, *, results: dict | None = None,
+          error: str | None = None, status: int = 200) -> Response:
+    columns, rows = [], []
+    if results is not None:
+        names = results["head"]["vars"]
+        # Contract columns first; the parameter columns pyoxigraph needs stay out of the table.
+        columns = [c for c in q.columns if c in names] + \
+            [c for c in names if c not in q.columns and c != "lang" and not q.param(c)
+             and c not in {p.var for p in q.params}]
+        rows = [[_cell(b.get(c)) for c in columns] for b in results["results"]["bindings"]]
+    base_args = {**raw, "lang": lang}
+    if not infer:
+        base_args["infer"] = "false"
+    downloads = {f: url_for("cq.question", qid=q.id, **base_args, format=f) for f in DOWNLOADS}
+    other = "en" if lang == "ja" else "ja"
+    html = render_template(
+        "cq_question.html", lang=lang, t=TEXT[lang], q=q, raw=raw, infer=infer, columns=columns,
+        rows=rows, error=error, downloads=downloads, editor_link=_editor_link(q, lang),
+        other_lang_url=url_for("cq.question", qid=q.id, **{**base_args, "lang": other}),
+        governments=_safe_governments())
+    resp = Response(html, status=status)
+    resp.headers["Content-Type"] = "text/html; charset=utf-8"
+    resp.headers["Vary"] = "Accept"
+    return resp
+
+
+def _safe_governments() -> list[cq.Government]:
+    try:
+        return _governments().items
+    except Exception:  # the form still renders (with a text box) if the store is unavailable
+        return []
+
+
+def _cell(term: dict | None) -> dict:
+    """What the HTML table shows for one value: text, and a link for IRIs."""
+    if term is None:
+        return {"text": ""}
+    value = term["value"]
+    if term["type"] == "uri":
+        return {"text": compact(value) or value, "href": value}
+    numeric = term.get("datatype", "").rsplit("#", 1)[-1] in ("integer", "decimal", "double")
+    return {"text": value, "numeric": numeric}

@@ -1,0 +1,100 @@
+"""The ``/sparql`` endpoint: HTTP in, protocol functions, executor, HTTP out.
+
+Request parsing is ``query.protocol``, negotiation ``query.media``, refusals
+``query.guard``; every failure is a :class:`~jichitai_kg.errors.JKGError` whose status
+the app's one error handler answers (see the status table in the README).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, render_template, request
+
+from ..errors import BadRequest, Forbidden, JKGError, NotAcceptable
+from ..linked_data.formats import BY_MEDIA_TYPE, write_rdf
+from ..linked_data.service import GRAPH_ROLES, RESULT_FORMAT_IRIS, describe_service
+from ..query import guard, media, protocol
+from .responses import request_lang
+from .state import get_dataset, jsonld_context
+from .urls import endpoint_url
+
+bp = Blueprint("sparql", __name__)
+
+
+@bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+def sparql():
+    if request.method == "OPTIONS":
+        return Response(status=204, headers={"Allow": "GET, HEAD, POST, OPTIONS"})
+    limit = current_app.config["MAX_REQUEST_BYTES"]
+    if len(request.query_string) > limit:
+        raise JKGError(f"The URL is longer than {limit} bytes; send the query with POST.", status=414)
+    if request.content_length is not None and request.content_length > limit:
+        raise JKGError(f"The request body is larger than {limit} bytes (MAX_REQUEST_BYTES).",
+                       status=413)
+    try:
+        raw_params = request.query_string.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest("The URL is not valid UTF-8.") from None
+    body = request.get_data(cache=False) if request.method == "POST" else b""
+    sreq = protocol.parse_request(request.method, protocol.parse_pairs(raw_params),
+                                  request.headers.get("Content-Type"), body)
+    if sreq.query is None:
+        return service_description(sreq.format)
+    return run_query(sreq)
+
+
+# The W3C protocol tests address the endpoint as /sparql/; answer there too, without a redirect.
+bp.add_url_rule("/sparql/", endpoint="sparql_slash", view_func=sparql,
+                methods=["GET", "POST", "OPTIONS"])
+
+
+def run_query(sreq: protocol.SparqlRequest) -> Response:
+    info = guard.sniff(sreq.query)
+    if info.update:
+        raise Forbidden(guard.READ_ONLY)
+    if info.form is None:
+        # Not recognisably a query: the parser will say what is wrong (400), not negotiation.
+        media_type = media.JSON_RESULTS
+    else:
+        media_type = media.negotiate_result(request.headers.get("Accept"), info.form, sreq.format)
+    dataset = get_dataset()
+    if sreq.default_graphs or sreq.named_graphs:
+        graphs = {"default_graph": sreq.default_graphs, "named_graphs": sreq.named_graphs}
+    else:
+        infer = current_app.config["INFERENCE"] if sreq.infer is None else sreq.infer
+        graphs = dataset.protocol_dataset(infer)
+    outcome = dataset.executor.run(sreq.query, result_format=media_type, base_iri=endpoint_url(),
+                                   **graphs)
+    return Response(outcome.body, status=200, headers={
+        "Content-Type": media.content_type(outcome.media_type), "Vary": "Accept"})
+
+
+def service_description(format_param: str | None) -> Response:
+    if format_param:
+        media_type = media.FORMAT_PARAM.get(format_param.strip().lower())
+        if media_type not in media.DESCRIPTION_TYPES:
+            raise BadRequest(f"format={format_param} is not available for the service description; "
+                             "use turtle, ntriples, jsonld, rdfxml or html.")
+    else:
+        media_type = media.negotiate(request.headers.get("Accept"), media.DESCRIPTION_TYPES,
+                                     media.graph_aliases())
+        if media_type is None:
+            raise NotAcceptable("The service description is available as "
+                                + ", ".join(media.DESCRIPTION_TYPES))
+    counts = get_dataset().graph_counts()
+    endpoint = endpoint_url()
+    triples = describe_service(endpoint, counts,
+                               federated=bool(current_app.config["SERVICE_ALLOWLIST"]))
+    if media_type == media.HTML:
+        body = render_template(
+            "service_description.html",
+            endpoint=endpoint,
+            graphs=[(name, GRAPH_ROLES.get(name, "extra"), n) for name, n in sorted(counts.items())],
+            total=sum(counts.values()),
+            turtle=write_rdf(triples, BY_MEDIA_TYPE[media.TURTLE], {}).decode("utf-8"),
+            result_formats=list(RESULT_FORMAT_IRIS.items()),
+            lang=request_lang(),
+        )
+    else:
+        body = write_rdf(triples, BY_MEDIA_TYPE[media_type], jsonld_context())
+    return Response(body, status=200, headers={"Content-Type": media.content_type(media_type),
+                                               "Vary": "Accept"})
