@@ -29,7 +29,8 @@ test: install lint
 	$(PY) -m pytest $(ARGS)
 
 lint: install
-	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff check src tests benchmarks tools
+	$(VENV)/bin/mypy
 
 build: install
 	$(VENV)/bin/jichitai-kg build

@@ -23,7 +23,7 @@ from rdflib import Graph
 from rdflib.namespace import RDF, SH
 
 from . import reasoning
-from .errors import TurtleSyntaxError
+from .errors import BuildError, TurtleSyntaxError
 from .namespaces import DATA_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
 from .store import Inputs, parse_file
 
@@ -93,7 +93,7 @@ def _path_text(report: Graph, path) -> str | None:
         return None
     alts = report.value(path, SH.alternativePath)
     if alts is not None:
-        return " | ".join(_term(report, p) for p in report.items(alts))
+        return " | ".join(_term(report, p) or "" for p in report.items(alts))
     return _term(report, path)
 
 
@@ -124,7 +124,7 @@ def run_shacl(data: Graph, shapes: Graph) -> list[ShaclViolation]:
         # a property shape is anonymous: name the node shape it belongs to
         shape = shapes.value(None, SH.property, shape) or shape
         out.append(ShaclViolation(
-            focus=_term(report, report.value(result, SH.focusNode)),
+            focus=_term(report, report.value(result, SH.focusNode)) or "",
             path=_path_text(report, report.value(result, SH.resultPath)),
             message=_english(report, result),
             shape=_term(report, shape),
@@ -141,6 +141,8 @@ def load_checks(checks_dir: Path) -> list[Path]:
 def run_check(store: ox.Store, path: Path) -> CheckResult:
     """Run one violation query over the union of the dataset's graphs."""
     results = store.query(Path(path).read_text(encoding="utf-8"), use_default_graph_as_union=True)
+    if not isinstance(results, ox.QuerySolutions):
+        raise BuildError(f"{path}: a violation check must be a SELECT query")
     columns = [v.value for v in results.variables]
     rows = [[(row[c].value if row[c] is not None else "") for c in columns] for row in results]
     return CheckResult(name=Path(path).name.removesuffix("-violation.rq"), path=Path(path),

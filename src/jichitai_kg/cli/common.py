@@ -14,6 +14,14 @@ def add_store_arguments(parser: argparse.ArgumentParser) -> None:
                         help="load an extra RDF file into the named graph IRI (repeatable)")
 
 
+def add_query_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--no-inference`` and ``--timeout``, for the commands that run a query."""
+    parser.add_argument("--no-inference", action="store_true",
+                        help="query asserted triples only (leave the inferred graph out)")
+    parser.add_argument("--timeout", type=float, default=None,
+                        help="time limit in seconds (default: QUERY_TIMEOUT, 10)")
+
+
 def settings(args: argparse.Namespace, **extra: Any) -> dict[str, Any]:
     """Defaults, config file, ``JICHITAI_KG_*`` environment, then the command-line options."""
     from ..config import load_settings

@@ -13,12 +13,11 @@ import json
 import sys
 from pathlib import Path
 
-FORMATS = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-}
+from .common import add_query_arguments
+from .query import FORMATS as QUERY_FORMATS
+
+#: Answers of questions are solutions: the SPARQL results formats.
+FORMATS = {name: QUERY_FORMATS[name] for name in ("json", "xml", "csv", "tsv")}
 
 
 def register(subparsers) -> None:
@@ -45,9 +44,7 @@ def register(subparsers) -> None:
     run.add_argument("--lang", default="ja", help="language of the labels: ja (default) or en")
     run.add_argument("--format", choices=["table", *FORMATS], default="table",
                      help="output format (json: SPARQL 1.1 JSON results)")
-    run.add_argument("--no-inference", action="store_true",
-                     help="query asserted triples only (leave the inferred graph out)")
-    run.add_argument("--timeout", type=float, default=None, help="time limit in seconds")
+    add_query_arguments(run)
     run.set_defaults(func=cmd_run, graph=[])
 
 

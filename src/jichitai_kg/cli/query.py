@@ -12,6 +12,8 @@ import sys
 import unicodedata
 from pathlib import Path
 
+from .common import add_query_arguments
+
 FORMATS = {
     "json": "application/sparql-results+json",
     "xml": "application/sparql-results+xml",
@@ -34,10 +36,7 @@ def register(subparsers) -> None:
     p.add_argument("query", metavar="SPARQL|FILE", help="query text, a .rq file, or - for stdin")
     p.add_argument("--format", choices=["table", *FORMATS], default="table",
                    help="output format (default: an aligned table; CONSTRUCT/DESCRIBE: turtle)")
-    p.add_argument("--no-inference", action="store_true",
-                   help="query asserted triples only (leave the inferred graph out)")
-    p.add_argument("--timeout", type=float, default=None,
-                   help="time limit in seconds (default: QUERY_TIMEOUT, 10)")
+    add_query_arguments(p)
     p.add_argument("--graph", action="append", default=[], metavar="IRI=FILE",
                    help="also load an RDF file into the named graph IRI (repeatable)")
     p.set_defaults(func=run)

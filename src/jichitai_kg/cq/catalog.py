@@ -152,11 +152,11 @@ def parse_question(text: str, path: Path | str) -> Question:
         raise CatalogError(f"{path}: id {qid!r} must be lower-case words joined by hyphens")
     localized: dict[str, dict[str, str]] = {}
     for key in LOCALIZED_KEYS:
-        values = {}
+        values: dict[str, str] = {}
         for header_key in fields:
             base, _, lang = header_key.partition("@")
             if base == key:
-                values[lang or "en"] = one(header_key)
+                values[lang or "en"] = one(header_key) or ""
         localized[key] = values
     for key in ("title", "question"):
         if not localized[key].get("en") or not localized[key].get("ja"):

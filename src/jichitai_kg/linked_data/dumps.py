@@ -21,6 +21,7 @@ import tempfile
 import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -106,13 +107,13 @@ def jsonld_context(runner: Runner) -> dict:
 
 def serialize(store: ox.Store, fmt: DumpFormat, *, inferences: bool, context: dict) -> bytes:
     if fmt.keeps_graphs:
-        return ox.serialize(dataset_quads(store, inferences=inferences), format=fmt.rdf_format,
-                            prefixes=PREFIXES)
+        return cast(bytes, ox.serialize(dataset_quads(store, inferences=inferences),
+                                        format=fmt.rdf_format, prefixes=PREFIXES))
     triples = union_triples(store, inferences=inferences)
     if fmt.rdf_format is None:
         return to_jsonld(triples, context)
     prefixes = None if fmt.name == "ntriples" else PREFIXES
-    return ox.serialize(triples, format=fmt.rdf_format, prefixes=prefixes)
+    return cast(bytes, ox.serialize(triples, format=fmt.rdf_format, prefixes=prefixes))
 
 
 def export(store: ox.Store, fmt_name: str, *, inferences: bool = True) -> bytes:

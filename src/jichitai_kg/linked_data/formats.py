@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -60,7 +61,7 @@ def split_suffix(path: str) -> tuple[str, Representation | None]:
 
 def _order(t: ox.Triple) -> tuple:
     # Subjects together (Turtle groups consecutive triples), IRIs before blank nodes.
-    return (isinstance(t.subject, ox.BlankNode), t.subject.value, t.predicate.value, str(t.object))
+    return (isinstance(t.subject, ox.BlankNode), str(t.subject), t.predicate.value, str(t.object))
 
 
 def write_rdf(triples: Iterable[ox.Triple], rep: Representation, context: dict) -> bytes:
@@ -68,6 +69,5 @@ def write_rdf(triples: Iterable[ox.Triple], rep: Representation, context: dict) 
     if rep.media_type == media.JSONLD:
         return to_jsonld(triples, context)
     fmt = ox.RdfFormat.from_media_type(rep.media_type)
-    if fmt == ox.RdfFormat.N_TRIPLES:
-        return ox.serialize(triples, format=fmt)
-    return ox.serialize(triples, format=fmt, prefixes=used_prefixes(triples))
+    prefixes = None if fmt == ox.RdfFormat.N_TRIPLES else used_prefixes(triples)
+    return cast(bytes, ox.serialize(triples, format=fmt, prefixes=prefixes))

@@ -109,7 +109,8 @@ def group_statements(rows: list[dict], *, prefix: str) -> dict:
     labels: dict[str, list[str]] = {}
     pref_labels: dict[str, list[str]] = {}
     descriptions: dict[str, list[str]] = {}
-    asserted_types, inferred_types = [], []
+    asserted_types: list[Value] = []
+    inferred_types: list[Value] = []
     props: OrderedDict[str, PropertyGroup] = OrderedDict()
     for (p, _), entry in merged.items():
         r, inferred = entry["row"], _inferred_only(entry["graphs"])
@@ -160,7 +161,7 @@ def plain_rows(rows: list[dict], *, prefix: str) -> list[dict]:
     """Rows with IRIs turned into links and literals into text (figures, provenance)."""
     out = []
     for r in rows:
-        d = {}
+        d: dict[str, Any] = {}
         for k, v in r.items():
             if v is None:
                 d[k] = None

@@ -147,11 +147,11 @@ def describe(runner: Runner, *, base_url: str, dumps: Iterable[DumpFile]) -> lis
         targets_used.add(key)
     for key in sorted(targets_used):
         target_iri, space, title, endpoint = LINK_TARGETS[key]
-        t = _n(target_iri)
-        g.add(t, RDF + "type", _n(VOID + "Dataset"))
-        g.add(t, DCT + "title", _lit(title))
-        g.add(t, VOID + "uriSpace", _lit(space))
-        g.add(t, VOID + "sparqlEndpoint", _n(endpoint))
+        target = _n(target_iri)
+        g.add(target, RDF + "type", _n(VOID + "Dataset"))
+        g.add(target, DCT + "title", _lit(title))
+        g.add(target, VOID + "uriSpace", _lit(space))
+        g.add(target, VOID + "sparqlEndpoint", _n(endpoint))
 
     for f in dumps:
         _distribution(g, ds, f, base_url)

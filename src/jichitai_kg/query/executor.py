@@ -20,6 +20,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, cast
 
 from ..errors import (
     BY_NAME,
@@ -125,32 +126,31 @@ def _execute(store, request: dict, max_bytes: int) -> tuple[str, bytes, str]:
     else:
         kind = "graph"
     base_type = media_type.split(";")[0].strip().lower()
-    if kind == "graph":
-        fmt = ox.RdfFormat.from_media_type(base_type)
-        if fmt is None:
-            raise NotAcceptable(f"{media_type} cannot represent a graph result")
-    else:
-        fmt = ox.QueryResultsFormat.from_media_type(base_type)
-        if fmt is None or (kind == "boolean" and base_type in (CSV, TSV)):
-            raise NotAcceptable(f"{media_type} cannot represent a {kind} result")
-    buf = _CappedBuffer(max_bytes)
+    rdf_format = ox.RdfFormat.from_media_type(base_type) if kind == "graph" else None
+    results_format = None if kind == "graph" else ox.QueryResultsFormat.from_media_type(base_type)
+    if kind == "graph" and rdf_format is None:
+        raise NotAcceptable(f"{media_type} cannot represent a graph result")
+    if kind != "graph" and (results_format is None or (kind == "boolean" and base_type in (CSV, TSV))):
+        raise NotAcceptable(f"{media_type} cannot represent a {kind} result")
+    capped = _CappedBuffer(max_bytes)
+    buf = cast(IO[bytes], capped)  # a write-only file object is all pyoxigraph needs
     try:
-        if kind != "graph":
-            result.serialize(buf, fmt)
-        elif fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
+        if results_format is not None:
+            result.serialize(buf, results_format)
+        elif rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
             # Declare only the prefixes the answer uses, so a small answer stays readable.
             triples = _collect(result, 4 * max_bytes)
-            ox.serialize(triples, buf, fmt, prefixes=used_prefixes(triples))
+            ox.serialize(triples, buf, rdf_format, prefixes=used_prefixes(triples))
         else:
-            ox.serialize(result, buf, fmt)  # streamed: the cap stops it early
+            ox.serialize(result, buf, rdf_format)  # streamed: the cap stops it early
     except Exception as exc:  # the cap, or an evaluation error surfacing while streaming
-        if buf.exceeded or isinstance(exc, ResultTooLarge):
+        if capped.exceeded or isinstance(exc, ResultTooLarge):
             raise ResultTooLarge(f"The result is larger than {max_bytes} bytes; add LIMIT or "
                                  "narrow the query.") from None
         if isinstance(exc, SyntaxError):
             raise QuerySyntaxError(f"Query syntax error: {exc}") from None
         raise QueryFailed(f"{type(exc).__name__}: {exc}") from None
-    return kind, b"".join(buf.parts), media_type
+    return kind, b"".join(capped.parts), media_type
 
 
 #: Stores whose files take up to this many bytes are copied into memory by each worker:
@@ -347,8 +347,9 @@ class QueryExecutor:
             "named_graphs": list(named_graphs) if named_graphs is not None else None,
             "base_iri": base_iri,
         }
-        worker = self._checkout(request, deadline, limit)
+        worker: _Worker | None = self._checkout(request, deadline, limit)
         try:
+            assert worker is not None
             if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
                 self._discard(worker)
                 worker = None

@@ -58,7 +58,7 @@ def tokenize(text: str) -> list[Token]:
     """Split SPARQL into tokens, dropping whitespace, comments and string contents."""
     tokens: list[Token] = []
     for m in _TOKEN.finditer(text):
-        kind = m.lastgroup
+        kind = m.lastgroup or "other"
         if kind in ("ws", "comment"):
             continue
         if kind == "string":

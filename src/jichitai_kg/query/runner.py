@@ -65,7 +65,8 @@ class StoreRunner(Runner):
         self.store = store
 
     def _query(self, query: str, params: Mapping[str, Term | str]):
-        subs = {ox.Variable(k): term(v) for k, v in params.items()}
+        subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(k): term(v) for k, v in params.items()}
         return self.store.query(query, substitutions=subs, use_default_graph_as_union=True)
 
     def select(self, query: str, **params: Term | str) -> list[Row]:
@@ -100,6 +101,7 @@ class ExecutorRunner(Runner):
 
     def select(self, query: str, **params: Term | str) -> list[Row]:
         res = ox.parse_query_results(self._run(query, params, JSON_RESULTS), ox.QueryResultsFormat.JSON)
+        assert isinstance(res, ox.QuerySolutions), "a SELECT query was expected"
         names = [v.value for v in res.variables]
         return [{n: sol[n] for n in names} for sol in res]
 

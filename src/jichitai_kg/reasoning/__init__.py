@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import owlrl
 import pyoxigraph as ox
@@ -119,7 +120,7 @@ def _native_entailments(ontology: Graph, data_quads):
     (serialized in Rust), instead of as millions of term objects.
     """
     check_ontology(ontology)
-    document = ox.serialize(data_quads, format=ox.RdfFormat.N_QUADS).decode("utf-8")
+    document = cast(bytes, ox.serialize(data_quads, format=ox.RdfFormat.N_QUADS)).decode("utf-8")
     schema_closure = reference.schema_closure(ontology)
     errors = reference.inconsistencies(schema_closure)
     found = native.entailments(schema_closure, ontology, split_lines(document), refuse=Refusals())

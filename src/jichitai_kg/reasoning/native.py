@@ -75,9 +75,9 @@ def compile_schema(closed: Graph) -> Schema:
             s.has_value[nt(r)] = (nt(p), nt(v))
             s.has_value_by_pv[(nt(p), nt(v))].add(nt(r))
     for q, head in closed.subject_objects(OWL.propertyChainAxiom):
-        chain = tuple(nt(p) for p in closed.items(head))
-        for i, p in enumerate(chain):
-            s.chains_by_property[p].append((i, chain, nt(q)))
+        chain = tuple(nt(link) for link in closed.items(head))
+        for i, link_nt in enumerate(chain):
+            s.chains_by_property[link_nt].append((i, chain, nt(q)))
     return s
 
 
@@ -235,9 +235,9 @@ def entailments(schema_closure: Graph, ontology: Graph, data: Iterable[tuple[str
             c.add(*t)
     if refuse is not None:
         refuse.finish()
-    for s, p, o in schema_closure:
-        if not isinstance(s, Literal):
-            c.add(nt(s), nt(p), nt(o))
+    for ss, sp, so in schema_closure:
+        if not isinstance(ss, Literal):
+            c.add(nt(ss), nt(sp), nt(so))
     c.run()
     new = [t for t in c.all_triples() if t not in asserted]
     return Entailments(new, n_asserted, c.types, typed)

@@ -62,7 +62,8 @@ class NoiseFilter:
 
     def split(self, entailed) -> tuple[list[tuple[str, str, str]], dict[str, int]]:
         """Kept triples, and the count of dropped ones per reason."""
-        kept, reasons = [], {}
+        kept: list[tuple[str, str, str]] = []
+        reasons: dict[str, int] = {}
         for triple in entailed:
             why = self.reason(triple)
             if why is None:

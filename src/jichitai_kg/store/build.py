@@ -24,6 +24,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -198,7 +199,7 @@ def prepare(inputs: Inputs, cache_dir: Path, *, engine: str = "auto", force: boo
 
 def graph_triple_counts(store: ox.Store) -> dict[str, int]:
     """Distinct triples per named graph, counted by the store itself."""
-    rows = store.query(app_query("sparql-graph-counts"))
+    rows = cast(ox.QuerySolutions, store.query(app_query("sparql-graph-counts")))
     return {row["graph"].value: int(row["triples"].value) for row in rows}
 
 

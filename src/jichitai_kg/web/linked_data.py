@@ -23,6 +23,7 @@ from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, redirect, render_template, request, send_file
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ..content import app_query, rq_header
 from ..errors import BadRequest, NotAcceptable, NotFound
@@ -75,7 +76,7 @@ def _link_header(doc_path: str, current: Representation | None = None, reps=REPR
     return ", ".join(parts)
 
 
-def _see_other(doc_path: str, rep: Representation) -> Response:
+def _see_other(doc_path: str, rep: Representation) -> WerkzeugResponse:
     query = request.query_string.decode("latin-1")
     target = f"{doc_path}.{rep.extension}" + (f"?{query}" if query else "")
     resp = redirect(target, code=303)
@@ -221,7 +222,7 @@ def _dump_dir() -> Path:
     with _cache_lock:
         store = open_read_only(store_path)
         try:
-            return dumps.ensure_dumps(store, dataset.cache_dir, dataset.version)
+            return dumps.ensure_dumps(store, dataset.cache_dir, store_path.name.removeprefix("store-"))
         finally:
             del store
 
@@ -255,8 +256,8 @@ def download(name: str):
     if name == dumps.CHECKSUMS:
         return send_file(directory / dumps.CHECKSUMS, mimetype="text/plain")
     if name.endswith(".sha256") and name[:-7] in files:
-        f = files[name[:-7]]
-        return text_response(200, f"{f.sha256}  {f.filename}")
+        listed = files[name[:-7]]
+        return text_response(200, f"{listed.sha256}  {listed.filename}")
     f = files.get(name)
     if f is None:
         raise NotFound(f"No dump named {name}; see {path_prefix()}/download/")

@@ -48,6 +48,7 @@ bp.add_url_rule("/sparql/", endpoint="sparql_slash", view_func=sparql,
 
 
 def run_query(sreq: protocol.SparqlRequest) -> Response:
+    assert sreq.query is not None
     info = guard.sniff(sreq.query)
     if info.update:
         raise Forbidden(guard.READ_ONLY)
@@ -57,13 +58,15 @@ def run_query(sreq: protocol.SparqlRequest) -> Response:
     else:
         media_type = media.negotiate_result(request.headers.get("Accept"), info.form, sreq.format)
     dataset = get_dataset()
+    graphs: dict[str, list[str]]
     if sreq.default_graphs or sreq.named_graphs:
         graphs = {"default_graph": sreq.default_graphs, "named_graphs": sreq.named_graphs}
     else:
         infer = current_app.config["INFERENCE"] if sreq.infer is None else sreq.infer
         graphs = dataset.protocol_dataset(infer)
     outcome = dataset.executor.run(sreq.query, result_format=media_type, base_iri=endpoint_url(),
-                                   **graphs)
+                                   default_graph=graphs.get("default_graph"),
+                                   named_graphs=graphs.get("named_graphs"))
     return Response(outcome.body, status=200, headers={
         "Content-Type": media.content_type(outcome.media_type), "Vary": "Accept"})
 
@@ -84,6 +87,7 @@ def service_description(format_param: str | None) -> Response:
     endpoint = endpoint_url()
     triples = describe_service(endpoint, counts,
                                federated=bool(current_app.config["SERVICE_ALLOWLIST"]))
+    body: str | bytes
     if media_type == media.HTML:
         body = render_template(
             "service_description.html",
