@@ -6,6 +6,8 @@ import csv
 import io
 import json
 import os
+import subprocess
+import sys
 
 import pytest
 from rdflib import Graph, Literal
@@ -105,10 +107,12 @@ def test_service_refused_exits_3(cli):
     assert code == 3 and "SERVICE" in err
 
 
-def test_timeout_exits_4(cli):
-    code, _, err = cli("query", "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
-                       "--timeout", "1")
-    assert code == 4 and "stopped after 1 s" in err
+def test_timeout_exits_4_and_leaves_nothing_running(project_root, service_store):
+    """The console script ends the abandoned evaluation with the process."""
+    proc = subprocess.run([sys.executable, "-m", "jichitai_kg", "--root", str(project_root), "query",
+                           "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+                           "--timeout", "1"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 4 and "stopped after 1 s" in proc.stderr
 
 
 @pytest.mark.parametrize("command, words", [

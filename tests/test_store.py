@@ -131,7 +131,7 @@ def test_one_byte_change_rebuilds(root, cache):
 def test_reasoner_code_is_part_of_the_key(root, monkeypatch):
     inputs = store.Inputs.from_root(root)
     before = inputs.digest()
-    monkeypatch.setattr(reasoning, "code_fingerprint", lambda: b"another reasoner")
+    monkeypatch.setattr(store, "reasoning_fingerprint", lambda: b"another reasoner")
     assert inputs.digest() != before
 
 

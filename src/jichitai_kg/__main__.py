@@ -1,7 +1,6 @@
 """``python -m jichitai_kg``: the same as the ``jichitai-kg`` command."""
 
-import sys
 
-from .cli import main
+from .cli import run
 
-sys.exit(main())
+run()

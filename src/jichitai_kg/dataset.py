@@ -13,6 +13,7 @@ from typing import Any
 from .content import app_query
 from .namespaces import INFERRED_GRAPH
 from .query.executor import QueryExecutor
+from .query.inline import InlineExecutor
 from .query.runner import ExecutorRunner, plain
 from .store import Inputs, prepare
 
@@ -20,14 +21,17 @@ from .store import Inputs, prepare
 class Dataset:
     """Built lazily, at most once; thread-safe."""
 
-    def __init__(self, settings: dict[str, Any], *, workers: int | None = None):
+    def __init__(self, settings: dict[str, Any], *, workers: int | None = None,
+                 inline: bool = False):
+        """``inline``: answer in this process (:mod:`.query.inline`), for one-shot commands."""
         self.settings = settings
         self.root = Path(settings["ROOT"])
         self.cache_dir = Path(settings["CACHE_DIR"])
         self.inputs = Inputs.from_root(self.root, extra_graphs=settings["EXTRA_GRAPHS"])
         self.workers = workers or settings["QUERY_WORKERS"]
+        self.inline = inline
         self.store_path: Path | None = None
-        self._executor: QueryExecutor | None = None
+        self._executor: QueryExecutor | InlineExecutor | None = None
         self._graph_counts: dict[str, int] | None = None
         self._lock = threading.Lock()
 
@@ -49,14 +53,15 @@ class Dataset:
             return self.store_path
 
     @property
-    def executor(self) -> QueryExecutor:
+    def executor(self) -> QueryExecutor | InlineExecutor:
         store_path = self.prepare()
         with self._lock:
             if self._executor is None:
                 s = self.settings
-                self._executor = QueryExecutor(
-                    store_path, workers=self.workers, timeout=s["QUERY_TIMEOUT"],
-                    max_result_bytes=s["MAX_RESULT_BYTES"], service_allowlist=s["SERVICE_ALLOWLIST"])
+                limits = {"timeout": s["QUERY_TIMEOUT"], "max_result_bytes": s["MAX_RESULT_BYTES"],
+                          "service_allowlist": s["SERVICE_ALLOWLIST"]}
+                self._executor = (InlineExecutor(store_path, **limits) if self.inline
+                                  else QueryExecutor(store_path, workers=self.workers, **limits))
             return self._executor
 
     def runner(self, *, infer: bool = True, timeout: float | None = None) -> ExecutorRunner:

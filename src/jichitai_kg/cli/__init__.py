@@ -10,7 +10,9 @@ its message goes to stderr and its ``exit_code`` is the exit status (1 failure,
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import threading
 
 from . import build, cq, export, query, serve, validate
 
@@ -46,5 +48,17 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def run() -> None:
+    """The console script: :func:`main`, then exit, ending a query left running past its limit."""
+    code = main()
+    from ..query.inline import THREAD_NAME
+
+    if any(t.name == THREAD_NAME and t.is_alive() for t in threading.enumerate()):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)  # the abandoned evaluation (query/inline.py) ends with the process
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -40,7 +40,7 @@ def settings(args: argparse.Namespace, **extra: Any) -> dict[str, Any]:
 
 
 def open_dataset(args: argparse.Namespace, **extra: Any):
-    """A one-worker :class:`~jichitai_kg.dataset.Dataset` for these settings (a context manager)."""
+    """A :class:`~jichitai_kg.dataset.Dataset` answering in this process (a context manager)."""
     from ..dataset import Dataset
 
-    return Dataset(settings(args, **extra), workers=1)
+    return Dataset(settings(args, **extra), inline=True)

@@ -31,7 +31,6 @@ from ..errors import (
     QueryTimeout,
     ResultTooLarge,
 )
-from ..namespaces import used_prefixes
 from . import guard
 from .media import CSV, TSV
 
@@ -98,7 +97,21 @@ def _collect(triples, raw_cap: int) -> list:
     return out
 
 
-def _execute(store, request: dict, max_bytes: int) -> tuple[str, bytes, str]:
+def make_request(query: str, result_format: str, substitutions: dict[str, str] | None,
+                 default_graph: list[str] | None, named_graphs: list[str] | None,
+                 base_iri: str | None) -> dict:
+    """What a worker needs to run one query (plain data: it crosses a pipe)."""
+    return {
+        "query": query,
+        "result_format": result_format,
+        "substitutions": dict(substitutions) if substitutions else None,
+        "default_graph": list(default_graph) if default_graph is not None else None,
+        "named_graphs": list(named_graphs) if named_graphs is not None else None,
+        "base_iri": base_iri,
+    }
+
+
+def execute(store, request: dict, max_bytes: int) -> tuple[str, bytes, str]:
     import pyoxigraph as ox
 
     kwargs: dict = {"base_iri": request.get("base_iri")}
@@ -139,6 +152,8 @@ def _execute(store, request: dict, max_bytes: int) -> tuple[str, bytes, str]:
             result.serialize(buf, results_format)
         elif rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
             # Declare only the prefixes the answer uses, so a small answer stays readable.
+            from ..namespaces import used_prefixes
+
             triples = _collect(result, 4 * max_bytes)
             ox.serialize(triples, buf, rdf_format, prefixes=used_prefixes(triples))
         else:
@@ -188,7 +203,7 @@ def _worker_main(conn, store_path: str, max_bytes: int) -> None:
         except (EOFError, OSError):
             return
         try:
-            kind, body, media_type = _execute(store, request, max_bytes)
+            kind, body, media_type = execute(store, request, max_bytes)
             conn.send(("ok", kind, body, media_type))
         except BaseException as exc:  # every failure goes back to the parent as data
             name, msg = type(exc).__name__, str(exc)
@@ -339,14 +354,8 @@ class QueryExecutor:
         self.check(query)
         limit = self.timeout if timeout is None else float(timeout)
         deadline = time.monotonic() + limit
-        request = {
-            "query": query,
-            "result_format": result_format,
-            "substitutions": dict(substitutions) if substitutions else None,
-            "default_graph": list(default_graph) if default_graph is not None else None,
-            "named_graphs": list(named_graphs) if named_graphs is not None else None,
-            "base_iri": base_iri,
-        }
+        request = make_request(query, result_format, substitutions, default_graph, named_graphs,
+                               base_iri)
         worker: _Worker | None = self._checkout(request, deadline, limit)
         try:
             assert worker is not None

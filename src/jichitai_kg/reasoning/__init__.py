@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import cast
 
-import owlrl
 import pyoxigraph as ox
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF
@@ -27,7 +25,7 @@ from .noise import ERRNS, NoiseFilter
 from .refusals import Refusals, check_ontology
 from .terms import nt, quads_to_graph, split_lines, to_rdflib, triples_to_ox
 
-__all__ = ["ENGINES", "ENGINE_CHOICES", "ERRNS", "Materialization", "code_fingerprint", "materialize",
+__all__ = ["ENGINES", "ENGINE_CHOICES", "ERRNS", "Materialization", "materialize",
            "quads_to_graph", "triples_to_ox"]
 
 
@@ -143,11 +141,3 @@ def _ill_typed_literals(literals) -> list[str]:
         if lit.datatype is not None and lit.datatype != RDF.langString and lit.ill_typed:
             out.append(f"Lexical value of the literal '{lit}' does not match its datatype ({lit.datatype})")
     return out
-
-
-def code_fingerprint() -> bytes:
-    """Bytes that change whenever the reasoner's behaviour may change (for the cache key)."""
-    parts = [f"owlrl={owlrl.__version__};pyoxigraph={ox.__version__}".encode()]
-    for f in sorted(Path(__file__).parent.glob("*.py")):
-        parts.append(f.name.encode() + b"\0" + f.read_bytes())
-    return b"\0".join(parts)

@@ -23,12 +23,12 @@ import shutil
 import time
 import uuid
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 from typing import cast
 
 import pyoxigraph as ox
 
-from .. import reasoning
 from ..content import app_query
 from ..errors import TurtleSyntaxError
 from ..namespaces import DATA_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
@@ -70,7 +70,7 @@ class Inputs:
         engine serves a server that would have used owlrl.
         """
         h = hashlib.sha256()
-        h.update(reasoning.code_fingerprint())
+        h.update(reasoning_fingerprint())
         h.update(Path(__file__).read_bytes())
         for group, files in (("ontology", self.ontology_files), ("data", self.data_files)):
             for f in files:
@@ -125,6 +125,14 @@ def _prune(cache_dir: Path, keep: Path) -> None:
             shutil.rmtree(p, ignore_errors=True)
 
 
+def reasoning_fingerprint() -> bytes:
+    """Bytes that change whenever the reasoner's behaviour may change (part of the cache key)."""
+    parts = [f"owlrl={metadata.version('owlrl')};pyoxigraph={ox.__version__}".encode()]
+    for f in sorted((Path(__file__).parents[1] / "reasoning").glob("*.py")):
+        parts.append(f.name.encode() + b"\0" + f.read_bytes())
+    return b"\0".join(parts)
+
+
 def store_path(inputs: Inputs, cache_dir: Path) -> Path:
     """Where the store for these inputs lives (whether or not it is built yet)."""
     return Path(cache_dir) / f"{STORE_PREFIX}{inputs.digest()}"
@@ -150,6 +158,8 @@ def prepare(inputs: Inputs, cache_dir: Path, *, engine: str = "auto", force: boo
     timings["parse"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
+    from .. import reasoning  # here, not at the top: reading a built store needs no reasoner
+
     result = reasoning.materialize(reasoning.quads_to_graph(ontology), data, engine=engine)
     timings["reason"] = time.perf_counter() - t0
 

@@ -1,0 +1,67 @@
+"""A one-query executor for the command line: no worker process, the same limits.
+
+``jichitai-kg query`` and ``cq run`` answer one query and exit.  Starting a worker
+process (and copying the store into it) costs more than most questions, so the query runs
+in this process, in a thread, on the read-only on-disk store.  The time limit stays hard:
+when it passes, :class:`~jichitai_kg.errors.QueryTimeout` is raised and the caller exits,
+taking the abandoned evaluation with it (``cli`` does this with ``os._exit``).  The guard,
+the result cap and the error types are the worker's own (:func:`.executor.execute`).
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from ..errors import JKGError, QueryFailed, QueryTimeout
+from . import guard
+from .executor import QueryOutcome, execute, make_request
+
+#: The CLI's console script looks for this thread at exit (``cli.run``).
+THREAD_NAME = "jichitai-kg-inline-query"
+
+
+class InlineExecutor:
+    """Same ``run`` as :class:`.executor.QueryExecutor`, evaluated in a thread of this process."""
+
+    def __init__(self, store_path: Path | str, *, timeout: float = 10.0,
+                 max_result_bytes: int = 20 * 1024 * 1024,
+                 service_allowlist: list[str] | tuple[str, ...] = ()):
+        from ..store import open_read_only
+
+        self.store = open_read_only(Path(store_path))
+        self.timeout = float(timeout)
+        self.max_result_bytes = int(max_result_bytes)
+        self.service_allowlist = list(service_allowlist)
+
+    def run(self, query: str, *, result_format: str, substitutions: dict[str, str] | None = None,
+            default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
+            base_iri: str | None = None, timeout: float | None = None) -> QueryOutcome:
+        guard.check(query, self.service_allowlist)
+        request = make_request(query, result_format, substitutions, default_graph, named_graphs,
+                               base_iri)
+        limit = self.timeout if timeout is None else float(timeout)
+        box: dict[str, Any] = {}
+
+        def evaluate() -> None:
+            try:
+                box["reply"] = execute(self.store, request, self.max_result_bytes)
+            except BaseException as exc:  # handed to the caller's thread
+                box["error"] = exc
+
+        thread = threading.Thread(target=evaluate, daemon=True, name=THREAD_NAME)
+        thread.start()
+        thread.join(limit)
+        if thread.is_alive():
+            raise QueryTimeout(f"The query was stopped after {limit:g} s (QUERY_TIMEOUT).")
+        if "error" in box:
+            error = box["error"]
+            if not isinstance(error, JKGError):
+                raise QueryFailed(f"{type(error).__name__}: {error}") from None
+            raise error
+        kind, body, media_type = box["reply"]
+        return QueryOutcome(kind=kind, body=body, media_type=media_type)
+
+    def close(self) -> None:
+        self.store = None  # type: ignore[assignment]
