@@ -8,7 +8,6 @@ error handler that answers every :class:`~jichitai_kg.errors.JKGError` with its 
 from __future__ import annotations
 
 import atexit
-import logging
 import time
 
 from flask import Flask, g, request
@@ -16,10 +15,8 @@ from werkzeug.exceptions import HTTPException
 
 from ..config import load_settings
 from ..errors import JKGError
-from . import cq, home, linked_data, sparql, state
+from . import access_log, cq, home, linked_data, sparql, state
 from .responses import text_response
-
-access_log = logging.getLogger("jichitai_kg.access")
 
 BLUEPRINTS = (sparql.bp, home.bp, cq.bp, linked_data.bp)
 
@@ -71,10 +68,6 @@ def _install_cors_and_logging(app: Flask) -> None:
         started = getattr(g, "_jkg_started", None)
         elapsed = (time.perf_counter() - started) * 1000 if started else 0.0
         response.headers["Server-Timing"] = f"app;dur={elapsed:.1f}"
-        path = request.full_path.rstrip("?")
-        if len(path) > 300:  # long queries would drown the log; the first part identifies them
-            path = path[:300] + "…"
-        access_log.info('%s "%s %s" %s %s %.1fms', request.remote_addr or "-", request.method,
-                        path, response.status_code,
-                        response.calculate_content_length() or "-", elapsed)
+        access_log.record(request.remote_addr, request.method, request.full_path.rstrip("?"),
+                          response.status_code, response.calculate_content_length(), elapsed)
         return response
