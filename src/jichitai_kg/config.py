@@ -34,6 +34,8 @@ DEFAULTS: dict[str, Any] = {
     "MAX_RESULT_BYTES": 20 * 1024 * 1024,  # serialized result cap; over it → 422
     "MAX_REQUEST_BYTES": 1024 * 1024,  # request body cap; over it → 413 (URL over it → 414)
     "QUERY_WORKERS": 2,  # worker processes running queries
+    "RESULT_CACHE_BYTES": 64 * 1024 * 1024,  # answers kept in memory (0: none); see query/cache.py
+    "RESULT_MAX_AGE": 300,  # Cache-Control max-age (seconds) of /sparql and /cq answers
     "SERVICE_ALLOWLIST": [],  # endpoint IRIs allowed in SERVICE; anything else → 403
     "EXTRA_GRAPHS": [],  # [(graph IRI, RDF file)] loaded into named graphs
     "INFERENCE": True,  # default for the infer= request parameter
@@ -100,13 +102,17 @@ def normalise(settings: dict[str, Any]) -> dict[str, Any]:
         settings["CACHE_DIR"] = str(content.default_cache_dir(Path(settings["ROOT"])))
     try:
         settings["QUERY_TIMEOUT"] = float(settings["QUERY_TIMEOUT"])
-        for key in ("MAX_RESULT_BYTES", "MAX_REQUEST_BYTES", "QUERY_WORKERS"):
+        for key in ("MAX_RESULT_BYTES", "MAX_REQUEST_BYTES", "QUERY_WORKERS", "RESULT_CACHE_BYTES",
+                    "RESULT_MAX_AGE"):
             settings[key] = int(settings[key])
     except (TypeError, ValueError) as exc:
         raise BadRequest(f"bad setting: {exc}") from None
     for key in ("QUERY_TIMEOUT", "MAX_RESULT_BYTES", "MAX_REQUEST_BYTES", "QUERY_WORKERS"):
         if settings[key] <= 0:
             raise BadRequest(f"{key} must be positive, got {settings[key]}")
+    for key in ("RESULT_CACHE_BYTES", "RESULT_MAX_AGE"):
+        if settings[key] < 0:
+            raise BadRequest(f"{key} must be 0 or more, got {settings[key]}")
     allow = settings["SERVICE_ALLOWLIST"]
     if isinstance(allow, str):
         allow = [a for a in allow.replace(",", " ").split() if a]

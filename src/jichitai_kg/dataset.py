@@ -12,6 +12,7 @@ from typing import Any
 
 from .content import app_query
 from .namespaces import INFERRED_GRAPH
+from .query.cache import CachingExecutor
 from .query.executor import QueryExecutor
 from .query.inline import InlineExecutor
 from .query.runner import ExecutorRunner, plain
@@ -32,6 +33,7 @@ class Dataset:
         self.inline = inline
         self.store_path: Path | None = None
         self._executor: QueryExecutor | InlineExecutor | None = None
+        self._answers: CachingExecutor | None = None
         self._graph_counts: dict[str, int] | None = None
         self._lock = threading.Lock()
 
@@ -64,6 +66,15 @@ class Dataset:
                                   else QueryExecutor(store_path, workers=self.workers, **limits))
             return self._executor
 
+    @property
+    def answers(self) -> CachingExecutor:
+        """The executor behind a cache of answers (RESULT_CACHE_BYTES), for the web tier."""
+        executor = self.executor
+        with self._lock:
+            if self._answers is None:
+                self._answers = CachingExecutor(executor, self.settings["RESULT_CACHE_BYTES"])
+            return self._answers
+
     def runner(self, *, infer: bool = True, timeout: float | None = None) -> ExecutorRunner:
         """A runner on the executor; ``infer=False`` leaves the inferred graph out."""
         return ExecutorRunner(self.executor, timeout=timeout, **self.protocol_dataset(infer))
@@ -91,6 +102,7 @@ class Dataset:
             if self._executor is not None:
                 self._executor.close()
                 self._executor = None
+                self._answers = None
 
     def __enter__(self) -> Dataset:
         return self

@@ -16,7 +16,7 @@ from .. import cq
 from ..errors import BadRequest, NotAcceptable, ParameterError, QueryFailed, QuerySyntaxError
 from ..namespaces import compact
 from ..query import media
-from .responses import request_infer, request_lang
+from .responses import answer_response, request_infer, request_lang
 from .state import app_cache, get_dataset
 
 bp = Blueprint("cq", __name__)
@@ -116,16 +116,18 @@ def question(qid: str):
         if wants_html:
             return _page(q, lang, raw, infer, error=exc.message, status=400)
         raise
-    dataset = get_dataset()
+    graphs = get_dataset().protocol_dataset(infer)
     try:
-        outcome = cq.run(dataset.executor, q, binding, dataset=dataset.protocol_dataset(infer),
-                         result_format=media.JSON_RESULTS if wants_html else media_type)
+        if wants_html:
+            outcome = cq.run(get_dataset().answers, q, binding, dataset=graphs,
+                             result_format=media.JSON_RESULTS)
+            return _page(q, lang, raw, infer, results=json.loads(outcome.body))
+        return answer_response(q.text, result_format=media_type,
+                               substitutions=binding.substitutions,
+                               default_graph=graphs.get("default_graph"),
+                               named_graphs=graphs.get("named_graphs"))
     except QuerySyntaxError as exc:  # a broken catalog file: our fault, not the client's
         raise QueryFailed(f"The query file of {q.id} does not parse: {exc.message}") from None
-    if wants_html:
-        return _page(q, lang, raw, infer, results=json.loads(outcome.body))
-    return Response(outcome.body, status=200, headers={
-        "Content-Type": media.content_type(outcome.media_type), "Vary": "Accept"})
 
 
 def _page(q: cq.Question, lang: str, raw: dict, infer: bool, *, results: dict | None = None,

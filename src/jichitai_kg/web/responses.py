@@ -1,12 +1,17 @@
-"""Small pieces every view shares: plain-text answers, the page language, the infer switch."""
+"""Small pieces every view shares: plain-text answers, query answers with ETags, the page
+language, the infer switch."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from flask import Response, current_app, request
 
 from ..config import parse_bool
+from ..query import media
+from ..query.cache import request_key
+from .state import get_dataset
 
 LANGUAGES = ("ja", "en")
 
@@ -32,3 +37,28 @@ def request_infer() -> bool:
     if value is None:
         return bool(current_app.config["INFERENCE"])
     return parse_bool(value, "infer")
+
+
+def answer_response(query: str, *, result_format: str, substitutions: dict[str, str] | None = None,
+                    default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
+                    base_iri: str | None = None) -> Response:
+    """A query's answer with ``ETag`` (dataset version + question) and ``Cache-Control``.
+
+    The dataset only changes when the store is rebuilt, so a GET that names the ETag in
+    ``If-None-Match`` gets ``304 Not Modified`` without running anything, and a repeated
+    question is answered from memory (``Dataset.answers``).
+    """
+    dataset = get_dataset()
+    args: dict[str, Any] = {"result_format": result_format, "substitutions": substitutions,
+            "default_graph": default_graph, "named_graphs": named_graphs, "base_iri": base_iri}
+    etag = f"{(dataset.version or '')[:16]}-{request_key(query, **args)[:32]}"
+    headers = {"Vary": "Accept",
+               "Cache-Control": f"public, max-age={current_app.config['RESULT_MAX_AGE']}"}
+    if request.method in ("GET", "HEAD") and request.if_none_match.contains(etag):
+        resp = Response(status=304, headers=headers)
+    else:
+        outcome = dataset.answers.run(query, **args)
+        resp = Response(outcome.body, status=200,
+                        headers={**headers, "Content-Type": media.content_type(outcome.media_type)})
+    resp.set_etag(etag)
+    return resp

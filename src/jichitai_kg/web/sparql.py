@@ -13,7 +13,7 @@ from ..errors import BadRequest, Forbidden, JKGError, NotAcceptable
 from ..linked_data.formats import BY_MEDIA_TYPE, write_rdf
 from ..linked_data.service import GRAPH_ROLES, RESULT_FORMAT_IRIS, describe_service
 from ..query import guard, media, protocol
-from .responses import request_lang
+from .responses import answer_response, request_lang
 from .state import get_dataset, jsonld_context
 from .urls import endpoint_url
 
@@ -64,11 +64,10 @@ def run_query(sreq: protocol.SparqlRequest) -> Response:
     else:
         infer = current_app.config["INFERENCE"] if sreq.infer is None else sreq.infer
         graphs = dataset.protocol_dataset(infer)
-    outcome = dataset.executor.run(sreq.query, result_format=media_type, base_iri=endpoint_url(),
-                                   default_graph=graphs.get("default_graph"),
-                                   named_graphs=graphs.get("named_graphs"))
-    return Response(outcome.body, status=200, headers={
-        "Content-Type": media.content_type(outcome.media_type), "Vary": "Accept"})
+    dataset.prepare()  # the ETag names the dataset version
+    return answer_response(sreq.query, result_format=media_type, base_iri=endpoint_url(),
+                           default_graph=graphs.get("default_graph"),
+                           named_graphs=graphs.get("named_graphs"))
 
 
 def service_description(format_param: str | None) -> Response:
