@@ -145,3 +145,26 @@ def test_graph_result_cap(service_store, media_type):
             ex.run("CONSTRUCT WHERE { ?s ?p ?o }", result_format=media_type)
         small = ex.run("CONSTRUCT { <http://a> <http://b> 1 } WHERE {}", result_format=media_type)
         assert b"http://a" in small.body
+
+
+def test_replacement_is_retried_until_a_worker_starts(service_store, monkeypatch):
+    """Two failed starts (the store briefly unreadable) do not leave the pool empty for good."""
+    import jichitai_kg.query.executor as executor_module
+
+    with QueryExecutor(service_store, workers=1, timeout=60) as ex:
+        real_add = ex._add_worker
+        failures = []
+
+        def flaky_add():
+            if len(failures) < 2:
+                failures.append(1)
+                raise executor_module.QueryFailed("query worker could not open the store")
+            real_add()
+
+        monkeypatch.setattr(ex, "_add_worker", flaky_add)
+        monkeypatch.setattr(executor_module, "MAX_RESTART_DELAY", 0.1)
+        with pytest.raises(QueryTimeout):
+            ex.run("SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+                   result_format=JSON, timeout=1)
+        out = ex.run("ASK {}", result_format=JSON, timeout=30)
+        assert json.loads(out.body)["boolean"] is True and len(failures) == 2

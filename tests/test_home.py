@@ -44,7 +44,7 @@ def test_home_editor_examples_and_downloads(client):
     html = client.get("/").data.decode()
     assert '<textarea id="query" name="query"' in html
     # Example texts travel as JSON (script content is not entity-decoded by browsers).
-    config = json.loads(re.search(r"window\.JKG = (\{.*\});</script>", html).group(1))
+    config = json.loads(re.search(r"<script type=\"application/json\" id=\"jkg-config\">(\{.*\})</script>", html).group(1))
     assert config["endpoint"] == "/sparql" and config["autorun"] is False
     examples = config["examples"]
     assert len(examples) >= 3
@@ -69,7 +69,7 @@ def test_home_examples_run_on_the_endpoint(client, project_root):
 def test_home_prefills_query_parameter(client):
     html = client.get("/", query_string={"query": "ASK { ?s ?p 'x<y' }"}).data.decode()
     assert "ASK { ?s ?p &#39;x&lt;y&#39; }" in html  # escaped, not injected
-    config = json.loads(re.search(r"window\.JKG = (\{.*\});</script>", html).group(1))
+    config = json.loads(re.search(r"<script type=\"application/json\" id=\"jkg-config\">(\{.*\})</script>", html).group(1))
     assert config["autorun"] is True
 
 
@@ -86,3 +86,52 @@ def test_healthz(client):
     assert data["graphs"][str(ONTOLOGY_GRAPH)] > 100
     assert data["triples"] == sum(data["graphs"].values())
     assert data["store"].startswith("store-")
+
+
+def test_every_page_has_security_headers_and_no_inline_script(client):
+    for path in ("/", "/cq", "/id/gov/kanagawa.html", "/sparql?format=html", "/download/"):
+        resp = client.get(path)
+        assert resp.status_code == 200, path
+        csp = resp.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+        assert resp.headers["X-Content-Type-Options"] == "nosniff"
+        assert resp.headers["X-Frame-Options"] == "DENY"
+        assert resp.headers["Referrer-Policy"] == "same-origin"
+        html = resp.data.decode()
+        # every <script> either loads a file of this server or carries JSON data
+        for tag in re.findall(r"<script[^>]*>", html):
+            assert 'src="/static/' in tag or 'type="application/json"' in tag, (path, tag)
+        assert " onclick=" not in html and " style=" not in html, path
+
+
+def test_error_answers_are_not_sniffed(client):
+    resp = client.get("/sparql", query_string={"query": "<script>alert(1)</script>"})
+    assert resp.status_code == 400
+    assert resp.headers["Content-Type"].startswith("text/plain")
+    assert resp.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_healthz_asks_the_workers_and_says_503_when_they_cannot_answer(app, client, monkeypatch):
+    from jichitai_kg.errors import QueryTimeout
+    from jichitai_kg.web.state import get_dataset
+
+    executor = get_dataset(app).executor
+    asked = []
+    real_run = executor.run
+
+    def run(query, **kwargs):
+        asked.append(query)
+        return real_run(query, **kwargs)
+
+    monkeypatch.setattr(executor, "run", run)
+    ok = client.get("/healthz")
+    assert ok.status_code == 200 and ok.json["status"] == "ok" and ok.json["version"]
+    assert any("ASK" in q for q in asked)  # a real query, not counts cached at start-up
+
+    def stuck(query, **kwargs):
+        raise QueryTimeout("All query workers stayed busy for 5 s; try again later.")
+
+    monkeypatch.setattr(executor, "run", stuck)
+    down = client.get("/healthz")
+    assert down.status_code == 503 and down.json["status"] == "error"
+    assert "busy" in down.json["error"]

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import pytest
 from rdflib import Graph, Literal
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
-from SPARQLWrapper import JSON, POST, TURTLE, XML, SPARQLWrapper
+from SPARQLWrapper import CSV, GET, JSON, JSONLD, N3, POST, RDF, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
 from jichitai_kg.namespaces import CATEGORY, GOV, JKG, RDFS
 
@@ -77,16 +77,48 @@ def test_sparqlwrapper_ask(live_server):
     assert doc.getElementsByTagName("boolean")[0].firstChild.data == "false"
 
 
-@pytest.mark.parametrize("fmt", [XML, TURTLE])
-def test_sparqlwrapper_construct(live_server, fmt):
+@pytest.mark.parametrize("method", [GET, POST])
+@pytest.mark.parametrize("fmt", [XML, TURTLE, N3, RDF, RDFXML, JSONLD, JSON])
+def test_sparqlwrapper_construct_in_every_format(live_server, fmt, method):
+    """What SPARQLWrapper sends for each return format (repeated format=, comma lists) works."""
     sw = wrapper(live_server)
+    sw.setMethod(method)
     sw.setQuery(PREFIXES + "CONSTRUCT { gov:kanagawa jkg:dantaiCode ?c ; rdfs:label ?l } "
                            "WHERE { gov:kanagawa jkg:dantaiCode ?c ; rdfs:label ?l }")
     sw.setReturnFormat(fmt)
-    result = sw.query().convert()
-    g = result if isinstance(result, Graph) else Graph().parse(data=result, format="turtle")
+    response = sw.query()
+    result = response.convert()
+    if isinstance(result, Graph):
+        g = result
+    else:
+        body = result if isinstance(result, (str, bytes)) else json.dumps(result)
+        ctype = response.info()["content-type"].split(";")[0]
+        g = Graph().parse(data=body, format={"application/ld+json": "json-ld",
+                                             "application/rdf+xml": "xml"}.get(ctype, "turtle"))
     assert (GOV.kanagawa, JKG.dantaiCode, Literal("140007")) in g
     assert (GOV.kanagawa, RDFS.label, Literal("神奈川県", lang="ja")) in g
+
+
+@pytest.mark.parametrize("fmt, column", [(JSON, None), (XML, None), (CSV, "code"), (TSV, "?code")])
+def test_sparqlwrapper_select_in_every_results_format(live_server, fmt, column):
+    sw = wrapper(live_server)
+    sw.setQuery(PREFIXES + "SELECT ?code WHERE { gov:kanagawa jkg:dantaiCode ?code }")
+    sw.setReturnFormat(fmt)
+    result = sw.query().convert()
+    if fmt == JSON:
+        assert result["results"]["bindings"][0]["code"]["value"] == "140007"
+    elif fmt == XML:
+        assert result.getElementsByTagName("literal")[0].firstChild.data == "140007"
+    else:
+        text = result.decode() if isinstance(result, bytes) else result
+        lines = text.splitlines()
+        assert lines[0] == column and lines[1].strip('"') == "140007"
+
+
+def test_bad_graph_iri_is_400(live_server):
+    status, _, body = http(live_server.url + "/sparql?" + urlencode(
+        {"query": "ASK {}", "default-graph-uri": "not an iri"}))
+    assert status == 400 and b"default-graph-uri" in body and b"not an absolute IRI" in body
 
 
 def test_rdflib_sparqlstore(live_server):
@@ -194,3 +226,41 @@ def test_runaway_query_is_stopped_while_others_answer(live_server):
     # The server keeps serving after killing the worker.
     status, _, body = http(live_server.url + "/healthz")
     assert status == 200 and json.loads(body)["status"] == "ok"
+
+
+def test_slow_connections_do_not_lock_others_out(live_server):
+    """200 half-sent requests are open; a normal client still gets its answer."""
+    host, port = live_server.url.removeprefix("http://").split(":")
+    slow = []
+    try:
+        for _ in range(200):
+            s = socket.create_connection((host, int(port)), timeout=5)
+            s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")  # never finished
+            slow.append(s)
+        status, _, body = http(live_server.url + "/healthz")
+        assert status == 200 and json.loads(body)["status"] == "ok"
+    finally:
+        for s in slow:
+            s.close()
+
+
+def test_long_url_gets_the_endpoints_414(live_server):
+    query = "ASK {} #" + "x" * (1024 * 1024 + 10 * 1024)
+    status, _, body = http(live_server.url + "/sparql?" + urlencode({"query": query}))
+    assert status == 414 and b"send the query with POST" in body
+
+
+def test_port_in_use_is_one_line_and_exit_1(project_root, service_store):
+    import subprocess
+    import sys
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        proc = subprocess.run([sys.executable, "-m", "jichitai_kg", "--root", str(project_root),
+                               "serve", "--port", str(port), "--workers", "1"],
+                              capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines() == [
+        f"jichitai-kg serve: cannot listen on 127.0.0.1:{port}: Address already in use"]

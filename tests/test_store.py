@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -185,3 +187,45 @@ def test_report_is_json_with_engine(root, cache):
     report = json.loads((path / store.REPORT_FILE).read_text(encoding="utf-8"))
     assert report["engine"] == "native"
     assert report["digest"] in path.name
+
+
+def test_store_held_by_a_server_is_never_pruned(root, cache):
+    served = _prepare(root, cache)
+    handle = store.hold(served)
+    try:
+        assert store.in_use(served)
+        for n in range(3):  # three newer builds: more than KEEP_STORES
+            (root / "data" / "gov" / "testgov.ttl").write_text(SMALL_GOV + f"\n# change {n}\n",
+                                                              encoding="utf-8")
+            _prepare(root, cache)
+        assert served.is_dir()
+        assert store.open_read_only(served).query(Q_INFERRED_UNIT % INFERRED_GRAPH)
+    finally:
+        handle.close()
+    assert not store.in_use(served)
+    _prepare(root, cache, force=True)  # released: the next build prunes it
+    assert not served.is_dir()
+
+
+def test_killed_build_leftovers_go_at_the_next_start(root, cache):
+    _prepare(root, cache)
+    dead = cache / f"{store.TMP_PREFIX}abc-999999999-deadbeef"  # no such process
+    live = cache / f"{store.TMP_PREFIX}abc-{os.getpid()}-cafebabe"
+    dead.mkdir()
+    live.mkdir()
+    _prepare(root, cache)
+    assert not dead.exists() and live.exists()
+
+
+def test_read_only_cache_serves_and_damaged_store_names_the_fix(root, cache, monkeypatch):
+    path = _prepare(root, cache)
+
+    def read_only_fs(*args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    with monkeypatch.context() as m:
+        m.setattr(store.os, "utime", read_only_fs)
+        assert _prepare(root, cache) == path  # served as it is
+    (path / "CURRENT").write_bytes(b"garbage")
+    with pytest.raises(store.BuildError, match="build --force"):
+        store.open_read_only(path)

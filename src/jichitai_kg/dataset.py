@@ -16,7 +16,7 @@ from .query.cache import CachingExecutor
 from .query.executor import QueryExecutor
 from .query.inline import InlineExecutor
 from .query.runner import ExecutorRunner, plain
-from .store import Inputs, prepare
+from .store import Inputs, hold, prepare
 
 
 class Dataset:
@@ -36,6 +36,7 @@ class Dataset:
         self._answers: CachingExecutor | None = None
         self._graph_counts: dict[str, int] | None = None
         self._lock = threading.Lock()
+        self._hold: Any = None
 
     @property
     def queries_dir(self) -> Path:
@@ -52,6 +53,7 @@ class Dataset:
             if self.store_path is None:
                 self.store_path = prepare(self.inputs, self.cache_dir,
                                           engine=self.settings.get("REASONING_ENGINE") or "auto")
+                self._hold = hold(self.store_path)  # a later build must not prune it
             return self.store_path
 
     @property
@@ -103,6 +105,9 @@ class Dataset:
                 self._executor.close()
                 self._executor = None
                 self._answers = None
+            if self._hold is not None:
+                self._hold.close()
+                self._hold = None
 
     def __enter__(self) -> Dataset:
         return self

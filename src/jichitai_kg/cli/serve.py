@@ -45,13 +45,32 @@ def overrides(args: argparse.Namespace) -> dict:
 def run(args: argparse.Namespace) -> int:
     import waitress
 
+    from ..errors import JKGError
     from ..web import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     if args.quiet:
         logging.getLogger("jichitai_kg.access").setLevel(logging.WARNING)
     app = create_app(overrides(args), config_file=getattr(args, "config", None))
+    limit = app.config["MAX_REQUEST_BYTES"]
+    try:
+        server = waitress.create_server(app, host=args.host, port=args.port, **server_settings(args, limit))
+    except OSError as exc:
+        raise JKGError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
     print(f"Serving on http://{args.host}:{args.port}/ (SPARQL: /sparql)", flush=True)
-    waitress.serve(app, host=args.host, port=args.port, threads=args.threads,
-                   ident="jichitai-kg", max_request_body_size=app.config["MAX_REQUEST_BYTES"] + 1)
+    server.run()
     return 0
+
+
+def server_settings(args: argparse.Namespace, max_request_bytes: int) -> dict:
+    """waitress settings (README, "Limits and security").
+
+    Many slow or half-sent connections must not lock others out: up to ``connection_limit``
+    connections are served (poll(), not select(), so more than 1,024 sockets work) and a
+    connection idle for ``channel_timeout`` seconds is closed.  Headers may be as long as a
+    query in the URL may be, so an over-long URL gets the endpoint's 414, not waitress's 431.
+    """
+    return {"threads": args.threads, "ident": "jichitai-kg", "connection_limit": 1000,
+            "channel_timeout": 30, "cleanup_interval": 10, "asyncore_use_poll": True,
+            "max_request_body_size": max_request_bytes + 1,
+            "max_request_header_size": max_request_bytes + 64 * 1024}

@@ -36,6 +36,9 @@ from .media import CSV, TSV
 
 log = logging.getLogger(__name__)
 
+#: Longest wait between two attempts to start a replacement worker (seconds).
+MAX_RESTART_DELAY = 30.0
+
 
 @dataclass
 class QueryOutcome:
@@ -294,11 +297,16 @@ class QueryExecutor:
                              name="jichitai-kg-respawn").start()
 
     def _replace(self) -> None:
-        try:
-            self._add_worker()
-        except Exception:  # keep serving with fewer workers rather than crash the server
-            if not self._closed:
-                log.exception("could not start a replacement query worker")
+        """Start a replacement, retrying with back-off: a pool must not shrink for good."""
+        delay = 0.5
+        while not self._closed:
+            try:
+                self._add_worker()
+                return
+            except Exception:  # keep serving with fewer workers, and try again later
+                log.exception("could not start a replacement query worker; retrying in %.1f s", delay)
+            time.sleep(delay)
+            delay = min(delay * 2, MAX_RESTART_DELAY)
 
     def close(self) -> None:
         with self._lock:

@@ -38,6 +38,7 @@ ALIASES = {
     "application/x-turtle": TURTLE,
     "text/plain": NTRIPLES,
     "application/json+ld": JSONLD,
+    "application/x-json+ld": JSONLD,
 }
 #: Aliases that mean an RDF format when the answer is a graph.
 GRAPH_ALIASES = {
@@ -135,24 +136,35 @@ def negotiate_result(accept: str | None, form: str, format_param: str | None) ->
     offered = offered_types(form)
     aliases = graph_aliases() if form in ("CONSTRUCT", "DESCRIBE") else results_aliases()
     if format_param:
-        key = format_param.strip().lower()
-        wanted = FORMAT_PARAM.get(key)
-        if form in ("CONSTRUCT", "DESCRIBE"):
-            wanted = GRAPH_FORMAT_PARAM.get(key, wanted)
-        if wanted is None and "/" in format_param:
-            wanted = aliases.get(format_param.strip().lower(), format_param.strip().lower())
-        if wanted is None:
+        # Clients repeat format= or send comma lists of names and media types (SPARQLWrapper
+        # sends format=json-ld&format=application/ld+json,application/x-json+ld): the first
+        # one that suits the query form wins.
+        candidates = [c.strip().lower() for c in format_param.split(",") if c.strip()]
+        known = [w for w in (format_value(c, form, aliases) for c in candidates) if w]
+        if not known:
             raise BadRequest(f"Unknown format={format_param!r}; use one of: "
-                                + ", ".join(k for k in FORMAT_PARAM if k != "html"))
-        if wanted not in offered:
-            raise BadRequest(f"format={format_param} is not available for a {form} query; "
-                                f"available: {', '.join(offered)}")
-        return wanted
+                             + ", ".join(k for k in FORMAT_PARAM if k != "html"))
+        for wanted in known:
+            if wanted in offered:
+                return wanted
+        raise BadRequest(f"format={format_param} is not available for a {form} query; "
+                         f"available: {', '.join(offered)}")
     chosen = negotiate(accept, offered, aliases)
     if chosen is None:
         raise NotAcceptable(f"None of the types in Accept: {accept} can represent a {form} "
                             f"result. Available: {', '.join(offered)}")
     return chosen
+
+
+def format_value(value: str, form: str, aliases: dict[str, str]) -> str | None:
+    """A ``format=`` value (a name such as ``csv`` or a media type) as a media type, or None."""
+    if form in ("CONSTRUCT", "DESCRIBE") and value in GRAPH_FORMAT_PARAM:
+        return GRAPH_FORMAT_PARAM[value]
+    if value in FORMAT_PARAM:
+        return FORMAT_PARAM[value]
+    if "/" in value:
+        return aliases.get(value, value)
+    return None
 
 
 def offered_types(form: str) -> tuple[str, ...]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
+import pyoxigraph as ox
+
 from ..config import parse_bool
 from ..errors import BadRequest, Forbidden, JKGError
 from .guard import READ_ONLY
@@ -127,8 +129,19 @@ def _from_params(params: list[tuple[str, str]], *, allow_empty: bool) -> SparqlR
     formats = _values(params, "format")
     return SparqlRequest(
         query=queries[0] if queries else None,
-        default_graphs=[v for v in _values(params, "default-graph-uri") if v],
-        named_graphs=[v for v in _values(params, "named-graph-uri") if v],
+        default_graphs=_graph_iris(params, "default-graph-uri"),
+        named_graphs=_graph_iris(params, "named-graph-uri"),
         infer=infer,
-        format=formats[-1] if formats else None,
+        format=",".join(formats) if formats else None,
     )
+
+
+def _graph_iris(params: list[tuple[str, str]], key: str) -> list[str]:
+    """The graph IRIs of ``default-graph-uri``/``named-graph-uri``; anything else is a 400."""
+    iris = [v for v in _values(params, key) if v]
+    for iri in iris:
+        try:
+            ox.NamedNode(iri)
+        except ValueError as exc:
+            raise BadRequest(f"{key}={iri!r} is not an absolute IRI ({exc}).") from None
+    return iris

@@ -7,6 +7,8 @@
   var infer = document.getElementById("infer");
   var results = document.getElementById("results");
   var status = document.getElementById("status");
+  // Configuration comes as JSON data, not as a script: the page allows no inline script (CSP).
+  var config = JSON.parse(document.getElementById("jkg-config").textContent);
 
   function params(extra) {
     var p = new URLSearchParams();
@@ -19,9 +21,12 @@
   function cell(term) {
     var td = document.createElement("td");
     if (!term) return td;
-    if (term.type === "uri") {
+    if (term.type === "uri" && /^https?:\/\//i.test(term.value)) {
+      // only http(s) IRIs become links: a javascript: or data: IRI stays text
       var a = document.createElement("a");
       a.href = term.value; a.textContent = term.value; td.appendChild(a);
+    } else if (term.type === "uri") {
+      td.textContent = "<" + term.value + ">";
     } else {
       td.textContent = term.value + (term["xml:lang"] ? " @" + term["xml:lang"] : "");
     }
@@ -50,7 +55,7 @@
   function run(event) {
     if (event) event.preventDefault();
     status.textContent = "…";
-    fetch(window.JKG.endpoint, {
+    fetch(config.endpoint, {
       method: "POST",
       headers: {"Content-Type": "application/x-www-form-urlencoded",
                 "Accept": "application/sparql-results+json, text/turtle;q=0.9"},
@@ -68,16 +73,16 @@
   }
 
   select.addEventListener("change", function () {
-    window.JKG.examples.forEach(function (ex) {
+    config.examples.forEach(function (ex) {
       if (ex.id === select.value) textarea.value = ex.query;
     });
   });
   document.querySelectorAll("a.dl").forEach(function (a) {
     a.addEventListener("click", function (event) {
       event.preventDefault();
-      window.location = window.JKG.endpoint + "?" + params({format: a.dataset.format}).toString();
+      window.location = config.endpoint + "?" + params({format: a.dataset.format}).toString();
     });
   });
   form.addEventListener("submit", run);
-  if (window.JKG.autorun) run();
+  if (config.autorun) run();
 })();

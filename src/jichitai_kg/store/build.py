@@ -15,6 +15,7 @@ are pruned only after a successful build, keeping the latest two.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import json
@@ -24,13 +25,18 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from importlib import metadata
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; nothing marks a store as in use
+    fcntl = None  # type: ignore[assignment]
 from pathlib import Path
 from typing import cast
 
 import pyoxigraph as ox
 
 from ..content import app_query
-from ..errors import TurtleSyntaxError
+from ..errors import BuildError, TurtleSyntaxError
 from ..namespaces import DATA_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
 
 #: SHACL shapes live in ontology/ for discoverability but are not part of the
@@ -115,14 +121,64 @@ def _stores(cache_dir: Path) -> list[Path]:
 
 
 def _prune(cache_dir: Path, keep: Path) -> None:
-    """Keep the newest stores (always including ``keep``); drop stale temporary builds."""
+    """Keep the newest stores (always including ``keep``) and every store a server holds."""
     survivors = [keep] + [p for p in _stores(cache_dir) if p != keep][: KEEP_STORES - 1]
     for p in _stores(cache_dir):
-        if p not in survivors:
+        if p not in survivors and not in_use(p):
             shutil.rmtree(p, ignore_errors=True)
-    for p in cache_dir.glob(TMP_PREFIX + "*"):
-        if time.time() - p.stat().st_mtime > 3600:  # a crashed build; a live one is younger
+            _lock_file(p).unlink(missing_ok=True)
+    remove_abandoned_builds(cache_dir)
+
+
+def remove_abandoned_builds(cache_dir: Path) -> None:
+    """Drop temporary build directories whose building process is gone (killed builds)."""
+    for p in Path(cache_dir).glob(TMP_PREFIX + "*"):
+        pid = p.name.removeprefix(TMP_PREFIX).split("-")[1:2]
+        if not (pid and pid[0].isdigit() and _alive(int(pid[0]))):
             shutil.rmtree(p, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _lock_file(store: Path) -> Path:
+    return store.with_name(store.name + ".lock")
+
+
+def hold(store: Path):
+    """Mark a store as in use (a shared lock) until the returned file is closed; None when
+    the cache is read-only (then nothing prunes it either)."""
+    if fcntl is None:
+        return None
+    try:
+        handle = open(_lock_file(store), "a+b")  # noqa: SIM115 - kept open while serving
+    except OSError:
+        return None
+    fcntl.flock(handle, fcntl.LOCK_SH)
+    return handle
+
+
+def in_use(store: Path) -> bool:
+    """Whether a running server holds ``store`` (see :func:`hold`)."""
+    if fcntl is None:
+        return False
+    try:
+        with open(_lock_file(store), "a+b") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(handle, fcntl.LOCK_UN)
+    except OSError:
+        return False
+    return False
 
 
 def reasoning_fingerprint() -> bytes:
@@ -145,10 +201,13 @@ def prepare(inputs: Inputs, cache_dir: Path, *, engine: str = "auto", force: boo
     ``engine="auto"`` uses the native engine unless the inputs need owlrl (see reasoning/).
     """
     cache_dir = Path(cache_dir)
+    if cache_dir.is_dir() and os.access(cache_dir, os.W_OK):
+        remove_abandoned_builds(cache_dir)
     target = store_path(inputs, cache_dir)
     digest = target.name.removeprefix(STORE_PREFIX)
     if target.is_dir() and not force:
-        os.utime(target)  # most recently used: pruning keeps it
+        with contextlib.suppress(OSError):  # a read-only cache serves as it is
+            os.utime(target)  # most recently used: pruning keeps it
         return target
 
     timings: dict[str, float] = {}
@@ -214,5 +273,10 @@ def graph_triple_counts(store: ox.Store) -> dict[str, int]:
 
 
 def open_read_only(path: Path) -> ox.Store:
-    """Open a prepared store for querying."""
-    return ox.Store.read_only(str(path))
+    """Open a prepared store for querying; a damaged one is named with the way to rebuild it."""
+    try:
+        return ox.Store.read_only(str(path))
+    except (OSError, RuntimeError) as exc:
+        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise BuildError(f"the store {path} cannot be opened ({first_line}); "
+                         "`jichitai-kg build --force` rebuilds it") from None

@@ -5,12 +5,16 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, render_template, request
 
 from ..content import app_query, app_query_names, rq_header
-from ..errors import QueryFailed, Unavailable
+from ..errors import JKGError, QueryFailed, Unavailable
+from ..query import media
 from ..query.runner import plain
 from .responses import request_lang
 from .state import get_dataset
 
 bp = Blueprint("pages", __name__)
+
+#: Seconds /healthz waits for its query (a free worker and ASK) before answering 503.
+HEALTH_TIMEOUT = 5.0
 
 #: Interface strings; data labels come from the graph in the chosen language.
 TEXT = {
@@ -87,11 +91,15 @@ def index():
 
 @bp.route("/healthz")
 def healthz():
-    """Liveness plus a real query: a server whose workers cannot read the store is not healthy."""
+    """A real query through the executor on every call (never a cached answer): a server
+    whose workers cannot answer is not healthy, and says so with 503."""
     dataset = get_dataset()
     try:
+        dataset.executor.run(app_query("health-check"), result_format=media.JSON_RESULTS,
+                             timeout=HEALTH_TIMEOUT)
         counts = dataset.graph_counts()
-    except (Unavailable, QueryFailed, OSError) as exc:
+    except (JKGError, OSError) as exc:
         return jsonify(status="error", error=getattr(exc, "message", str(exc))), 503
     return jsonify(status="ok", triples=sum(counts.values()), graphs=counts,
-                   store=dataset.store_path.name if dataset.store_path else None)
+                   store=dataset.store_path.name if dataset.store_path else None,
+                   version=dataset.version)

@@ -72,8 +72,10 @@ def run_query(sreq: protocol.SparqlRequest) -> Response:
 
 def service_description(format_param: str | None) -> Response:
     if format_param:
-        media_type = media.FORMAT_PARAM.get(format_param.strip().lower())
-        if media_type not in media.DESCRIPTION_TYPES:
+        wanted = [media.format_value(v.strip().lower(), "DESCRIBE", media.graph_aliases())
+                  for v in format_param.split(",")]
+        media_type = next((w for w in wanted if w in media.DESCRIPTION_TYPES), None)
+        if media_type is None:
             raise BadRequest(f"format={format_param} is not available for the service description; "
                              "use turtle, ntriples, jsonld, rdfxml or html.")
     else:
