@@ -26,6 +26,8 @@ class LoadResult:
     seconds: float
     p50_ms: float
     p99_ms: float
+    timeouts: int = 0
+    tool: str = "wrk"
 
     @property
     def rps(self) -> float:
@@ -42,14 +44,16 @@ def _worker(url: str, headers: dict, threads: int, duration: float, out: mp.Queu
     parts = urlsplit(url)
     path = parts.path + ("?" + parts.query if parts.query else "")
     lat: list[float] = []
-    errors = [0]
+    errors = [0, 0]
     lock = threading.Lock()
     deadline = time.perf_counter() + duration
 
     def run():
-        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        # Requests started before the deadline are waited for (up to CLIENT_TIMEOUT): a slow
+        # server's answers are counted, and the time they take is part of the measured time.
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=CLIENT_TIMEOUT)
         mine = []
-        err = 0
+        err = timeouts = 0
         while time.perf_counter() < deadline:
             t0 = time.perf_counter()
             try:
@@ -58,23 +62,27 @@ def _worker(url: str, headers: dict, threads: int, duration: float, out: mp.Queu
                 resp.read()
                 if resp.status != 200:
                     err += 1
-            except (OSError, http.client.HTTPException):
-                err += 1
+            except (OSError, http.client.HTTPException) as exc:
+                if isinstance(exc, TimeoutError):
+                    timeouts += 1
+                else:
+                    err += 1
                 conn.close()
-                conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+                conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=CLIENT_TIMEOUT)
                 continue
             mine.append(time.perf_counter() - t0)
         conn.close()
         with lock:
             lat.extend(mine)
             errors[0] += err
+            errors[1] += timeouts
 
     ts = [threading.Thread(target=run) for _ in range(threads)]
     for t in ts:
         t.start()
     for t in ts:
         t.join()
-    out.put((lat, errors[0]))
+    out.put((lat, errors[0], errors[1]))
 
 
 def python_load(url: str, headers: dict, concurrency: int, duration: float) -> LoadResult:
@@ -88,19 +96,23 @@ def python_load(url: str, headers: dict, concurrency: int, duration: float) -> L
     for p in procs:
         p.start()
     lat: list[float] = []
-    errors = 0
+    errors = timeouts = 0
     for _ in procs:
-        part, err = q.get(timeout=duration + 60)
+        part, err, tmo = q.get(timeout=duration + CLIENT_TIMEOUT + 60)
         lat.extend(part)
         errors += err
+        timeouts += tmo
+    elapsed = time.perf_counter() - t0  # including the wait for the last answers
     for p in procs:
         p.join(timeout=10)
-    elapsed = min(time.perf_counter() - t0, duration) or duration
     lat.sort()
     p50 = statistics.median(lat) * 1000 if lat else float("nan")
     p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000 if lat else float("nan")
-    return LoadResult(len(lat), errors, elapsed, p50, p99)
+    return LoadResult(len(lat), errors, elapsed, p50, p99, timeouts, "python")
 
+
+#: Seconds a client waits for one answer before counting it as a time-out.
+CLIENT_TIMEOUT = 60.0
 
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
@@ -117,20 +129,31 @@ def wrk_load(url: str, headers: dict, concurrency: int, duration: float) -> Load
            "--timeout", "60s"]
     for k, v in headers.items():
         cmd += ["-H", f"{k}: {v}"]
+    cmd[cmd.index("60s")] = f"{int(CLIENT_TIMEOUT)}s"
     out = subprocess.run(cmd + [url], capture_output=True, text=True, timeout=duration + 60).stdout
     reqs = int(re.search(r"(\d+) requests in", out).group(1))
     secs = re.search(r"requests in ([\d.]+)(ms|s|m)", out)
     seconds = float(secs.group(1)) * {"ms": 1e-3, "s": 1, "m": 60}[secs.group(2)]
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    errors = (int(non2xx.group(1)) if non2xx else 0) + (sum(map(int, sock.groups())) if sock else 0)
+    counts = [int(g) for g in sock.groups()] if sock else [0, 0, 0, 0]
+    errors = (int(non2xx.group(1)) if non2xx else 0) + sum(counts[:3])
     # anchored: the thread-stats lines also hold percentages ("78.50%") that are not percentiles
     p50 = _ms(re.search(r"^\s*50%\s+(\S+)", out, re.M).group(1))
     p99 = _ms(re.search(r"^\s*99%\s+(\S+)", out, re.M).group(1))
-    return LoadResult(reqs, errors, seconds, p50, p99)
+    return LoadResult(reqs, errors, seconds, p50, p99, counts[3], "wrk")
 
 
 def load(url: str, headers: dict, concurrency: int, duration: float, tool: str = "auto") -> LoadResult:
+    """Requests/s, latency, errors and time-outs of one URL at one concurrency.
+
+    wrk stops at the end of its window and drops the requests still in flight, so a server
+    slower than concurrency ÷ window would read as 0 req/s.  When wrk completes fewer than
+    two requests per connection, the measurement is repeated with the Python client, which
+    waits for the answers in flight and counts the time they take.
+    """
     if tool == "wrk" or (tool == "auto" and shutil.which("wrk")):
-        return wrk_load(url, headers, concurrency, duration)
+        result = wrk_load(url, headers, concurrency, duration)
+        if result.requests >= 2 * concurrency or tool == "wrk":
+            return result
     return python_load(url, headers, concurrency, duration)
