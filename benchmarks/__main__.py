@@ -118,10 +118,10 @@ def bench_latency(tree: Path, cache: Path, port: int, cqs, repeats: int) -> dict
     import pyoxigraph as ox
 
     from jichitai_kg import store
-    from jichitai_kg.query.executor import _open_for_queries
+    from jichitai_kg.query.worker import open_for_queries
 
     path = store.prepare(store.Inputs.from_root(tree), cache)
-    st = _open_for_queries(path)  # the same kind of store the server's workers query
+    st = open_for_queries(path)  # the same kind of store the server's workers query
     out = {}
     for cq_id, text in cqs:
         inproc = []

@@ -124,7 +124,7 @@ def test_worker_killed_while_idle_is_replaced(service_store):
     import os
     import signal
 
-    with QueryExecutor(service_store, workers=1, timeout=60) as ex:
+    with QueryExecutor(service_store, workers=1, long_workers=0, timeout=60) as ex:
         (pid,) = ex.worker_pids
         os.kill(pid, signal.SIGKILL)
         for _ in range(500):  # until it is gone: it died "some time ago", not mid-request
@@ -151,15 +151,15 @@ def test_replacement_is_retried_until_a_worker_starts(service_store, monkeypatch
     """Two failed starts (the store briefly unreadable) do not leave the pool empty for good."""
     import jichitai_kg.query.executor as executor_module
 
-    with QueryExecutor(service_store, workers=1, timeout=60) as ex:
+    with QueryExecutor(service_store, workers=1, long_workers=0, timeout=60) as ex:
         real_add = ex._add_worker
         failures = []
 
-        def flaky_add():
+        def flaky_add(lane):
             if len(failures) < 2:
                 failures.append(1)
                 raise executor_module.QueryFailed("query worker could not open the store")
-            real_add()
+            real_add(lane)
 
         monkeypatch.setattr(ex, "_add_worker", flaky_add)
         monkeypatch.setattr(executor_module, "MAX_RESTART_DELAY", 0.1)
@@ -168,3 +168,41 @@ def test_replacement_is_retried_until_a_worker_starts(service_store, monkeypatch
                    result_format=JSON, timeout=1)
         out = ex.run("ASK {}", result_format=JSON, timeout=30)
         assert json.loads(out.body)["boolean"] is True and len(failures) == 2
+
+
+def test_a_query_past_the_quick_budget_moves_to_the_long_lane(service_store):
+    with QueryExecutor(service_store, workers=1, long_workers=1, quick_budget=0.001,
+                       timeout=30) as ex:
+        query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+        assert not ex.is_known_long(query)
+        first = ex.run(query, result_format=JSON)
+        assert int(json.loads(first.body)["results"]["bindings"][0]["n"]["value"]) > 10000
+        assert ex.is_known_long(query)  # remembered: it goes to the long lane directly now
+        quick_pids = set(ex.worker_pids)
+        second = ex.run(query, result_format=JSON)
+        assert second.body == first.body
+        assert set(ex.worker_pids) == quick_pids  # no quick worker stopped the second time
+
+
+def test_runaways_in_the_long_lane_leave_the_quick_lane_free(service_store):
+    with QueryExecutor(service_store, workers=1, long_workers=1, quick_budget=0.2,
+                       timeout=4) as ex:
+        done = []
+
+        def runaway():
+            try:
+                ex.run(RUNAWAY, result_format=JSON)
+            except QueryTimeout:
+                done.append("runaway")
+
+        threads = [threading.Thread(target=runaway) for _ in range(2)]
+        for t in threads:
+            t.start()
+        time.sleep(0.5)  # both are past the budget: one runs in the long lane, one waits for it
+        for _ in range(20):
+            out = ex.run("ASK { ?s ?p ?o }", result_format=JSON)
+            assert json.loads(out.body)["boolean"] is True
+        answered_while_runaways_ran = not done
+        for t in threads:
+            t.join()
+        assert answered_while_runaways_ran and done == ["runaway", "runaway"]

@@ -64,8 +64,9 @@ class Dataset:
                 s = self.settings
                 limits = {"timeout": s["QUERY_TIMEOUT"], "max_result_bytes": s["MAX_RESULT_BYTES"],
                           "service_allowlist": s["SERVICE_ALLOWLIST"]}
-                self._executor = (InlineExecutor(store_path, **limits) if self.inline
-                                  else QueryExecutor(store_path, workers=self.workers, **limits))
+                self._executor = (InlineExecutor(store_path, **limits) if self.inline else QueryExecutor(
+                    store_path, workers=self.workers, long_workers=s["LONG_QUERY_WORKERS"],
+                    quick_budget=s["QUICK_BUDGET"], **limits))
             return self._executor
 
     @property

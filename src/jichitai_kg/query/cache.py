@@ -14,7 +14,7 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
-from .executor import QueryOutcome
+from .worker import QueryOutcome
 
 #: Answers larger than this share of the cache are not kept (one would evict everything).
 LARGEST_SHARE = 0.25

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..errors import JKGError, QueryFailed, QueryTimeout
 from . import guard
-from .executor import QueryOutcome, execute, make_request
+from .worker import QueryOutcome, execute, make_request
 
 #: The CLI's console script looks for this thread at exit (``cli.run``).
 THREAD_NAME = "jichitai-kg-inline-query"

@@ -1,0 +1,198 @@
+"""The query worker: a process that answers queries from a pipe on its own read-only store.
+
+Everything here runs in the worker process (or, for one-shot commands, in a thread of the
+caller: ``inline.py``).  Results are serialized into a capped buffer, so an oversized result
+is an explicit ``ResultTooLarge`` error and never a silent truncation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, cast
+
+from ..errors import (
+    BY_NAME,
+    BadRequest,
+    NotAcceptable,
+    QueryFailed,
+    QuerySyntaxError,
+    ResultTooLarge,
+)
+from .media import CSV, TSV
+
+
+@dataclass
+class QueryOutcome:
+    kind: str  # "solutions" | "boolean" | "graph"
+    body: bytes
+    media_type: str
+
+
+
+class _CappedBuffer:
+    """A write target that refuses to grow past the cap (pyoxigraph streams into it)."""
+
+    def __init__(self, cap: int):
+        self.cap = cap
+        self.parts: list[bytes] = []
+        self.size = 0
+        self.exceeded = False
+
+    def write(self, data) -> int:
+        self.size += len(data)
+        if self.size > self.cap:
+            self.exceeded = True
+            raise OverflowError("result too large")
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+def _term(ntriples_term: str):
+    """Rebuild a pyoxigraph term from its N-Triples form by parsing a one-triple document."""
+    import pyoxigraph as ox
+
+    doc = f"<urn:x:s> <urn:x:p> {ntriples_term} .\n".encode()
+    try:
+        quads = list(ox.parse(doc, ox.RdfFormat.N_TRIPLES))
+    except SyntaxError as exc:
+        raise BadRequest(f"not an RDF term in N-Triples syntax: {ntriples_term!r} ({exc})") from None
+    if len(quads) != 1:
+        raise BadRequest(f"not a single RDF term: {ntriples_term!r}")
+    return quads[0].object
+
+
+def _collect(triples, raw_cap: int) -> list:
+    """Gather a graph result for prefix selection without letting it grow without bound.
+
+    The raw size of the terms is only a guard against memory blow-up (Turtle prefixes can
+    make the output smaller than the raw terms); the exact cap applies while serializing.
+    """
+    out, raw = [], 0
+    for t in triples:
+        raw += len(str(t))
+        if raw > raw_cap:
+            raise ResultTooLarge("graph result too large")
+        out.append(t)
+    return out
+
+
+def make_request(query: str, result_format: str, substitutions: dict[str, str] | None,
+                 default_graph: list[str] | None, named_graphs: list[str] | None,
+                 base_iri: str | None) -> dict:
+    """What a worker needs to run one query (plain data: it crosses a pipe)."""
+    return {
+        "query": query,
+        "result_format": result_format,
+        "substitutions": dict(substitutions) if substitutions else None,
+        "default_graph": list(default_graph) if default_graph is not None else None,
+        "named_graphs": list(named_graphs) if named_graphs is not None else None,
+        "base_iri": base_iri,
+    }
+
+
+def execute(store, request: dict, max_bytes: int) -> tuple[str, bytes, str]:
+    import pyoxigraph as ox
+
+    kwargs: dict = {"base_iri": request.get("base_iri")}
+    subs = request.get("substitutions") or {}
+    if subs:
+        kwargs["substitutions"] = {ox.Variable(name.lstrip("?$")): _term(value)
+                                   for name, value in subs.items()}
+    default_graph = request.get("default_graph")
+    named_graphs = request.get("named_graphs")
+    if default_graph is None and named_graphs is None:
+        kwargs["use_default_graph_as_union"] = True
+    else:
+        # The protocol dataset replaces FROM / FROM NAMED entirely; an absent half is empty.
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in (default_graph or [])]
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in (named_graphs or [])]
+    try:
+        result = store.query(request["query"], **kwargs)
+    except SyntaxError as exc:
+        raise QuerySyntaxError(f"Query syntax error: {exc}") from None
+    media_type = request["result_format"]
+    if isinstance(result, ox.QueryBoolean):
+        kind = "boolean"
+    elif isinstance(result, ox.QuerySolutions):
+        kind = "solutions"
+    else:
+        kind = "graph"
+    base_type = media_type.split(";")[0].strip().lower()
+    rdf_format = ox.RdfFormat.from_media_type(base_type) if kind == "graph" else None
+    results_format = None if kind == "graph" else ox.QueryResultsFormat.from_media_type(base_type)
+    if kind == "graph" and rdf_format is None:
+        raise NotAcceptable(f"{media_type} cannot represent a graph result")
+    if kind != "graph" and (results_format is None or (kind == "boolean" and base_type in (CSV, TSV))):
+        raise NotAcceptable(f"{media_type} cannot represent a {kind} result")
+    capped = _CappedBuffer(max_bytes)
+    buf = cast(IO[bytes], capped)  # a write-only file object is all pyoxigraph needs
+    try:
+        if results_format is not None:
+            result.serialize(buf, results_format)
+        elif rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
+            # Declare only the prefixes the answer uses, so a small answer stays readable.
+            from ..namespaces import used_prefixes
+
+            triples = _collect(result, 4 * max_bytes)
+            ox.serialize(triples, buf, rdf_format, prefixes=used_prefixes(triples))
+        else:
+            ox.serialize(result, buf, rdf_format)  # streamed: the cap stops it early
+    except Exception as exc:  # the cap, or an evaluation error surfacing while streaming
+        if capped.exceeded or isinstance(exc, ResultTooLarge):
+            raise ResultTooLarge(f"The result is larger than {max_bytes} bytes; add LIMIT or "
+                                 "narrow the query.") from None
+        if isinstance(exc, SyntaxError):
+            raise QuerySyntaxError(f"Query syntax error: {exc}") from None
+        raise QueryFailed(f"{type(exc).__name__}: {exc}") from None
+    return kind, b"".join(capped.parts), media_type
+
+
+#: Stores whose files take up to this many bytes are copied into memory by each worker:
+#: pyoxigraph's in-memory store answers the competency questions about twice as fast as
+#: the read-only on-disk one, and copying the real graph takes milliseconds.  Larger
+#: stores (the benchmarks' thousands of governments) are queried on disk.
+MEMORY_COPY_MAX_BYTES = 32 * 1024 * 1024
+
+
+def open_for_queries(store_path: Path):
+    import pyoxigraph as ox
+
+    from ..store import open_read_only
+
+    disk = open_read_only(store_path)
+    size = sum(f.stat().st_size for f in Path(store_path).rglob("*") if f.is_file())
+    if size > MEMORY_COPY_MAX_BYTES:
+        return disk
+    memory = ox.Store()
+    memory.bulk_extend(disk.quads_for_pattern(None, None, None))
+    return memory
+
+
+def worker_main(conn, store_path: str, max_bytes: int) -> None:
+    """Serve queries from the pipe until it closes; one query at a time."""
+    try:
+        store = open_for_queries(Path(store_path))
+    except BaseException as exc:  # report why we cannot serve, then stop
+        conn.send(("failed", f"{type(exc).__name__}: {exc}"))
+        return
+    conn.send(("ready",))
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            kind, body, media_type = execute(store, request, max_bytes)
+            conn.send(("ok", kind, body, media_type))
+        except BaseException as exc:  # every failure goes back to the parent as data
+            name, msg = type(exc).__name__, str(exc)
+            if name not in BY_NAME:
+                name, msg = "QueryFailed", f"{name}: {exc}"
+            try:
+                conn.send(("error", name, msg))
+            except (BrokenPipeError, OSError):
+                return
