@@ -157,6 +157,16 @@ def same_answers_from(base: str, cqs) -> dict:
     return out
 
 
+def bench_floor(endpoint: str, duration: float, tool: str) -> dict:
+    """`ASK {}` (answer cache off): the cost of a request itself, at concurrency 1 and 8."""
+    url = endpoint + "?query=" + urllib.parse.quote("ASK {}")
+    out = {}
+    for c in (1, 8):
+        r = loadgen.load(url, {"Accept": JSON_RESULTS}, c, duration, tool)
+        out[c] = {"rps": r.rps, "p50_ms": r.p50_ms, "p99_ms": r.p99_ms, "errors": r.errors}
+    return out
+
+
 def bench_throughput(base_urls: dict, cqs, concurrencies, duration: float, tool: str) -> dict:
     """requests/s, p50, p99 per server, concurrency and question."""
     out: dict = {}
@@ -249,6 +259,14 @@ def report(results: dict, cmdline: str, img_rel: str, images: list[str]) -> str:
         for cq_id, r in lat.items():
             gap = (r["http"]["median"] - r["inprocess"]["median"]) * 1000
             lines.append(f"| {cq_id} | {fmt(r['inprocess'], 'ms', 1000)} | {fmt(r['http'], 'ms', 1000)} | {gap:.2f} ms | {fmt(r['cli'], 's')} |")
+        lines.append("")
+    floor = results.get("floor")
+    if floor:
+        one, eight = floor.get(1) or floor.get("1"), floor.get(8) or floor.get("8")
+        lines += ["## Per-request floor: `ASK {}` over HTTP (answer cache off)", "",
+                  "| concurrency | requests/s | p50 | p99 |", "|---|---|---|---|"]
+        for c, r in (("1", one), ("8", eight)):
+            lines.append(f"| {c} | {r['rps']:,.0f} | {_ms_cell(r['p50_ms'])} ms | {_ms_cell(r['p99_ms'])} ms |")
         lines.append("")
     tp = results.get("throughput", {})
     if tp:
@@ -371,6 +389,7 @@ def main(argv=None) -> int:
                 bases = {"jichitai-kg": f"http://127.0.0.1:{port}/sparql?query="}
                 results["throughput"] = _with_peers(args, small, cache, cqs, conc, bases) if not args.smoke else \
                     bench_throughput(bases, cqs, conc, args.duration, args.load_tool)
+                results["floor"] = bench_floor(f"http://127.0.0.1:{port}/sparql", args.duration, args.load_tool)
                 if getattr(args, "answers_agree", None):
                     results["answers_agree"] = args.answers_agree
     finally:

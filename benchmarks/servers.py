@@ -58,11 +58,15 @@ def running(cmd: list[str], probe_url: str, *, env=None, timeout: float = 600, l
             out.close()
 
 
-def this_service(root: Path, cache_dir: Path, port: int, workers: int = 2, threads: int = 16, log=None):
+def this_service(root: Path, cache_dir: Path, port: int, workers: int = 2, threads: int = 16, log=None,
+                 cache_answers: bool = False):
+    """The service, by default with its answer cache off: a benchmark repeats each question,
+    and the peers have no such cache, so the headline figures are uncached."""
     exe = Path(sys.executable).with_name("jichitai-kg")
     cmd = [str(exe), "--root", str(root), "serve", "--host", "127.0.0.1", "--port", str(port),
-           "--workers", str(workers), "--threads", str(threads)]
-    env = {"JICHITAI_KG_CACHE_DIR": str(cache_dir)}
+           "--workers", str(workers), "--threads", str(threads), "--quiet"]
+    env = {"JICHITAI_KG_CACHE_DIR": str(cache_dir),
+           "JICHITAI_KG_RESULT_CACHE_BYTES": str(64 * 1024 * 1024 if cache_answers else 0)}
     return running(cmd, f"http://127.0.0.1:{port}/healthz", env=env, log=log)
 
 

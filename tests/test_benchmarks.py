@@ -62,8 +62,10 @@ def test_smoke_run_writes_its_tables(tmp_path):
     text = out.read_text(encoding="utf-8")
     assert "## Build" in text and "| 9 | native |" in text
     assert "## Start-up" in text and "## Query latency" in text and "| category-matrix |" in text
-    assert "## HTTP throughput" in text
+    assert "## HTTP throughput" in text and "## Per-request floor" in text
     results = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
     build = results["build"]["9"]["native"]
     assert build["asserted_triples"] > 10_000 and build["inferred_kept"] > 0
     assert set(results["latency"]) >= {"category-matrix", "cdo", "figures"}
+    assert results["floor"]["1"]["rps"] > 0 and results["floor"]["8"]["errors"] == 0
+    assert all(r["tool"] in ("wrk", "python") for r in results["throughput"]["jichitai-kg"]["1"].values())
