@@ -111,7 +111,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _serve(root: Path, graphs, log: Path):
+def _serve(root: Path, graphs, log: Path, extra_args=()):
     """Start ``jichitai-kg serve`` on a free loopback port and wait for /healthz."""
     port = _free_port()
     cmd = [sys.executable, "-m", "jichitai_kg", "--root", str(root), "serve",
@@ -119,6 +119,7 @@ def _serve(root: Path, graphs, log: Path):
            "--timeout", str(LIVE_TIMEOUT)]
     for iri, path in graphs:
         cmd += ["--graph", f"{iri}={path}"]
+    cmd += list(extra_args)
     env = {k: v for k, v in os.environ.items() if not k.startswith("JICHITAI_KG_")}
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)

@@ -1,7 +1,7 @@
 """The package's shape: layers import downwards only, no cycles, small modules, Flask only in web/.
 
 Layers, top to bottom (docs/architecture.md):
-cli → web → features (cq, linked_data) → dataset → query → store, reasoning → base modules.
+cli → web → features (cq, linked_data) → dataset → query, remote → store, reasoning → base modules.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ LAYERS = {
     "web": 5,
     "cq": 4, "linked_data": 4,
     "dataset": 3,
-    "query": 2,
+    "query": 2, "remote": 2,
     "store": 1, "reasoning": 1, "validation": 1,
     "config": 0, "content": 0, "errors": 0, "namespaces": 0, "jsonld": 0, "__init__": 0,
 }

@@ -45,6 +45,10 @@ DEFAULTS: dict[str, Any] = {
     "BASE_URL": None,  # alias of PUBLIC_BASE
     "EAGER_START": True,  # build the store and start workers in create_app
     "REASONING_ENGINE": "auto",  # owlrl | native | auto (native, owlrl when it refuses)
+    "STORE_QUERY_ENDPOINT": None,  # a remote SPARQL store to answer from instead of a local one
+    "STORE_USER": None,  # its user name (Basic or Digest), with the password in ...
+    "STORE_PASSWORD_ENV": "JICHITAI_KG_STORE_PASSWORD",  # ... this environment variable
+    "STORE_VERSION_CHECK": True,  # refuse to start when the store holds another dataset version
 }
 
 
@@ -122,7 +126,9 @@ def normalise(settings: dict[str, Any]) -> dict[str, Any]:
     settings["SERVICE_ALLOWLIST"] = [str(a) for a in allow]
     settings["EXTRA_GRAPHS"] = [parse_graph_spec(g) if isinstance(g, str) else (str(g[0]), str(g[1]))
                                 for g in settings["EXTRA_GRAPHS"]]
-    settings["INFERENCE"] = parse_bool(settings["INFERENCE"], "INFERENCE")
+    for key in ("INFERENCE", "STORE_VERSION_CHECK"):
+        settings[key] = parse_bool(settings[key], key)
+    settings["STORE_QUERY_ENDPOINT"] = settings.get("STORE_QUERY_ENDPOINT") or None
     base = settings.get("PUBLIC_BASE") or settings.get("BASE_URL")
     settings["PUBLIC_BASE"] = base.rstrip("/") if base else None
     return settings

@@ -2,6 +2,9 @@
 
 It plays the part flaskr's ``db.py`` plays, without Flask: the web app keeps one
 :class:`Dataset` in ``app.extensions`` (see ``web/state.py``), the CLI makes one per command.
+With ``STORE_QUERY_ENDPOINT`` set there is no local store: the executor forwards queries to
+that remote store (:mod:`.remote.executor`), which ``jichitai-kg push`` filled, and the
+version is the one push recorded there.
 """
 
 from __future__ import annotations
@@ -16,7 +19,10 @@ from .query.cache import CachingExecutor
 from .query.executor import QueryExecutor
 from .query.inline import InlineExecutor
 from .query.runner import ExecutorRunner, plain
-from .store import Inputs, hold, prepare
+from .remote.executor import RemoteExecutor, from_config
+from .store import Inputs, hold, open_read_only, prepare
+
+Executor = QueryExecutor | InlineExecutor | RemoteExecutor
 
 
 class Dataset:
@@ -32,7 +38,7 @@ class Dataset:
         self.workers = workers or settings["QUERY_WORKERS"]
         self.inline = inline
         self.store_path: Path | None = None
-        self._executor: QueryExecutor | InlineExecutor | None = None
+        self._executor: Executor | None = None
         self._answers: CachingExecutor | None = None
         self._graph_counts: dict[str, int] | None = None
         self._lock = threading.Lock()
@@ -43,24 +49,52 @@ class Dataset:
         return self.root / "queries"
 
     @property
+    def remote(self) -> bool:
+        """Whether the answers come from a remote SPARQL store (``STORE_QUERY_ENDPOINT``)."""
+        return bool(self.settings.get("STORE_QUERY_ENDPOINT"))
+
+    @property
     def version(self) -> str | None:
-        """The store's content hash (its directory name after ``store-``), once prepared."""
+        """The store's content hash (its directory name after ``store-``), once prepared; in
+        remote mode the version ``push`` recorded in the remote store."""
+        if isinstance(self._executor, RemoteExecutor):
+            return self._executor.metadata.version
         return self.store_path.name.removeprefix("store-") if self.store_path else None
 
-    def prepare(self) -> Path:
-        """The on-disk store for the settings, built if needed (TurtleSyntaxError: nothing built)."""
+    def prepare(self) -> Path | None:
+        """The on-disk store for the settings, built if needed (TurtleSyntaxError: nothing built).
+
+        In remote mode: None, after connecting to the remote store and checking its version
+        against this checkout's (VersionMismatch when it holds another, unless
+        STORE_VERSION_CHECK is false).
+        """
         with self._lock:
+            if self.remote:
+                if self._executor is None:
+                    self._executor = from_config(self.settings, self.inputs.digest())
+                return None
             if self.store_path is None:
                 self.store_path = prepare(self.inputs, self.cache_dir,
                                           engine=self.settings.get("REASONING_ENGINE") or "auto")
                 self._hold = hold(self.store_path)  # a later build must not prune it
             return self.store_path
 
+    def open_store(self) -> Any:
+        """A pyoxigraph store with every graph: the local one opened read-only, or in remote
+        mode an in-memory snapshot of the remote graphs (for dumps and exports)."""
+        store_path = self.prepare()
+        if store_path is None:
+            executor = self.executor
+            assert isinstance(executor, RemoteExecutor)
+            return executor.snapshot()
+        return open_read_only(store_path)
+
     @property
-    def executor(self) -> QueryExecutor | InlineExecutor:
+    def executor(self) -> Executor:
         store_path = self.prepare()
         with self._lock:
             if self._executor is None:
+                assert store_path is not None  # prepare() made the remote executor otherwise
                 s = self.settings
                 limits = {"timeout": s["QUERY_TIMEOUT"], "max_result_bytes": s["MAX_RESULT_BYTES"],
                           "service_allowlist": s["SERVICE_ALLOWLIST"]}
@@ -88,6 +122,11 @@ class Dataset:
             rows = plain(ExecutorRunner(self.executor).select(app_query("sparql-graph-counts")))
             self._graph_counts = {r["graph"]: int(r["triples"]) for r in rows}
         return self._graph_counts
+
+    def health(self) -> dict[str, str]:
+        """What /healthz adds in remote mode: the store asked live and the version it holds."""
+        executor = self.executor
+        return executor.health() if isinstance(executor, RemoteExecutor) else {}
 
     def asserted_graphs(self) -> list[str]:
         """Every graph except the inferred one: the dataset for ``infer=false``/``--no-inference``."""

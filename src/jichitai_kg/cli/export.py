@@ -40,11 +40,10 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..errors import JKGError
     from ..linked_data import dumps
-    from ..store import open_read_only
     from .common import open_dataset
 
     with open_dataset(args) as dataset:
-        ox_store = open_read_only(dataset.prepare())
+        ox_store = dataset.open_store()
         try:
             data = dumps.export(ox_store, args.format, inferences=args.inferences)
         finally:

@@ -24,6 +24,9 @@ def register(subparsers) -> None:
                    help="query time limit in seconds (default: QUERY_TIMEOUT, 10)")
     p.add_argument("--graph", action="append", default=[], metavar="IRI=FILE",
                    help="load an extra RDF file into the named graph IRI (repeatable)")
+    p.add_argument("--query-endpoint", metavar="URL",
+                   help="answer from this remote SPARQL store (filled by `jichitai-kg push`) "
+                        "instead of the local one (STORE_QUERY_ENDPOINT)")
     p.add_argument("--quiet", action="store_true", help="no access log")
     p.set_defaults(func=run)
 
@@ -37,6 +40,8 @@ def overrides(args: argparse.Namespace) -> dict:
         cfg["QUERY_WORKERS"] = args.workers
     if args.timeout is not None:
         cfg["QUERY_TIMEOUT"] = args.timeout
+    if args.query_endpoint:
+        cfg["STORE_QUERY_ENDPOINT"] = args.query_endpoint
     if args.graph:
         cfg["EXTRA_GRAPHS"] = list(args.graph)
     return cfg

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
@@ -54,18 +55,17 @@ class QueryInfo:
     prefixes: dict[str, str] = field(default_factory=dict)
 
 
-def tokenize(text: str) -> list[Token]:
-    """Split SPARQL into tokens, dropping whitespace, comments and string contents."""
-    tokens: list[Token] = []
+def scan(text: str) -> Iterator[tuple[str, str, int, int]]:
+    """Tokens with their place in ``text``: ``(kind, text, start, end)``; no whitespace or comments."""
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup or "other"
-        if kind in ("ws", "comment"):
-            continue
-        if kind == "string":
-            tokens.append(Token("string", ""))
-            continue
-        tokens.append(Token(kind, m.group()))
-    return tokens
+        if kind not in ("ws", "comment"):
+            yield kind, m.group(), m.start(), m.end()
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split SPARQL into tokens, dropping whitespace, comments and string contents."""
+    return [Token(kind, "" if kind == "string" else token) for kind, token, _, _ in scan(text)]
 
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")

@@ -51,8 +51,11 @@ class _CappedBuffer:
         pass
 
 
-def _term(ntriples_term: str):
-    """Rebuild a pyoxigraph term from its N-Triples form by parsing a one-triple document."""
+def parse_term(ntriples_term: str, *, allow_blank: bool = True):
+    """Rebuild a pyoxigraph term from its N-Triples form by parsing a one-triple document.
+
+    ``allow_blank=False`` refuses blank nodes (a remote store cannot be given one in the text).
+    """
     import pyoxigraph as ox
 
     doc = f"<urn:x:s> <urn:x:p> {ntriples_term} .\n".encode()
@@ -62,6 +65,8 @@ def _term(ntriples_term: str):
         raise BadRequest(f"not an RDF term in N-Triples syntax: {ntriples_term!r} ({exc})") from None
     if len(quads) != 1:
         raise BadRequest(f"not a single RDF term: {ntriples_term!r}")
+    if not allow_blank and isinstance(quads[0].object, ox.BlankNode):
+        raise BadRequest(f"a blank node cannot be bound for a remote store: {ntriples_term!r}")
     return quads[0].object
 
 
@@ -100,7 +105,7 @@ def execute(store, request: dict, max_bytes: int) -> tuple[str, bytes, str]:
     kwargs: dict = {"base_iri": request.get("base_iri")}
     subs = request.get("substitutions") or {}
     if subs:
-        kwargs["substitutions"] = {ox.Variable(name.lstrip("?$")): _term(value)
+        kwargs["substitutions"] = {ox.Variable(name.lstrip("?$")): parse_term(value)
                                    for name, value in subs.items()}
     default_graph = request.get("default_graph")
     named_graphs = request.get("named_graphs")
@@ -114,7 +119,17 @@ def execute(store, request: dict, max_bytes: int) -> tuple[str, bytes, str]:
         result = store.query(request["query"], **kwargs)
     except SyntaxError as exc:
         raise QuerySyntaxError(f"Query syntax error: {exc}") from None
-    media_type = request["result_format"]
+    return serialize_result(result, request["result_format"], max_bytes)
+
+
+def serialize_result(result, media_type: str, max_bytes: int) -> tuple[str, bytes, str]:
+    """Serialize a pyoxigraph query result into ``media_type``, refusing more than ``max_bytes``.
+
+    Shared by the workers and the remote executor (which re-serializes what the remote store
+    returned), so both modes answer byte for byte the same way.
+    """
+    import pyoxigraph as ox
+
     if isinstance(result, ox.QueryBoolean):
         kind = "boolean"
     elif isinstance(result, ox.QuerySolutions):

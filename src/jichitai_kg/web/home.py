@@ -98,8 +98,9 @@ def healthz():
         dataset.executor.run(app_query("health-check"), result_format=media.JSON_RESULTS,
                              timeout=HEALTH_TIMEOUT)
         counts = dataset.graph_counts()
+        remote = dataset.health()  # a remote store is asked live, and its version read again
     except (JKGError, OSError) as exc:
         return jsonify(status="error", error=getattr(exc, "message", str(exc))), 503
     return jsonify(status="ok", triples=sum(counts.values()), graphs=counts,
                    store=dataset.store_path.name if dataset.store_path else None,
-                   version=dataset.version)
+                   version=dataset.version, **remote)

@@ -48,7 +48,6 @@ from ..linked_data.pages import (
 from ..namespaces import BASE, JKG, ONTOLOGY_GRAPH
 from ..query import media
 from ..query.runner import Runner
-from ..store import open_read_only
 from .responses import request_lang, text_response
 from .state import app_cache, get_dataset, jsonld_context
 from .urls import base_url, path_prefix
@@ -214,15 +213,18 @@ def ontology_document(ext: str):
 
 
 def _dump_dir() -> Path:
+    """The dumps of the served version, written once (from a snapshot of a remote store)."""
     dataset = get_dataset()
-    store_path = dataset.prepare()
-    target = Path(dataset.cache_dir) / f"dumps-{dataset.version}"
+    dataset.prepare()
+    version = dataset.version
+    assert version is not None
+    target = Path(dataset.cache_dir) / f"dumps-{version}"
     if (target / dumps.MANIFEST).exists():
         return target
     with _cache_lock:
-        store = open_read_only(store_path)
+        store = dataset.open_store()
         try:
-            return dumps.ensure_dumps(store, dataset.cache_dir, store_path.name.removeprefix("store-"))
+            return dumps.ensure_dumps(store, dataset.cache_dir, version)
         finally:
             del store
 
