@@ -102,16 +102,6 @@ class RemoteExecutor:
     def close(self) -> None:
         self._closed = True
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    @property
-    def worker_pids(self) -> list[int]:
-        return []
-
     def run(self, query: str, *, result_format: str,
             substitutions: dict[str, str] | None = None,
             default_graph: list[str] | None = None,
