@@ -5,6 +5,7 @@
 Same run, same queries (the competency questions without a required parameter), same data:
 
 - ``embedded``: ``jichitai-kg serve`` on its own pyoxigraph store (two query workers);
+  both services run with their answer cache off, as in the main benchmark;
 - ``remote``: ``jichitai-kg serve --query-endpoint`` in front of an Oxigraph server that
   ``jichitai-kg push`` filled;
 - ``oxigraph-direct``: that Oxigraph server queried directly (``--union-default-graph``),
@@ -52,14 +53,11 @@ def measure(duration: float, concurrencies: list[int], tool: str, logs: Path | N
             subprocess.run([CLI, "--root", str(ROOT), "push", "--query-endpoint", ox_base + "/query",
                             "--update-endpoint", ox_base + "/update", "--gsp-endpoint",
                             ox_base + "/store"], check=True, stdout=subprocess.DEVNULL)
-            serve = [CLI, "--root", str(ROOT), "serve", "--host", "127.0.0.1", "--threads", "16",
-                     "--quiet"]
-            bases = {}
-            with servers.running(serve + ["--port", str(emb_port)],
-                                 f"http://127.0.0.1:{emb_port}/healthz", log=log("embedded")), \
-                 servers.running(serve + ["--port", str(rem_port), "--query-endpoint",
-                                          ox_base + "/query"],
-                                 f"http://127.0.0.1:{rem_port}/healthz", log=log("remote")):
+            # Both with the answer cache off (servers.this_service), like the peers.
+            with servers.this_service(ROOT, ROOT / ".cache", emb_port,
+                                      log=log("embedded")), \
+                 servers.this_service(ROOT, tmp_path / "remote-cache", rem_port, log=log("remote"),
+                                      extra_args=("--query-endpoint", ox_base + "/query")):
                 bases = {"embedded": f"http://127.0.0.1:{emb_port}/sparql?query=",
                          "remote": f"http://127.0.0.1:{rem_port}/sparql?query=",
                          "oxigraph-direct": ox_base + "/query?query="}

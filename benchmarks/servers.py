@@ -59,12 +59,13 @@ def running(cmd: list[str], probe_url: str, *, env=None, timeout: float = 600, l
 
 
 def this_service(root: Path, cache_dir: Path, port: int, workers: int = 2, threads: int = 16, log=None,
-                 cache_answers: bool = False):
+                 cache_answers: bool = False, extra_args: tuple[str, ...] = ()):
     """The service, by default with its answer cache off: a benchmark repeats each question,
-    and the peers have no such cache, so the headline figures are uncached."""
+    and the peers have no such cache, so the headline figures are uncached.
+    ``extra_args``: more ``serve`` options (``--query-endpoint URL`` for remote mode)."""
     exe = Path(sys.executable).with_name("jichitai-kg")
     cmd = [str(exe), "--root", str(root), "serve", "--host", "127.0.0.1", "--port", str(port),
-           "--workers", str(workers), "--threads", str(threads), "--quiet"]
+           "--workers", str(workers), "--threads", str(threads), "--quiet", *extra_args]
     env = {"JICHITAI_KG_CACHE_DIR": str(cache_dir),
            "JICHITAI_KG_RESULT_CACHE_BYTES": str(64 * 1024 * 1024 if cache_answers else 0)}
     return running(cmd, f"http://127.0.0.1:{port}/healthz", env=env, log=log)
