@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 
 BENCH_VENV ?= .venv-bench
 
-.PHONY: install wheel serve test lint build validate bench bench-setup clean
+.PHONY: install wheel serve test test-virtuoso lint build validate bench bench-setup clean
 
 install: $(STAMP)
 
@@ -27,6 +27,11 @@ serve: install
 
 test: install lint
 	$(PY) -m pytest $(ARGS)
+
+# The remote-store tests against Virtuoso Open Source (installed from Debian if missing),
+# started on loopback with a throw-away database and stopped afterwards.
+test-virtuoso: install
+	PY=$(PY) sh scripts/test-virtuoso.sh $(ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check src tests benchmarks tools

@@ -90,6 +90,23 @@ class QueryTimeout(Unavailable):
     """The query ran past its time limit and its worker was killed."""
 
 
+class StoreUnavailable(Unavailable):
+    """The remote SPARQL store (STORE_QUERY_ENDPOINT) cannot be reached, or changed under the service."""
+
+
+class VersionMismatch(JKGError):
+    """The remote store holds no pushed dataset, or another version than this checkout builds.
+
+    Serving refuses to start; exit code 2, as the configuration names the wrong store."""
+
+    status = 503
+    exit_code = 2
+
+
+class PushError(JKGError):
+    """``push`` could not complete or verify the remote copy; the message names the graph and why."""
+
+
 class BuildError(JKGError):
     """The dataset cannot be built from its files (the last good store is kept)."""
 

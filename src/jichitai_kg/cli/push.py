@@ -37,9 +37,9 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..dataset import Dataset
-    from ..errors import BadRequest
+    from ..errors import BadRequest, PushError
     from ..remote.http import Credentials, RemoteError
-    from ..remote.push import PushError, PushTarget, push
+    from ..remote.push import PushTarget, push
     from .common import settings
 
     if args.chunk <= 0 or args.http_timeout <= 0:

@@ -27,7 +27,14 @@ import threading
 from dataclasses import dataclass
 
 from ..content import app_query
-from ..errors import JKGError, QueryFailed, QuerySyntaxError, QueryTimeout, ResultTooLarge, Unavailable
+from ..errors import (
+    QueryFailed,
+    QuerySyntaxError,
+    QueryTimeout,
+    ResultTooLarge,
+    StoreUnavailable,
+    VersionMismatch,
+)
 from ..namespaces import GRAPH
 from ..query import guard, media
 from ..query.protocol import FORM
@@ -43,19 +50,6 @@ HEALTH_QUERY = "ASK { }"
 GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.8, application/rdf+xml;q=0.5"
 #: How much bigger than MAX_RESULT_BYTES the store's raw answer may be (JSON is verbose).
 RAW_FACTOR = 4
-
-
-class StoreUnavailable(Unavailable):
-    """The remote store cannot be reached, or changed under the service: 503, exit code 4."""
-
-
-class VersionMismatch(JKGError):
-    """The remote store holds no dataset, or another version than this checkout builds.
-
-    Serving refuses to start (exit code 2: the configuration names the wrong store)."""
-
-    status = 503
-    exit_code = 2
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ..content import app_query
-from ..errors import JKGError
+from ..errors import PushError
 from ..query.media import JSON_RESULTS, NTRIPLES
 from ..query.protocol import FORM, SPARQL_UPDATE
 from .bindings import inline_bindings
@@ -33,10 +33,6 @@ from .http import Client, Credentials, form_body, with_params
 DCTERMS = "http://purl.org/dc/terms/"
 VOID = "http://rdfs.org/ns/void#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
-
-
-class PushError(JKGError):
-    """The push could not be completed or verified; the message says which graph and why."""
 
 
 @dataclass(frozen=True)
