@@ -138,11 +138,12 @@ def _sniff_tokens(tokens: list[Token]) -> QueryInfo:
         if k < len(tokens) and tokens[k].kind == "name" and tokens[k].text.upper() == "SILENT":
             k += 1
         target = tokens[k] if k < len(tokens) else None
-        info.service_iris.append(_service_target(target, info))
+        info.service_iris.append(iri_of_token(target, info))
     return info
 
 
-def _service_target(tok: Token | None, info: QueryInfo) -> str | None:
+def iri_of_token(tok: Token | None, info: QueryInfo) -> str | None:
+    """The IRI an ``<iri>`` or prefixed-name token stands for (None: a variable or unresolvable)."""
     if tok is None:
         return None
     if tok.kind == "iri":

@@ -12,7 +12,8 @@ configured with ``STORE_QUERY_ENDPOINT`` (``Dataset`` builds it):
 * the dataset is always explicit: by default every graph ``push`` wrote (recorded in
   the store's metadata graph), as ``default-graph-uri`` *and* ``named-graph-uri``,
   which is what the union default graph gives locally and keeps the institute's other
-  data out of our answers; ``infer=false`` passes the asserted graphs;
+  data out of our answers; ``infer=false`` passes the asserted graphs; a query's own
+  FROM / FROM NAMED is kept, but may only name those graphs (403 otherwise);
 * the store answers in SPARQL results JSON or N-Triples, and the answer is parsed
   and re-serialized by the same code as in embedded mode, so every format, the
   result cap and the prefixes are the same whichever store answered;
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 
 from ..content import app_query
 from ..errors import (
+    Forbidden,
     QueryFailed,
     QuerySyntaxError,
     QueryTimeout,
@@ -111,10 +113,18 @@ class RemoteExecutor:
             text = f"BASE <{parse_term(f'<{base_iri}>').value}>\n{text}"
         params = [("query", text)]
         if default_graph is None and named_graphs is None:
-            if not _has_dataset_clause(query):
+            from_graphs = _from_clause_graphs(query, info)
+            if from_graphs is None:
                 graphs = sorted(self.metadata.graphs)
                 params += [("default-graph-uri", g) for g in graphs]
                 params += [("named-graph-uri", g) for g in graphs]
+            else:  # the query's own dataset applies, but only over this dataset's graphs
+                outside = [g or "?" for g in from_graphs if g not in self.metadata.graphs]
+                if outside:
+                    raise Forbidden(
+                        "FROM / FROM NAMED may only name this dataset's graphs ("
+                        + ", ".join(f"<{g}>" for g in sorted(self.metadata.graphs))
+                        + "); refused: " + ", ".join(outside))
         else:
             params += [("default-graph-uri", g) for g in (default_graph or [])]
             params += [("named-graph-uri", g) for g in (named_graphs or [])]
@@ -271,6 +281,16 @@ def _ask_as_select(query: str) -> str:
     return query
 
 
-def _has_dataset_clause(query: str) -> bool:
-    """Whether the query names its own dataset (FROM / FROM NAMED), which then applies."""
-    return any(t.kind == "name" and t.text.upper() == "FROM" for t in guard.tokenize(query))
+def _from_clause_graphs(query: str, info: guard.QueryInfo) -> list[str | None] | None:
+    """The graphs named by FROM / FROM NAMED (None: no such clause; None items: unresolvable)."""
+    tokens = guard.tokenize(query)
+    graphs: list[str | None] = []
+    found = False
+    for i, tok in enumerate(tokens):
+        if tok.kind == "name" and tok.text.upper() == "FROM":
+            found = True
+            j = i + 1
+            if j < len(tokens) and tokens[j].kind == "name" and tokens[j].text.upper() == "NAMED":
+                j += 1
+            graphs.append(guard.iri_of_token(tokens[j] if j < len(tokens) else None, info))
+    return graphs if found else None
