@@ -98,12 +98,10 @@ class RemoteExecutor:
     def close(self) -> None:
         self._closed = True
 
-    def run(self, query: str, *, result_format: str,
-            substitutions: dict[str, str] | None = None,
-            default_graph: list[str] | None = None,
-            named_graphs: list[str] | None = None,
-            base_iri: str | None = None,
-            timeout: float | None = None) -> QueryOutcome:
+    def run(self, query: str, *, result_format: str, substitutions: dict[str, str] | None = None,
+            default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
+            base_iri: str | None = None, timeout: float | None = None) -> QueryOutcome:
+        """The signature of ``QueryExecutor.run``; the query is forwarded after the checks."""
         if self._closed:
             raise QueryFailed("the query executor is closed")
         info = self.check(query)
