@@ -47,6 +47,23 @@ def test_plain_string_allowlist(monkeypatch):
     assert app.config["SERVICE_ALLOWLIST"] == ["http://a/sparql", "http://b/sparql"]
 
 
+def test_remote_store_settings(monkeypatch):
+    """STORE_* (docs/deployment.md): off by default; strings from the environment are parsed."""
+    app = create_app({"EAGER_START": False})
+    assert app.config["STORE_QUERY_ENDPOINT"] is None and app.config["STORE_VERSION_CHECK"] is True
+    assert app.config["STORE_PASSWORD_ENV"] == "JICHITAI_KG_STORE_PASSWORD"
+    assert get_dataset(app).remote is False
+    monkeypatch.setenv("JICHITAI_KG_STORE_QUERY_ENDPOINT", "http://127.0.0.1:7878/query")
+    monkeypatch.setenv("JICHITAI_KG_STORE_VERSION_CHECK", "off")
+    app = create_app({"EAGER_START": False})
+    assert app.config["STORE_QUERY_ENDPOINT"] == "http://127.0.0.1:7878/query"
+    assert app.config["STORE_VERSION_CHECK"] is False
+    assert get_dataset(app).remote is True
+    monkeypatch.setenv("JICHITAI_KG_STORE_VERSION_CHECK", "maybe")
+    with pytest.raises(BadRequest, match="STORE_VERSION_CHECK"):
+        create_app({"EAGER_START": False})
+
+
 def test_bad_values_fail_at_start():
     with pytest.raises(BadRequest, match="QUERY_TIMEOUT"):
         create_app({"EAGER_START": False, "QUERY_TIMEOUT": 0})

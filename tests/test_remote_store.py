@@ -400,3 +400,18 @@ def test_from_may_only_name_the_datasets_graphs(remote_client, service_store, sp
     remote = _rows(remote_client.get("/sparql", query_string={"query": query}))
     counts = graph_triple_counts(open_read_only(service_store))
     assert int(remote[1][0][0][1]) == counts[str(DATA_GRAPH)]
+
+
+def test_push_failures_are_one_clear_line(service_store, capsys):
+    """Push errors go through the one error model: message on stderr, exit code by kind."""
+    from jichitai_kg.cli import main
+
+    closed = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    args = ["--root", str(ROOT), "push", "--query-endpoint", closed + "/query",
+            "--update-endpoint", closed + "/update"]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("jichitai-kg push: failed, the store does not hold a complete dataset:")
+    assert f"cannot reach the store at {closed}/update" in err  # the first request: drop metadata
+    assert main(args + ["--chunk", "0"]) == 2
+    assert "--chunk and --http-timeout must be positive" in capsys.readouterr().err
