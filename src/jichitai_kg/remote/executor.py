@@ -27,7 +27,7 @@ import json
 import threading
 from dataclasses import dataclass
 
-from ..content import app_query
+from ..content import app_query, rq_header
 from ..errors import (
     Forbidden,
     QueryFailed,
@@ -48,7 +48,6 @@ from .http import Client, Credentials, RemoteError, RemoteTimeout, RemoteTooLarg
 META_GRAPH = str(GRAPH.meta)
 #: Seconds allowed for copying one whole graph (snapshot for the downloads).
 SNAPSHOT_TIMEOUT = 120.0
-HEALTH_QUERY = "ASK { }"
 GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.8, application/rdf+xml;q=0.5"
 #: How much bigger than MAX_RESULT_BYTES the store's raw answer may be (JSON is verbose).
 RAW_FACTOR = 4
@@ -135,13 +134,11 @@ class RemoteExecutor:
     # -- remote-specific
 
     def health(self) -> dict:
-        """For /healthz: a cheap ASK, then the version the store holds now.
+        """For /healthz (after its real query through ``run``): the version the store holds now.
 
-        Raises ``StoreUnavailable`` (503) when the store does not answer or now holds
-        another version than the one this service checked at start.
+        Raises ``StoreUnavailable`` (503) when the store now holds another version than the
+        one this service checked at start.
         """
-        if not bool(self._fetch([("query", HEALTH_QUERY)], media.JSON_RESULTS, self.timeout)):
-            raise StoreUnavailable(f"The store at {self.query_endpoint} answered false to ASK {{}}")
         version = self.read_metadata().version
         if version != self.metadata.version:
             raise StoreUnavailable(f"The store at {self.query_endpoint} now holds dataset version "
@@ -269,13 +266,14 @@ def _ask_as_select(query: str) -> str:
 
     pyoxigraph evaluates ASK eagerly, and even over an empty store a query can multiply
     inline data (VALUES) without bound; SELECT is evaluated only when read, which the
-    parse check never does.  ``(1 AS ?v)`` keeps a GROUP BY after ASK valid.
+    parse check never does.  The projection is ``sparql/remote-parse-check-projection.rq``.
     """
     for kind, text, start, end in guard.scan(query):
         if kind == "name" and text.upper() in guard.QUERY_FORMS:
             if text.upper() != "ASK":
                 return query
-            return query[:start] + "SELECT (1 AS ?jkg_parse_check)" + query[end:]
+            projection = rq_header(app_query("remote-parse-check-projection"))[1].strip()
+            return query[:start] + projection + query[end:]
     return query
 
 

@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ..content import app_query
+from ..content import app_query, rq_header
 from ..errors import PushError
+from ..query.guard import scan
 from ..query.media import JSON_RESULTS, NTRIPLES
 from ..query.protocol import FORM, SPARQL_UPDATE
 from .bindings import inline_bindings
@@ -115,6 +116,18 @@ def ntriples(triples: list[ox.Triple]) -> bytes:
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
 
 
+def update_text(name: str, graph: str, triples: str = "") -> str:
+    """The SPARQL Update ``sparql/<name>.rq`` for ``graph``: ``?graph`` pre-bound to its IRI
+    (checked by pyoxigraph) and the variable ``$triples`` replaced by N-Triples pyoxigraph wrote."""
+    template = rq_header(app_query(name))[1]
+    binding = {"graph": str(ox.NamedNode(graph))}
+    for kind, text, start, end in scan(template):
+        if kind == "var" and text == "$triples":
+            return (inline_bindings(template[:start], binding) + triples
+                    + inline_bindings(template[end:], binding))
+    return inline_bindings(template, binding)
+
+
 def metadata_triples(version: str, counts: dict[str, int]) -> list[ox.Triple]:
     meta = ox.NamedNode(META_GRAPH)
     out = [
@@ -151,20 +164,15 @@ class Pusher:
                                 body=ntriples(triples), timeout=self.target.timeout,
                                 headers={"Content-Type": NTRIPLES})
             return
-        name = str(ox.NamedNode(graph))  # pyoxigraph writes a checked <IRI>
-        self.update(f"DROP SILENT GRAPH {name}")
+        self.drop_graph(graph)
         for part in chunks(triples, self.target.chunk_triples):
-            body = ntriples(part).decode("utf-8")
-            if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
-                   for t in part):
-                # Virtuoso refuses blank nodes in INSERT DATA; a template with an empty WHERE
-                # inserts the same triples (one solution: one fresh node per label).
-                self.update(f"INSERT {{ GRAPH {name} {{\n{body}}} }} WHERE {{ }}")
-            else:
-                self.update(f"INSERT DATA {{ GRAPH {name} {{\n{body}}} }}")
+            blank = any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
+                        for t in part)
+            self.update(update_text("remote-insert-template" if blank else "remote-insert-data",
+                                    graph, ntriples(part).decode("utf-8")))
 
     def drop_graph(self, graph: str) -> None:
-        self.update(f"DROP SILENT GRAPH {ox.NamedNode(graph)}")
+        self.update(update_text("remote-drop-graph", graph))
 
     def remote_size(self, graph: str) -> int:
         text = inline_bindings(app_query("remote-graph-size"), {"graph": str(ox.NamedNode(graph))})
