@@ -53,6 +53,7 @@ class QueryInfo:
     service_iris: list[str | None] = field(default_factory=list)  # None = variable or unresolvable
     base: str | None = None
     prefixes: dict[str, str] = field(default_factory=dict)
+    dataset_clause: bool = False  # FROM / FROM NAMED: the query names its own dataset
 
 
 def scan(text: str) -> Iterator[tuple[str, str, int, int]]:
@@ -132,6 +133,8 @@ def _sniff_tokens(tokens: list[Token]) -> QueryInfo:
         word = tok.text.upper()
         if word == "LOAD":
             info.update = True
+        if word == "FROM":
+            info.dataset_clause = True
         if word != "SERVICE":
             continue
         k = j + 1

@@ -19,6 +19,7 @@ from ..errors import (
     QuerySyntaxError,
     ResultTooLarge,
 )
+from . import guard
 from .media import CSV, TSV
 
 
@@ -110,7 +111,10 @@ def execute(store, request: dict, max_bytes: int) -> tuple[str, bytes, str]:
     default_graph = request.get("default_graph")
     named_graphs = request.get("named_graphs")
     if default_graph is None and named_graphs is None:
-        kwargs["use_default_graph_as_union"] = True
+        # The union of the graphs is the default graph, unless the query names its own
+        # dataset with FROM / FROM NAMED (pyoxigraph's union would override it).
+        if not guard.sniff(request["query"]).dataset_clause:
+            kwargs["use_default_graph_as_union"] = True
     else:
         # The protocol dataset replaces FROM / FROM NAMED entirely; an absent half is empty.
         kwargs["default_graph"] = [ox.NamedNode(g) for g in (default_graph or [])]
