@@ -384,7 +384,7 @@ def test_booleans_are_made_canonical():
     assert (row["a"]["value"], row["b"]["value"], row["c"]["value"]) == ("false", "true", "0")
 
 
-def test_from_may_only_name_the_datasets_graphs(remote_client, service_store, spy):
+def test_from_may_only_name_the_datasets_graphs(client, remote_client, service_store, spy):
     """The store may hold other data: a query's FROM cannot reach it (embedded mode has none)."""
     other = remote_client.get("/sparql", query_string={
         "query": "SELECT * FROM <urn:institute:private> WHERE { ?s ?p ?o }"})
@@ -393,13 +393,13 @@ def test_from_may_only_name_the_datasets_graphs(remote_client, service_store, sp
     assert other.status_code == prefixed.status_code == 403
     assert "urn:institute:private" in other.get_data(as_text=True)
     assert spy.sent == []
-    # FROM one of ours is honoured as SPARQL says: the default graph is that graph alone.
-    # (Embedded mode answers with the union here: pyoxigraph's union default graph wins over
-    # FROM. Reported to the lead; the remote store follows the specification.)
+    # FROM one of ours is honoured as SPARQL says: the default graph is that graph alone,
+    # in both modes.
     query = f"SELECT (COUNT(*) AS ?n) FROM <{DATA_GRAPH}> WHERE {{ ?s ?p ?o }}"
     remote = _rows(remote_client.get("/sparql", query_string={"query": query}))
     counts = graph_triple_counts(open_read_only(service_store))
     assert int(remote[1][0][0][1]) == counts[str(DATA_GRAPH)]
+    assert _rows(client.get("/sparql", query_string={"query": query})) == remote
 
 
 def test_push_failures_are_one_clear_line(service_store, capsys):
