@@ -81,7 +81,7 @@ def table(results: dict) -> str:
              f"`{results['tool']}` for {results['duration']:g} s per question "
              "(`python -m benchmarks.remote`). `remote` is `serve --query-endpoint` in front "
              "of an Oxigraph server filled by `push`; `oxigraph-direct` is that server queried "
-             "directly.", "",
+             "directly. Both services run with their answer cache off.", "",
              "| concurrency | embedded | remote | oxigraph-direct | remote ÷ embedded | "
              "remote ÷ oxigraph-direct |", "|---|---|---|---|---|---|"]
     for c in sorted(tp["embedded"], key=int):
