@@ -18,7 +18,7 @@ from pathlib import Path
 from flask import Flask, current_app, g, request
 
 from . import config as config_mod
-from . import protocol
+from . import protocol, workbench
 from .executor import QueryExecutor
 from .namespaces import INFERRED_GRAPH
 from .store import Inputs, prepare
@@ -123,6 +123,7 @@ def create_app(test_config: dict | None = None, *, config_file: str | None = Non
         app.register_blueprint(module.bp)
 
     _install_cors_and_logging(app)
+    workbench.install(app)
     rules = {r.rule.rstrip("/") for r in app.url_map.iter_rules()}
     app.context_processor(lambda: {"has_route": lambda path: path in rules})
     if app.config["EAGER_START"]:

@@ -8,11 +8,13 @@ parameter check (400 naming the valid values) and the HTML pages.
 from __future__ import annotations
 
 import json
+from functools import partial
+from typing import Callable
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 
-from . import cq, protocol
+from . import cq, protocol, workbench
 from .app import asserted_graphs, get_executor, get_state
 from .executor import QuerySyntaxError
 from .namespaces import PREFIXES
@@ -34,7 +36,10 @@ TEXT = {
            "run": "実行", "editor": "クエリエディタで開く", "params": "パラメータ",
            "columns": "結果の列", "required": "必須", "optional": "任意", "rows": "件",
            "results": "結果", "download": "ダウンロード", "infer": "推論結果を含める",
-           "back": "一覧に戻る", "other_lang": "English", "none": "なし", "error": "エラー"},
+           "back": "一覧に戻る", "other_lang": "English", "none": "なし", "error": "エラー",
+           "choose": "パラメータを選んでから「実行」を押してください。", "select": "選択してください",
+           "bad_value": "パラメータ {param} の値 {value} は使えません。使える値",
+           "form": "パラメータを選ぶ", "csv_excel": "CSV（Excel 用 BOM 付き）"},
     "en": {"catalog": "Competency questions", "lead":
            "The questions researchers ask of this graph, each with the SPARQL query that "
            "answers it. Every answer is checked against the report by the test suite.",
@@ -42,7 +47,10 @@ TEXT = {
            "columns": "Result columns", "required": "required", "optional": "optional",
            "rows": "rows", "results": "Results", "download": "Download",
            "infer": "Include inferences", "back": "Back to the catalog", "other_lang": "日本語",
-           "none": "none", "error": "Error"},
+           "none": "none", "error": "Error",
+           "choose": "Choose the parameters, then press Run.", "select": "Choose one",
+           "bad_value": "The value {value} is not valid for the parameter {param}. Valid values",
+           "form": "Choose parameters", "csv_excel": "CSV for Excel (with BOM)"},
 }
 
 
@@ -62,11 +70,14 @@ def _governments() -> cq.Governments:
 
 
 def _lang() -> str:
-    return "en" if request.args.get("lang") == "en" else "ja"
+    return workbench.current_lang()
 
 
 def _editor_link(question: cq.Question, lang: str) -> str:
-    return "/?" + urlencode({"query": question.text, "lang": lang})
+    args = {"query": question.text, "lang": lang}
+    if question.extra.get("view"):
+        args["view"] = question.extra["view"]
+    return "/?" + urlencode(args)
 
 
 @bp.route("/cq", methods=["GET"])
@@ -108,7 +119,7 @@ def question(qid: str):
     except cq.UnknownQuestion as exc:
         return _text(404, str(exc))
     try:
-        lang = cq.check_lang(request.args.get("lang"))
+        lang = cq.check_lang(request.args.get("lang") or _lang())
     except cq.ParameterError as exc:
         return _text(400, str(exc))
     fmt = request.args.get("format")
@@ -128,7 +139,10 @@ def question(qid: str):
         binding = cq.bind(q, raw, lang=lang, governments=_governments)
     except cq.ParameterError as exc:
         if wants_html:
-            return _page(q, lang, raw, infer, error=str(exc), status=400)
+            missing = exc.param is not None and not raw.get(exc.param) and q.param(exc.param) is not None
+            if missing:  # nothing chosen yet: show the form, not an error
+                return _page(q, lang, raw, infer, status=200)
+            return _page(q, lang, raw, infer, error=_localized_error(exc, raw, lang), status=400)
         return _text(400, str(exc))
     dataset = {}
     if not infer:
@@ -147,6 +161,14 @@ def question(qid: str):
     resp.headers["Content-Type"] = content_type_header(outcome.media_type)
     resp.headers["Vary"] = "Accept"
     return resp
+
+
+def _localized_error(exc: cq.ParameterError, raw: dict, lang: str) -> str:
+    """The parameter error in the page's language (the message of ``cq`` is English)."""
+    if exc.param is None or lang == "en":
+        return str(exc)
+    head = TEXT[lang]["bad_value"].format(param=exc.param, value=raw.get(exc.param, ""))
+    return f"{head}: {'; '.join(str(v) for v in exc.valid)}"
 
 
 def _infer() -> bool | None:
@@ -170,17 +192,23 @@ def _page(q: cq.Question, lang: str, raw: dict, infer: bool, *, results: dict | 
         columns = [c for c in q.columns if c in names] + \
             [c for c in names if c not in q.columns and c != "lang" and not q.param(c)
              and c not in {p.var for p in q.params}]
-        rows = [[_cell(b.get(c)) for c in columns] for b in results["results"]["bindings"]]
+        href = partial(workbench.local_href, public_base=current_app.config.get("PUBLIC_BASE"),
+                       script_root=request.script_root)
+        rows = [[_cell(b.get(c), href) for c in columns] for b in results["results"]["bindings"]]
     base_args = {**raw, "lang": lang}
     if not infer:
         base_args["infer"] = "false"
     downloads = {f: url_for("cq.question", qid=q.id, **base_args, format=f) for f in DOWNLOADS}
+    downloads[TEXT[lang]["csv_excel"]] = url_for("cq.question", qid=q.id, **base_args, format="csv", bom="1")
     other = "en" if lang == "ja" else "ja"
     html = render_template(
         "cq_question.html", lang=lang, t=TEXT[lang], q=q, raw=raw, infer=infer, columns=columns,
         rows=rows, error=error, downloads=downloads, editor_link=_editor_link(q, lang),
         other_lang_url=url_for("cq.question", qid=q.id, **{**base_args, "lang": other}),
-        governments=_safe_governments())
+        governments=_safe_governments(), view=q.extra.get("view", "table"),
+        chart_data={"view": q.extra.get("view", "table"), "prefixes": PREFIXES,
+                    "vars": columns, "rows": results["results"]["bindings"] if results else []},
+        pending=results is None and error is None)
     resp = Response(html, status=status)
     resp.headers["Content-Type"] = "text/html; charset=utf-8"
     resp.headers["Vary"] = "Accept"
@@ -194,7 +222,7 @@ def _safe_governments() -> list[cq.Government]:
         return []
 
 
-def _cell(term: dict | None) -> dict:
+def _cell(term: dict | None, href: Callable[[str], str]) -> dict:
     """What the HTML table shows for one value: text, and a link for IRIs."""
     if term is None:
         return {"text": ""}
@@ -202,7 +230,7 @@ def _cell(term: dict | None) -> dict:
     if term["type"] == "uri":
         for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
             if value.startswith(ns) and len(value) > len(ns):
-                return {"text": f"{prefix}:{value[len(ns):]}", "href": value}
-        return {"text": value, "href": value}
+                return {"text": f"{prefix}:{value[len(ns):]}", "href": href(value), "title": value}
+        return {"text": value, "href": href(value), "title": value}
     numeric = term.get("datatype", "").rsplit("#", 1)[-1] in ("integer", "decimal", "double")
     return {"text": value, "numeric": numeric}

@@ -17,13 +17,14 @@ from __future__ import annotations
 import json
 import re
 import threading
+from functools import partial
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlparse
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, send_file
 
-from . import export, protocol, void
+from . import export, protocol, void, void_page, workbench
 from .app import get_executor, get_state
 from .executor import QueryFailed, QueryTimeout
 from .linked_data_formats import (BY_EXTENSION, RDF_REPRESENTATIONS, REPRESENTATIONS, Representation,
@@ -46,7 +47,7 @@ _cache_lock = threading.Lock()
 
 
 def _lang() -> str:
-    return "en" if request.args.get("lang") == "en" else "ja"
+    return workbench.current_lang()
 
 
 def _prefix() -> str:
@@ -313,9 +314,20 @@ def void_triples() -> list[ox.Triple]:
 
 @bp.route("/.well-known/void")
 def void_description():
-    rep = choose(request.headers.get("Accept"), html=False)
+    rep = choose(request.headers.get("Accept"))
     if rep is None:
-        return _not_acceptable(RDF_REPRESENTATIONS)
+        return _not_acceptable(REPRESENTATIONS)
+    if rep is BY_EXTENSION["html"]:  # a browser: the same description as a page
+        lang = _lang()
+        href = partial(workbench.local_href, public_base=current_app.config.get("PUBLIC_BASE"),
+                       script_root=_prefix())
+        html = render_template("void.html", t=void_page.TEXT[lang], lang=lang,
+                               rows=void_page.void_rows(void_triples(), href),
+                               alternates=[{"label": r.label, "href": f"{_prefix()}/.well-known/void.{r.extension}",
+                                            "type": r.media_type} for r in RDF_REPRESENTATIONS])
+        resp = _html_response(html, f"{_prefix()}/.well-known/void", rep)
+        resp.headers["Vary"] = "Accept"
+        return resp
     resp = _rdf_response(void_triples(), rep, f"{_prefix()}/.well-known/void", RDF_REPRESENTATIONS)
     resp.headers["Vary"] = "Accept"
     return resp

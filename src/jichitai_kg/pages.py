@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 
+from . import workbench
 from .app import get_state, read_app_query, select_rows
 from .executor import QueryFailed, QueryTimeout
 
@@ -34,6 +35,11 @@ TEXT = {
         "rows": "件",
         "unavailable": "データセットを読み込めませんでした",
         "other_lang": "English",
+        "questions": "コンピテンシー・クエスチョン", "history": "履歴", "views": "表示",
+        "view_table": "表", "view_bar": "棒グラフ", "view_heatmap": "ヒートマップ",
+        "view_timeline": "年表", "view_raw": "テキスト", "csv_excel": "CSV（Excel 用 BOM 付き）",
+        "permalink": "この結果へのリンク", "cite": "この結果を引用", "version": "データセットの版",
+        "retrieved": "取得日時",
     },
     "en": {
         "title": "Local Government ICT Adoption Knowledge Graph",
@@ -56,6 +62,11 @@ TEXT = {
         "rows": "rows",
         "unavailable": "The dataset could not be loaded",
         "other_lang": "日本語",
+        "questions": "Competency questions", "history": "History", "views": "Views",
+        "view_table": "Table", "view_bar": "Bar chart", "view_heatmap": "Heatmap",
+        "view_timeline": "Timeline", "view_raw": "Text", "csv_excel": "CSV for Excel (with BOM)",
+        "permalink": "Link to this result", "cite": "Cite this result", "version": "Dataset version",
+        "retrieved": "Retrieved",
     },
 }
 
@@ -63,7 +74,7 @@ _HEADER = re.compile(r"^#\s*([\w@-]+)\s*:\s*(.*)$")
 
 
 def current_lang() -> str:
-    return "en" if request.args.get("lang") == "en" else "ja"
+    return workbench.current_lang()
 
 
 def example_queries(root: Path, lang: str) -> list[dict[str, str]]:
@@ -94,9 +105,32 @@ def index():
         error = str(exc)
     examples = example_queries(state.root, lang)
     initial = request.args.get("query") or (examples[0]["query"] if examples else "")
+    questions = _question_summaries(lang)
+    version = state.store_path.name if state.store_path else None
+    infer_default = bool(current_app.config.get("INFERENCE", True))
+    config_json = workbench.workbench_config(
+        endpoint=url_for("sparql.sparql"), lang=lang, examples=examples, questions=questions,
+        dataset_version=version, public_base=current_app.config.get("PUBLIC_BASE"),
+        script_root=request.script_root, infer_default=infer_default)
+    other = "en" if lang == "ja" else "ja"
+    args = {k: v for k, v in request.args.items() if k != "lang"}
     return render_template("index.html", t=TEXT[lang], lang=lang, counts=counts, error=error,
-                           examples=examples, initial_query=initial,
+                           examples=examples, initial_query=initial, questions=questions,
+                           config_json=config_json, dataset_version=version,
+                           infer_default=infer_default,
+                           other_lang_url=url_for("pages.index", **args, lang=other),
                            timeout=current_app.config["QUERY_TIMEOUT"])
+
+
+def _question_summaries(lang: str) -> list[dict]:
+    """The CQs for the workbench's picker: id, title, query text and the view that fits."""
+    try:
+        from .cq_views import _catalog
+        questions = list(_catalog())
+    except ImportError:
+        return []
+    return [{"id": q.id, "title": q.localized("title", lang), "query": q.text,
+             "view": q.extra.get("view", "table")} for q in questions]
 
 
 @bp.route("/healthz")

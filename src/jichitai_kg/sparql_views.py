@@ -25,7 +25,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from . import protocol
+from . import protocol, workbench
 from .app import asserted_graphs, get_executor, get_state
 from .executor import (ForbiddenOperation, QueryFailed, QuerySyntaxError, QueryTimeout,
                        ResultTooLarge, UnsupportedFormat)
@@ -278,4 +278,4 @@ def service_description(format_param: str | None) -> Response:
 
 
 def _lang() -> str:
-    return "en" if request.args.get("lang") == "en" else "ja"
+    return workbench.current_lang()
