@@ -23,7 +23,7 @@ from .sparql_views import EXECUTOR_ERRORS, _text, content_type_header, executor_
 bp = Blueprint("cq", __name__)
 
 #: Query-string names the view itself uses; every other name is a question parameter.
-RESERVED = ("lang", "format", "infer")
+RESERVED = ("lang", "format", "infer", "bom")
 LIST_TYPES = ("application/json", protocol.HTML)
 RESULT_TYPES = protocol.SOLUTION_TYPES + (protocol.HTML,)
 #: Links offered under a result table.

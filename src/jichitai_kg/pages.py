@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 
-from . import workbench
+from . import protocol, workbench
 from .app import get_state, read_app_query, select_rows
 from .executor import QueryFailed, QueryTimeout
 
@@ -118,6 +118,7 @@ def index():
                            examples=examples, initial_query=initial, questions=questions,
                            config_json=config_json, dataset_version=version,
                            infer_default=infer_default,
+                           graph_query=protocol.sniff(initial).form in ("CONSTRUCT", "DESCRIBE"),
                            other_lang_url=url_for("pages.index", **args, lang=other),
                            timeout=current_app.config["QUERY_TIMEOUT"])
 

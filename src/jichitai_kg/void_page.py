@@ -28,7 +28,7 @@ def _term(term, href: Callable[[str], str]) -> dict:
         return {"text": f"_:{term.value}", "blank": True}
     extra = f"@{term.language}" if term.language else (
         "" if term.datatype.value.endswith("#string") else f"^^{compact(term.datatype.value)}")
-    return {"text": term.value, "extra": extra}
+    return {"text": term.value, "extra": extra, "lang": term.language}
 
 
 def void_rows(triples: Iterable[ox.Triple], href: Callable[[str], str]) -> list[dict]:

@@ -146,7 +146,12 @@ async function run(event) {
   timing.textContent = `${ms} ${t.ms}`;
   status.replaceChildren(countSpan, timing);
   draw();
+  showDownloads(current.kind === "graph" ? "graph" : "solutions");
   cite(json || { text });
+}
+
+function showDownloads(kind) {
+  document.querySelectorAll("a.dl").forEach((a) => { a.hidden = a.dataset.kind !== kind; });
 }
 
 function downloadUrl(format, bom) {
