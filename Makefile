@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 
 BENCH_VENV ?= .venv-bench
 
-.PHONY: install serve test build validate bench bench-setup clean
+.PHONY: install serve test build validate bench bench-setup clean chromium vendor
 
 install: $(STAMP)
 
@@ -21,8 +21,19 @@ $(STAMP): pyproject.toml
 serve: install
 	$(VENV)/bin/jichitai-kg serve $(ARGS)
 
-test: install
+test: install chromium
 	$(PY) -m pytest $(ARGS)
+
+# The browser tests (tests/browser/) drive Debian's Chromium through Playwright; Playwright's own
+# browser download cannot work offline. Installed only when absent and we are root.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
+	  echo "chromium could not be installed; the browser tests will be skipped"
+
+# Refresh the vendored front-end bundle (CodeMirror 6) from the npm registry; needs node and npm.
+vendor:
+	sh tools/build_vendor.sh
 
 build: install
 	$(VENV)/bin/jichitai-kg build
