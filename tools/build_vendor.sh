@@ -1,6 +1,6 @@
 #!/bin/sh
 # Refresh the vendored front-end bundle from the npm registry (dev time only; the service
-# never needs node). Versions are pinned in tools/vendor/package.json.
+# never needs node). Versions are pinned in tools/vendor/package.json and package-lock.json.
 #   make vendor     (or: sh tools/build_vendor.sh)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -8,8 +8,9 @@ root=$(dirname "$here")
 out="$root/src/jichitai_kg/static/vendor/codemirror"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cp "$here/vendor/package.json" "$here/vendor/editor-entry.js" "$work/"
-(cd "$work" && npm install --no-audit --no-fund --silent)
+cp "$here/vendor/package.json" "$here/vendor/package-lock.json" "$here/vendor/editor-entry.js" "$work/"
+# npm ci installs exactly the lock file's versions (transitive dependencies included).
+(cd "$work" && npm ci --no-audit --no-fund --silent)
 mkdir -p "$out"
 "$work/node_modules/.bin/esbuild" "$work/editor-entry.js" --bundle --format=esm --minify \
   --legal-comments=none --outfile="$out/codemirror.js"
