@@ -13,6 +13,13 @@ function svgEl(tag, attrs, text) {
   return e;
 }
 
+/** Rough rendered width of a label at 12px: CJK characters are about twice as wide as Latin. */
+function textWidth(text) {
+  let w = 0;
+  for (const ch of text) w += ch.codePointAt(0) > 0x2e80 ? 12 : 7;
+  return w;
+}
+
 function textOf(term, prefixes) {
   return termText(term, prefixes);
 }
@@ -57,13 +64,14 @@ export function renderBar(container, vars, rows, config, spec) {
   if (!label || !value) return message(container, t.noChart);
   const data = rows.filter((r) => r[value]).map((r) => [textOf(r[label], config.prefixes), Number(r[value].value)]);
   const max = Math.max(1, ...data.map((d) => d[1]));
-  const rowH = 22, labelW = 260, plotW = 420;
+  const rowH = 22, plotW = 420;
+  const labelW = Math.min(360, Math.max(40, ...data.map((d) => textWidth(d[0])))) + 12;
   const svg = svgEl("svg", { class: "chart bar-chart", width: labelW + plotW + 80, height: data.length * rowH + 10,
     viewBox: `0 0 ${labelW + plotW + 80} ${data.length * rowH + 10}`, role: "img" });
   data.forEach(([name, n], i) => {
     const g = svgEl("g", { class: "bar", "data-label": name, "data-value": String(n) });
     const y = i * rowH + 5;
-    g.appendChild(svgEl("text", { x: labelW - 6, y: y + 15, "text-anchor": "end", class: "axis" }, name.slice(0, 34)));
+    g.appendChild(svgEl("text", { x: labelW - 6, y: y + 15, "text-anchor": "end", class: "axis" }, name));
     g.appendChild(svgEl("rect", { x: labelW, y: y + 3, height: rowH - 6, width: Math.max(1, (n / max) * plotW) }));
     g.appendChild(svgEl("text", { x: labelW + (n / max) * plotW + 4, y: y + 15, class: "value" }, String(n)));
     svg.appendChild(g);
@@ -84,11 +92,12 @@ export function renderHeatmap(container, vars, rows, config, spec) {
     cells.set(a + "\u0000" + b, (cells.get(a + "\u0000" + b) || 0) + Number(r[value] ? r[value].value : 0));
   }
   const max = Math.max(1, ...cells.values());
-  const cw = 110, ch = 32, left = 150, top = 56;
+  const cw = Math.min(220, Math.max(70, ...colNames.map(textWidth)) + 16), ch = 32, top = 40;
+  const left = Math.min(260, Math.max(60, ...rowNames.map(textWidth))) + 14;
   const w = left + colNames.length * cw + 10, h = top + rowNames.length * ch + 10;
   const svg = svgEl("svg", { class: "chart heatmap", width: w, height: h, viewBox: `0 0 ${w} ${h}`, role: "img" });
   colNames.forEach((c, j) => svg.appendChild(svgEl("text", { x: left + j * cw + cw / 2, y: top - 10,
-    "text-anchor": "middle", class: "axis col-label" }, c.slice(0, 14))));
+    "text-anchor": "middle", class: "axis col-label" }, c)));
   rowNames.forEach((rname, i) => {
     svg.appendChild(svgEl("text", { x: left - 8, y: top + i * ch + ch / 2 + 5, "text-anchor": "end",
       class: "axis row-label" }, rname));
@@ -133,7 +142,8 @@ export function renderTimeline(container, vars, rows, config, spec) {
   }
   if (!items.length) return message(container, t.noChart);
   const min = Math.min(...items.map((i) => i.a)), max = Math.max(...items.map((i) => i.b));
-  const rowH = 22, left = 300, plotW = 480, top = 24;
+  const rowH = 22, plotW = 480, top = 24;
+  const left = Math.min(420, Math.max(...items.map((i) => textWidth(i.name)))) + 12;
   const span = Math.max(1, max - min);
   const x = (v) => left + ((v - min) / span) * plotW;
   const w = left + plotW + 20, h = top + items.length * rowH + 10;
@@ -149,7 +159,7 @@ export function renderTimeline(container, vars, rows, config, spec) {
   items.forEach((it, i) => {
     const y = top + i * rowH;
     const g = svgEl("g", { class: "period", "data-label": it.name, "data-start": it.from, "data-end": it.to });
-    g.appendChild(svgEl("text", { x: left - 6, y: y + 15, "text-anchor": "end", class: "axis" }, it.name.slice(0, 30)));
+    g.appendChild(svgEl("text", { x: left - 6, y: y + 15, "text-anchor": "end", class: "axis" }, it.name));
     g.appendChild(svgEl("rect", { x: x(it.a), y: y + 4, height: rowH - 8, width: Math.max(4, x(it.b) - x(it.a)) }));
     g.appendChild(svgEl("title", {}, `${it.name}: ${it.from}${it.to ? " – " + it.to : ""}`));
     svg.appendChild(g);
