@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import re
 import urllib.parse
@@ -189,6 +190,10 @@ def test_history_and_citation(open_page, live_server):
     assert digest in page.locator("#cite-bibtex").inner_text()
     csl = json.loads(page.locator("#cite-csl").inner_text())
     assert csl["type"] == "dataset" and GOVERNMENTS in csl["note"]
+    # Pages on plain HTTP (no crypto.subtle) hash with the script's own SHA-256.
+    for text in ("", "abc", "神奈川県" * 40, GOVERNMENTS * 3):
+        got = page.evaluate("async (t) => (await import('/static/workbench/sha256.js')).sha256Fallback(t)", text)
+        assert got == hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def test_completion_offers_ontology_terms_with_labels(open_page, asserted_graph):

@@ -1,6 +1,8 @@
 // "Cite this result": dataset version, query, time and a SHA-256 of the canonical result
 // (sorted keys, no spaces, UTF-8: the same bytes jichitai_kg.workbench.result_digest hashes).
 
+import { sha256Fallback } from "./sha256.js";
+
 export function canonicalJSON(value) {
   if (Array.isArray(value)) return "[" + value.map(canonicalJSON).join(",") + "]";
   if (value && typeof value === "object") {
@@ -10,7 +12,7 @@ export function canonicalJSON(value) {
 }
 
 export async function sha256Hex(text) {
-  if (!(window.crypto && window.crypto.subtle)) return null;
+  if (!(window.crypto && window.crypto.subtle)) return sha256Fallback(text); // plain-HTTP pages
   const digest = await window.crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
