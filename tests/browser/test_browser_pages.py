@@ -6,6 +6,7 @@ import csv
 import json
 import re
 import urllib.request
+from urllib.parse import urlencode
 from pathlib import Path
 
 import pytest
@@ -80,6 +81,17 @@ def test_page_fits_390px_and_stays_on_its_origin(open_page, path):
     page.wait_for_load_state("networkidle")
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
     assert page.locator("header.site").is_visible()
+
+
+def test_workbench_with_a_wide_result_fits_360px(open_page):
+    """The table scrolls inside its box; the page itself does not scroll sideways."""
+    query = "SELECT * WHERE { ?s ?p ?o } LIMIT 300"
+    page = open_page("/?" + urlencode({"query": query, "view": "table"}), width=360).page
+    page.wait_for_selector("table.results-table tbody tr")
+    assert page.locator("table.results-table tbody tr").count() == 100
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    page.click("#views button[data-view=heatmap]")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
 
 
 def test_language_sticks_across_pages(open_page, browser, live_server):
