@@ -139,6 +139,14 @@ def test_ask_and_construct(open_page, live_server):
     page.click("#views button[data-view=raw]")
     raw = page.locator("pre.raw").inner_text()
     assert raw.count("<http://www.w3.org/2000/01/rdf-schema#label>") == 16
+    page.click("#views button[data-view=graph]")
+    page.wait_for_selector("svg.graph")
+    assert page.locator("svg.graph g.edge").count() == 16
+    assert {e.get_attribute("data-predicate") for e in page.locator("svg.graph g.edge").element_handles()} \
+        == {"rdfs:label"}
+    govs = {b["g"]["value"] for b in expected["results"]["bindings"]}
+    assert page.locator("svg.graph g.node.uri").count() == len(govs) == 8
+    assert page.locator("svg.graph g.node.literal").count() == 16
 
 
 def overview_totals(asserted_graph) -> dict[str, int]:

@@ -2,6 +2,7 @@
 import { createEditor } from "./editor.js";
 import { renderTable } from "./table.js";
 import { VIEWS, parseViewSpec } from "./charts.js";
+import { renderGraph } from "./graph.js";
 import { labelsFromResult, parseNTriples } from "./terms.js";
 import { loadHistory, permalink, readLocation, recordRun, remember } from "./history.js";
 import { canonicalJSON, citation, sha256Hex } from "./cite.js";
@@ -65,6 +66,7 @@ function draw() {
   const labels = new Map([...termLabels, ...labelsFromResult(current.vars, current.rows)]);
   const render = VIEWS[currentView];
   if (render && current.kind === "select") render(results, current.vars, current.rows, config, currentSpec);
+  else if (currentView === "graph" && current.kind === "graph") renderGraph(results, current.vars, current.rows, config);
   else renderTable(results, current.vars, current.rows, config, labels);
 }
 
@@ -192,7 +194,7 @@ loadTerms();
 const start = readLocation();
 infer.checked = start.query ? start.infer : config.inferDefault;
 const startSpec = parseViewSpec(start.view || "table");
-if (["table", "bar", "heatmap", "timeline", "raw"].includes(startSpec.view)) setView(startSpec.view, startSpec);
+if (["table", "bar", "heatmap", "timeline", "graph", "raw"].includes(startSpec.view)) setView(startSpec.view, startSpec);
 else setView("table");
 $("permalink").value = permalink({ query: editor.value, view: specString(currentSpec), infer: infer.checked, lang });
 if (start.query) run();
