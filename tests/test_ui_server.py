@@ -167,3 +167,12 @@ def test_every_link_in_cq_tables_and_on_the_home_page_answers_here(client):
     for href in sorted(hrefs):
         resp = client.get(href.split("#")[0], headers={"Accept": BROWSER}, follow_redirects=True)
         assert resp.status_code == 200, (href, resp.status_code)
+
+
+def test_service_description_page_speaks_the_page_language(client):
+    client.delete_cookie("lang")
+    ja = client.get("/sparql?format=html").get_data(as_text=True)
+    assert "<title>SPARQL サービス記述</title>" in ja and "<th>役割</th>" in ja and "<td>推論</td>" in ja
+    assert 'href="/sparql?format=html&amp;lang=en"' in ja
+    en = client.get("/sparql?format=html&lang=en").get_data(as_text=True)
+    assert "<title>SPARQL service description</title>" in en and "<td>inferred</td>" in en
