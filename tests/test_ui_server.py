@@ -104,7 +104,7 @@ def test_html_pages_have_a_strict_csp_and_no_inline_code(client):
         assert resp.headers["Content-Security-Policy"] == CSP
         html = resp.get_data(as_text=True)
         scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S)
-        for attrs, body in scripts:
+        for attrs, _body in scripts:
             assert "src=" in attrs or 'type="application/json"' in attrs, (path, attrs)
         assert " style=" not in html and "<style" not in html, path
         assert "https://cdn" not in html

@@ -6,8 +6,8 @@ import csv
 import json
 import re
 import urllib.request
-from urllib.parse import urlencode
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from rdflib import URIRef

@@ -73,7 +73,9 @@ def mount_prefix(public_base: str | None, script_root: str = "") -> str:
 
 def iris_resolve(public_base: str | None) -> bool:
     """True when PUBLIC_BASE is the dataset's own base, so its IRIs answer where they point."""
-    return bool(public_base) and BASE.startswith(public_base.rstrip("/") + "/")
+    if not public_base:
+        return False
+    return BASE.startswith(public_base.rstrip("/") + "/")
 
 
 def local_href(iri: str, public_base: str | None = None, script_root: str = "") -> str:

@@ -14,8 +14,8 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
 from .. import cq
-from ..namespaces import PREFIXES, compact
 from ..errors import BadRequest, NotAcceptable, ParameterError, QueryFailed, QuerySyntaxError
+from ..namespaces import PREFIXES, compact
 from ..query import media
 from .responses import answer_response, request_infer, request_lang
 from .state import app_cache, get_dataset

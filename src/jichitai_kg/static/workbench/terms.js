@@ -39,7 +39,10 @@ function span(cls, text) {
 export function renderTerm(term, config, labels) {
   const frag = document.createDocumentFragment();
   if (!term) return frag;
-  if (term.type === "uri") {
+  if (term.type === "uri" && !/^https?:\/\//i.test(term.value)) {
+    // only http(s) IRIs become links: a javascript: or data: IRI stays text
+    frag.appendChild(span("iri", "<" + term.value + ">"));
+  } else if (term.type === "uri") {
     const a = document.createElement("a");
     a.href = localHref(term.value, config);
     a.textContent = compact(term.value, config.prefixes);
