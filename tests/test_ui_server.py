@@ -181,3 +181,23 @@ def test_service_description_page_speaks_the_page_language(client):
     assert 'href="/sparql?format=html&amp;lang=en"' in ja
     en = client.get("/sparql?format=html&lang=en").get_data(as_text=True)
     assert "<title>SPARQL service description</title>" in en and "<td>inferred</td>" in en
+
+
+def test_void_page_advertises_only_representations_that_answer(client):
+    resp = client.get("/.well-known/void", headers={"Accept": BROWSER})
+    alternates = re.findall(r"<([^>]+)>; rel=\"alternate\"", resp.headers["Link"])
+    assert "/.well-known/void.ttl" in alternates and not any(a.endswith(".html") for a in alternates)
+    for href in alternates:
+        assert client.get(href).status_code == 200, href
+
+
+def test_result_table_links_only_local_and_http_iris(app):
+    from jichitai_kg.web.cq import _cell
+
+    with app.test_request_context("/cq/cdo?format=html"):
+        gov = _cell({"type": "uri", "value": "https://w3id.org/jichitai-kg/id/gov/kanagawa"})
+        assert gov == {"text": "gov:kanagawa", "href": "/id/gov/kanagawa",
+                       "title": "https://w3id.org/jichitai-kg/id/gov/kanagawa"}
+        assert _cell({"type": "uri", "value": "javascript:alert(1)"}) == {"text": "<javascript:alert(1)>"}
+        assert _cell({"type": "uri", "value": "https://www.wikidata.org/entity/Q1"})["href"] == \
+            "https://www.wikidata.org/entity/Q1"
