@@ -124,11 +124,11 @@ def _strings(table: dict, lang: str) -> set[str]:
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_no_interface_text_of_the_other_language(open_page, lang):
     from jichitai_kg.linked_data.void import PAGE_TEXT as void_text
-    from jichitai_kg.web import cq as cq_views
-    from jichitai_kg.web import home as pages
+    from jichitai_kg.web import cq as cq_web
+    from jichitai_kg.web import home
 
-    tables = [(pages.TEXT, "/"), (cq_views.TEXT, "/cq"), (cq_views.TEXT, "/cq/category-matrix?format=html"),
-              (cq_views.TEXT, "/cq/government-profile?format=html"), (void_text, "/.well-known/void")]
+    tables = [(home.TEXT, "/"), (cq_web.TEXT, "/cq"), (cq_web.TEXT, "/cq/category-matrix?format=html"),
+              (cq_web.TEXT, "/cq/government-profile?format=html"), (void_text, "/.well-known/void")]
     for table, path in tables:
         page = open_page(f"{path}{'&' if '?' in path else '?'}lang={lang}").page
         page.wait_for_load_state("networkidle")
