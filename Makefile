@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 
 BENCH_VENV ?= .venv-bench
 
-.PHONY: install wheel serve test test-virtuoso lint build validate bench bench-setup clean
+.PHONY: install wheel serve test test-virtuoso lint build validate bench bench-setup clean chromium vendor
 
 install: $(STAMP)
 
@@ -25,13 +25,24 @@ wheel: install
 serve: install
 	$(VENV)/bin/jichitai-kg serve $(ARGS)
 
-test: install lint
+test: install lint chromium
 	$(PY) -m pytest $(ARGS)
 
 # The remote-store tests against Virtuoso Open Source (installed from Debian if missing),
 # started on loopback with a throw-away database and stopped afterwards.
 test-virtuoso: install
 	PY=$(PY) sh scripts/test-virtuoso.sh $(ARGS)
+
+# The browser tests (tests/browser/) drive Debian's Chromium through Playwright; Playwright's own
+# browser download cannot work offline. Installed only when absent and we are root.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
+	  echo "chromium could not be installed; the browser tests will be skipped"
+
+# Refresh the vendored front-end bundle (CodeMirror 6) from the npm registry; needs node and npm.
+vendor:
+	sh tools/build_vendor.sh
 
 lint: install
 	$(VENV)/bin/ruff check src tests benchmarks tools

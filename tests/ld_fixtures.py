@@ -24,7 +24,9 @@ def app(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def client(app):
-    return app.test_client()
+    # No cookie jar: a ?lang=en request sets the sticky language cookie, which would leak
+    # into the module's later tests.
+    return app.test_client(use_cookies=False)
 
 
 @pytest.fixture(scope="module")

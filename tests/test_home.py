@@ -40,19 +40,29 @@ def test_home_counts_match_the_endpoint(client):
     assert triples == health["triples"]
 
 
+def workbench_config(html: str) -> dict:
+    """The JSON the page hands its scripts (no inline script: the CSP forbids it)."""
+    found = re.search(r'<script type="application/json" id="jkg-config">(.*?)</script>', html, re.S)
+    return json.loads(found.group(1))
+
+
 def test_home_editor_examples_and_downloads(client):
     html = client.get("/").data.decode()
     assert '<textarea id="query" name="query"' in html
     # Example texts travel as JSON (script content is not entity-decoded by browsers).
-    config = json.loads(re.search(r"<script type=\"application/json\" id=\"jkg-config\">(\{.*\})</script>", html).group(1))
-    assert config["endpoint"] == "/sparql" and config["autorun"] is False
+    config = workbench_config(html)
+    assert config["endpoint"] == "/sparql" and config["lang"] == "ja"
+    assert config["prefixes"]["jkg"] == "https://w3id.org/jichitai-kg/ontology#"
+    views = {q["id"]: q["view"].split()[0] for q in config["questions"]}
+    assert views["category-matrix"] == "heatmap" and views["plans-timeline"] == "timeline"
+    assert views["figures"] == "bar" and views["cdo"] == "table"
     examples = config["examples"]
     assert len(examples) >= 3
     assert all("<https://w3id.org/jichitai-kg/" in ex["query"] for ex in examples)
     assert "&lt;" not in json.dumps(examples)
     for fmt in ("json", "xml", "csv", "tsv", "turtle", "ntriples", "jsonld", "rdfxml"):
         assert f'data-format="{fmt}"' in html
-    assert "/static/query.js" in html
+    assert '<script type="module" src="/static/workbench/main.js">' in html
 
 
 def test_home_examples_run_on_the_endpoint(client, project_root):
@@ -69,12 +79,12 @@ def test_home_examples_run_on_the_endpoint(client, project_root):
 def test_home_prefills_query_parameter(client):
     html = client.get("/", query_string={"query": "ASK { ?s ?p 'x<y' }"}).data.decode()
     assert "ASK { ?s ?p &#39;x&lt;y&#39; }" in html  # escaped, not injected
-    config = json.loads(re.search(r"<script type=\"application/json\" id=\"jkg-config\">(\{.*\})</script>", html).group(1))
-    assert config["autorun"] is True
+    workbench_config(html)  # still valid JSON; the script runs a query given in the address
 
 
 def test_static_files(client):
-    assert b"fetch(" in client.get("/static/query.js").data
+    assert b"fetch(" in client.get("/static/workbench/main.js").data
+    assert b"EditorView" in client.get("/static/vendor/codemirror/codemirror.js").data
     assert client.get("/static/style.css").status_code == 200
 
 

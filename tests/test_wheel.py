@@ -49,8 +49,11 @@ def test_wheel_holds_the_graph_and_the_code_sparql(installed):
                      "jichitai_kg/_content/data/gov/kanagawa.ttl",
                      "jichitai_kg/_content/queries/category-matrix.rq",
                      "jichitai_kg/sparql/sparql-graph-counts.rq",
+                     "jichitai_kg/sparql/workbench-terms.rq",
                      "jichitai_kg/templates/index.html",
-                     "jichitai_kg/static/query.js"):
+                     "jichitai_kg/static/workbench/main.js",
+                     "jichitai_kg/static/vendor/codemirror/codemirror.js",
+                     "jichitai_kg/static/vendor/codemirror/LICENSES.txt"):
         assert expected in names, expected
     meta = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("METADATA"))).decode()
     assert "License-Expression: MIT AND CC-BY-4.0" in meta
@@ -104,6 +107,12 @@ def test_server_from_the_wheel(installed):
             body = resp.read().decode()
         assert resp.url.endswith("/id/gov/kanagawa.ttl")
         assert "神奈川県" in body
+        with urllib.request.urlopen(base + "/", timeout=30) as resp:  # the workbench and its files
+            home = resp.read().decode()
+        assert "/static/workbench/main.js" in home
+        assert "owl:ObjectProperty" in home  # the editor's term query, read from sparql/ in the wheel
+        with urllib.request.urlopen(base + "/static/vendor/codemirror/codemirror.js", timeout=30) as resp:
+            assert b"EditorView" in resp.read()
     finally:
         proc.terminate()
         proc.wait(20)

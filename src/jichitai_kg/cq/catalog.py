@@ -110,6 +110,11 @@ class Question:
         values = getattr(self, key)
         return values.get(lang) or values.get("en") or next(iter(values.values()), "")
 
+    @property
+    def view(self) -> str:
+        """The result view its page opens with (``# view:`` header; see docs/workbench.md)."""
+        return self.extra.get("view", "table")
+
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
 

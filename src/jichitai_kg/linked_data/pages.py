@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlparse
 
 import pyoxigraph as ox
 
@@ -61,6 +62,27 @@ def local_path(iri: str, prefix: str = "") -> str | None:
     if not iri.startswith(BASE):
         return None
     return f"{prefix}/{iri[len(BASE):]}"
+
+
+def mount_prefix(public_base: str | None, script_root: str = "") -> str:
+    """The path the service is mounted at: PUBLIC_BASE's path, else the WSGI script root."""
+    if public_base:
+        return urlparse(public_base).path.rstrip("/")
+    return script_root.rstrip("/")
+
+
+def iris_resolve(public_base: str | None) -> bool:
+    """True when PUBLIC_BASE is the dataset's own base, so its IRIs answer where they point."""
+    if not public_base:
+        return False
+    return BASE.startswith(public_base.rstrip("/") + "/")
+
+
+def local_href(iri: str, public_base: str | None = None, script_root: str = "") -> str:
+    """Where a page links for ``iri``: this server, unless PUBLIC_BASE says the IRIs resolve."""
+    if iris_resolve(public_base):
+        return iri
+    return local_path(iri, mount_prefix(public_base, script_root)) or iri
 
 
 @dataclass

@@ -16,6 +16,7 @@ from ..content import app_query
 from ..namespaces import BASE, DCAT, ID, SAC, SOURCE, WD
 from ..query.runner import Runner
 from .dumps import FORMATS, DumpFile
+from .pages import Value, make_value
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -25,6 +26,19 @@ FOAF = "http://xmlns.com/foaf/0.1/"
 SPDX = "http://spdx.org/rdf/terms#"
 SD = "http://www.w3.org/ns/sparql-service-description#"
 PROV = "http://www.w3.org/ns/prov#"
+
+#: The HTML view of the description, for browsers (the RDF stays at the same address).
+PAGE_TEXT = {
+    "ja": {"title": "データセットの記述（VoID）", "lead":
+           "このデータセットの規模・語彙・配布ファイルを VoID 語彙で記述したものです。"
+           "同じ内容を RDF で取得できます。", "subject": "主語", "predicate": "述語",
+           "object": "目的語", "formats": "RDF 形式", "other_lang": "English"},
+    "en": {"title": "Dataset description (VoID)", "lead":
+           "The size, vocabularies and dump files of this dataset, described with the VoID "
+           "vocabulary. The same description is available as RDF.", "subject": "Subject",
+           "predicate": "Predicate", "object": "Object", "formats": "RDF formats",
+           "other_lang": "日本語"},
+}
 
 DATASET = BASE + "dataset"
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
@@ -186,3 +200,10 @@ def _distribution(g: _Graph, ds: ox.NamedNode, f: DumpFile, base_url: str) -> No
     g.add(checksum, RDF + "type", _n(SPDX + "Checksum"))
     g.add(checksum, SPDX + "algorithm", _n(SPDX + "checksumAlgorithm_sha256"))
     g.add(checksum, SPDX + "checksumValue", ox.Literal(f.sha256, datatype=_n(XSD + "hexBinary")))
+
+
+def void_rows(triples: Iterable[ox.Triple], *, prefix: str) -> list[dict[str, Value]]:
+    """The description as table rows (subject, predicate, object), subjects together."""
+    ordered = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    return [{"s": make_value(t.subject, None, prefix=prefix), "p": make_value(t.predicate, None, prefix=prefix),
+             "o": make_value(t.object, None, prefix=prefix)} for t in ordered]

@@ -29,6 +29,13 @@ def request_key(query: str, *, result_format: str, substitutions: dict[str, str]
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
+def result_digest(results: Any) -> str:
+    """SHA-256 of a SPARQL JSON result in canonical form (sorted keys, no spaces, UTF-8):
+    the workbench computes the same digest in the browser for its "cite this result" box."""
+    text = json.dumps(results, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 class BytesLRU:
     """A thread-safe least-recently-used mapping whose values are bounded by total size."""
 

@@ -22,6 +22,9 @@ NTRIPLES = "application/n-triples"
 JSONLD = "application/ld+json"
 RDFXML = "application/rdf+xml"
 HTML = "text/html"
+#: ``bom=1`` on a CSV download prepends this UTF-8 byte order mark: Excel on Japanese Windows
+#: reads a CSV without it in Shift_JIS and garbles the Japanese text.
+UTF8_BOM = b"\xef\xbb\xbf"
 
 #: What each query form can be serialized to, in server preference order (first = default).
 SOLUTION_TYPES = (JSON_RESULTS, XML_RESULTS, CSV, TSV)

@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..config import load_settings
 from ..errors import JKGError
-from . import access_log, cq, home, linked_data, sparql, state
+from . import access_log, cq, home, linked_data, sparql, state, workbench
 from .responses import text_response
 
 BLUEPRINTS = (sparql.bp, home.bp, cq.bp, linked_data.bp)
@@ -35,6 +35,7 @@ def create_app(test_config: dict | None = None, *, config_file: str | None = Non
     app.register_error_handler(405, _method_not_allowed)
     _install_cors_and_logging(app)
     app.after_request(_security_headers)
+    workbench.install(app)
     rules = {r.rule.rstrip("/") for r in app.url_map.iter_rules()}
     app.context_processor(lambda: {"has_route": lambda path: path in rules})
     if app.config["EAGER_START"]:

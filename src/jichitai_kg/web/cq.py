@@ -8,21 +8,26 @@ parameter check (400 naming the valid values) and the HTML pages.
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
 from .. import cq
 from ..errors import BadRequest, NotAcceptable, ParameterError, QueryFailed, QuerySyntaxError
-from ..namespaces import compact
+from ..namespaces import PREFIXES, compact
 from ..query import media
 from .responses import answer_response, request_infer, request_lang
 from .state import app_cache, get_dataset
+from .urls import local_href
 
 bp = Blueprint("cq", __name__)
 
+#: Result-table values that may become links: local paths and http(s) IRIs (never javascript:).
+_LINKABLE = re.compile(r"^(/(?!/)|https?://)", re.I)
+
 #: Query-string names the view itself uses; every other name is a question parameter.
-RESERVED = ("lang", "format", "infer")
+RESERVED = ("lang", "format", "infer", "bom")
 LIST_TYPES = ("application/json", media.HTML)
 RESULT_TYPES = media.SOLUTION_TYPES + (media.HTML,)
 #: Links offered under a result table.
@@ -35,7 +40,10 @@ TEXT = {
            "run": "実行", "editor": "クエリエディタで開く", "params": "パラメータ",
            "columns": "結果の列", "required": "必須", "optional": "任意", "rows": "件",
            "results": "結果", "download": "ダウンロード", "infer": "推論結果を含める",
-           "back": "一覧に戻る", "other_lang": "English", "none": "なし", "error": "エラー"},
+           "back": "一覧に戻る", "other_lang": "English", "none": "なし", "error": "エラー",
+           "choose": "パラメータを選んでから「実行」を押してください。", "select": "選択してください",
+           "bad_value": "パラメータ {param} の値 {value} は使えません。使える値",
+           "form": "パラメータを選ぶ", "csv_excel": "CSV（Excel 用 BOM 付き）"},
     "en": {"catalog": "Competency questions", "lead":
            "The questions researchers ask of this graph, each with the SPARQL query that "
            "answers it. Every answer is checked against the report by the test suite.",
@@ -43,7 +51,10 @@ TEXT = {
            "columns": "Result columns", "required": "required", "optional": "optional",
            "rows": "rows", "results": "Results", "download": "Download",
            "infer": "Include inferences", "back": "Back to the catalog", "other_lang": "日本語",
-           "none": "none", "error": "Error"},
+           "none": "none", "error": "Error",
+           "choose": "Choose the parameters, then press Run.", "select": "Choose one",
+           "bad_value": "The value {value} is not valid for the parameter {param}. Valid values",
+           "form": "Choose parameters", "csv_excel": "CSV for Excel (with BOM)"},
 }
 
 
@@ -55,6 +66,12 @@ def _catalog() -> cq.Catalog:
     return cache["catalog"]
 
 
+def question_summaries(lang: str) -> list[dict]:
+    """The questions for the workbench's picker: id, title, query text and the view that fits."""
+    return [{"id": q.id, "title": q.localized("title", lang), "query": q.text, "view": q.view}
+            for q in _catalog()]
+
+
 def _governments() -> cq.Governments:
     cache = app_cache("cq")
     if "governments" not in cache:
@@ -63,7 +80,10 @@ def _governments() -> cq.Governments:
 
 
 def _editor_link(question: cq.Question, lang: str) -> str:
-    return "/?" + urlencode({"query": question.text, "lang": lang})
+    args = {"query": question.text, "lang": lang}
+    if "view" in question.extra:
+        args["view"] = question.view
+    return "/?" + urlencode(args)
 
 
 @bp.route("/cq", methods=["GET"])
@@ -101,7 +121,7 @@ def catalog():
 @bp.route("/cq/<qid>", methods=["GET"])
 def question(qid: str):
     q = _catalog().get(qid)
-    lang = cq.check_lang(request.args.get("lang"))
+    lang = cq.check_lang(request.args.get("lang") or request_lang())
     fmt = request.args.get("format")
     wants_html = (fmt or "").lower() == "html" or (
         not fmt and media.negotiate(request.headers.get("Accept"), RESULT_TYPES,
@@ -114,7 +134,10 @@ def question(qid: str):
         binding = cq.bind(q, raw, lang=lang, governments=_governments)
     except ParameterError as exc:
         if wants_html:
-            return _page(q, lang, raw, infer, error=exc.message, status=400)
+            missing = exc.param is not None and not raw.get(exc.param) and q.param(exc.param) is not None
+            if missing:  # nothing chosen yet: show the form, not an error
+                return _page(q, lang, raw, infer, status=200)
+            return _page(q, lang, raw, infer, error=_localized_error(exc, raw, lang), status=400)
         raise
     graphs = get_dataset().protocol_dataset(infer)
     try:
@@ -128,6 +151,14 @@ def question(qid: str):
                                named_graphs=graphs.get("named_graphs"))
     except QuerySyntaxError as exc:  # a broken catalog file: our fault, not the client's
         raise QueryFailed(f"The query file of {q.id} does not parse: {exc.message}") from None
+
+
+def _localized_error(exc: ParameterError, raw: dict, lang: str) -> str:
+    """The parameter error in the page's language (the message of ``cq`` is English)."""
+    if exc.param is None or lang == "en":
+        return exc.message
+    head = TEXT[lang]["bad_value"].format(param=exc.param, value=raw.get(exc.param, ""))
+    return f"{head}: {'; '.join(str(v) for v in exc.valid)}"
 
 
 def _page(q: cq.Question, lang: str, raw: dict, infer: bool, *, results: dict | None = None,
@@ -144,12 +175,16 @@ def _page(q: cq.Question, lang: str, raw: dict, infer: bool, *, results: dict | 
     if not infer:
         base_args["infer"] = "false"
     downloads = {f: url_for("cq.question", qid=q.id, **base_args, format=f) for f in DOWNLOADS}
+    downloads[TEXT[lang]["csv_excel"]] = url_for("cq.question", qid=q.id, **base_args, format="csv", bom="1")
     other = "en" if lang == "ja" else "ja"
     html = render_template(
         "cq_question.html", lang=lang, t=TEXT[lang], q=q, raw=raw, infer=infer, columns=columns,
         rows=rows, error=error, downloads=downloads, editor_link=_editor_link(q, lang),
         other_lang_url=url_for("cq.question", qid=q.id, **{**base_args, "lang": other}),
-        governments=_safe_governments())
+        governments=_safe_governments(), view=q.view,
+        chart_data={"view": q.view, "prefixes": PREFIXES,
+                    "vars": columns, "rows": results["results"]["bindings"] if results else []},
+        pending=results is None and error is None)
     resp = Response(html, status=status)
     resp.headers["Content-Type"] = "text/html; charset=utf-8"
     resp.headers["Vary"] = "Accept"
@@ -169,6 +204,10 @@ def _cell(term: dict | None) -> dict:
         return {"text": ""}
     value = term["value"]
     if term["type"] == "uri":
-        return {"text": compact(value) or value, "href": value}
+        text = compact(value) or value
+        href = local_href(value)
+        if not _LINKABLE.match(href):  # only http(s) and local paths become links
+            return {"text": f"<{value}>"}
+        return {"text": text, "href": href, "title": value}
     numeric = term.get("datatype", "").rsplit("#", 1)[-1] in ("integer", "decimal", "double")
     return {"text": value, "numeric": numeric}

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 
 from ..content import app_query, app_query_names, rq_header
 from ..errors import JKGError, QueryFailed, Unavailable
 from ..query import media
+from ..query.guard import sniff
 from ..query.runner import plain
+from .cq import question_summaries
 from .responses import request_lang
 from .state import get_dataset
+from .workbench import workbench_config
 
 bp = Blueprint("pages", __name__)
 
@@ -38,6 +41,11 @@ TEXT = {
         "rows": "件",
         "unavailable": "データセットを読み込めませんでした",
         "other_lang": "English",
+        "questions": "コンピテンシー・クエスチョン", "history": "履歴", "views": "表示",
+        "view_table": "表", "view_bar": "棒グラフ", "view_heatmap": "ヒートマップ",
+        "view_timeline": "年表", "view_graph": "グラフ図", "view_raw": "テキスト", "csv_excel": "CSV（Excel 用 BOM 付き）",
+        "permalink": "この結果へのリンク", "cite": "この結果を引用", "version": "データセットの版",
+        "retrieved": "取得日時",
     },
     "en": {
         "title": "Local Government ICT Adoption Knowledge Graph",
@@ -60,6 +68,11 @@ TEXT = {
         "rows": "rows",
         "unavailable": "The dataset could not be loaded",
         "other_lang": "日本語",
+        "questions": "Competency questions", "history": "History", "views": "Views",
+        "view_table": "Table", "view_bar": "Bar chart", "view_heatmap": "Heatmap",
+        "view_timeline": "Timeline", "view_graph": "Graph", "view_raw": "Text", "csv_excel": "CSV for Excel (with BOM)",
+        "permalink": "Link to this result", "cite": "Cite this result", "version": "Dataset version",
+        "retrieved": "Retrieved",
     },
 }
 
@@ -84,8 +97,20 @@ def index():
         error = getattr(exc, "message", str(exc))
     examples = example_queries(lang)
     initial = request.args.get("query") or (examples[0]["query"] if examples else "")
+    questions = question_summaries(lang)
+    version = get_dataset().version
+    infer_default = bool(current_app.config["INFERENCE"])
+    config_json = workbench_config(endpoint=url_for("sparql.sparql"), lang=lang, examples=examples,
+                                   questions=questions, dataset_version=version,
+                                   infer_default=infer_default)
+    other = "en" if lang == "ja" else "ja"
+    args = {k: v for k, v in request.args.items() if k != "lang"}
     return render_template("index.html", t=TEXT[lang], lang=lang, counts=counts, error=error,
-                           examples=examples, initial_query=initial,
+                           examples=examples, initial_query=initial, questions=questions,
+                           config_json=config_json, dataset_version=version,
+                           infer_default=infer_default,
+                           graph_query=sniff(initial).form in ("CONSTRUCT", "DESCRIBE"),
+                           other_lang_url=url_for("pages.index", **args, lang=other),
                            timeout=current_app.config["QUERY_TIMEOUT"])
 
 

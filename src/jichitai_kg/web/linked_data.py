@@ -286,10 +286,20 @@ def void_triples() -> list[ox.Triple]:
 
 @bp.route("/.well-known/void")
 def void_description():
-    rep = choose(request.headers.get("Accept"), html=False)
+    rep = choose(request.headers.get("Accept"))
     if rep is None:
-        raise _not_acceptable(RDF_REPRESENTATIONS)
-    resp = _rdf_response(void_triples(), rep, f"{path_prefix()}/.well-known/void", RDF_REPRESENTATIONS)
+        raise _not_acceptable(REPRESENTATIONS)
+    doc_path = f"{path_prefix()}/.well-known/void"
+    if rep is BY_EXTENSION["html"]:  # a browser: the same description as a page
+        lang = request_lang()
+        html = render_template("void.html", t=void.PAGE_TEXT[lang], lang=lang,
+                               rows=void.void_rows(void_triples(), prefix=path_prefix()),
+                               alternates=[{"label": r.label, "href": f"{doc_path}.{r.extension}",
+                                            "type": r.media_type} for r in RDF_REPRESENTATIONS])
+        resp = _html_response(html, doc_path, rep)
+        resp.headers["Link"] = _link_header(doc_path, rep, RDF_REPRESENTATIONS)  # no void.html
+    else:
+        resp = _rdf_response(void_triples(), rep, doc_path, RDF_REPRESENTATIONS)
     resp.headers["Vary"] = "Accept"
     return resp
 

@@ -26,9 +26,39 @@ def text_response(status: int, message: str, headers: Mapping[str, str] | None =
     return resp
 
 
+#: Set whenever ``?lang=`` names a language, so the choice sticks across pages.
+LANG_COOKIE = "lang"
+
+
+def choose_lang(arg: str | None, cookie: str | None, accept_language: str | None) -> str:
+    """The page language: ``?lang=``, then the ``lang`` cookie, then ``Accept-Language``
+    (the best-weighted of ja and en); Japanese when none of them names one."""
+    for value in (arg, cookie):
+        if value in LANGUAGES:
+            return value
+    best, best_q = LANGUAGES[0], 0.0
+    for part in (accept_language or "").split(","):
+        tag, _, params = part.strip().partition(";")
+        primary = tag.strip().lower().split("-")[0]
+        if primary not in LANGUAGES:
+            continue
+        q = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if q > best_q:
+            best, best_q = primary, q
+    return best
+
+
 def request_lang() -> str:
-    """The page language: ``?lang=en`` for English, Japanese otherwise."""
-    return "en" if request.args.get("lang") == "en" else "ja"
+    """The language of the page being rendered (see :func:`choose_lang`)."""
+    return choose_lang(request.args.get("lang"), request.cookies.get(LANG_COOKIE),
+                       request.headers.get("Accept-Language"))
 
 
 def request_infer() -> bool:

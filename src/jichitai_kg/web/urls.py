@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlparse
-
 from flask import current_app, request
+
+from ..linked_data.pages import iris_resolve, mount_prefix
+from ..linked_data.pages import local_href as _local_href
+from ..namespaces import BASE
 
 
 def path_prefix() -> str:
     """Path prefix when the app is mounted below a path (PUBLIC_BASE or SCRIPT_NAME)."""
-    base = current_app.config.get("PUBLIC_BASE")
-    if base:
-        return urlparse(base).path.rstrip("/")
-    return request.script_root.rstrip("/")
+    return mount_prefix(current_app.config.get("PUBLIC_BASE"), request.script_root)
+
+
+def local_href(iri: str) -> str:
+    """The link a page shows for ``iri``: this server unless PUBLIC_BASE says the IRIs resolve."""
+    return _local_href(iri, current_app.config.get("PUBLIC_BASE"), request.script_root)
+
+
+def local_base() -> str:
+    """What the dataset base (``https://w3id.org/jichitai-kg/``) becomes in this server's links."""
+    return BASE if iris_resolve(current_app.config.get("PUBLIC_BASE")) else path_prefix() + "/"
 
 
 def base_url() -> str:

@@ -1,0 +1,42 @@
+// Interface strings of the workbench scripts: each key's Japanese and English side by side;
+// the page's language (<html lang>) picks one.
+const TEXT = {
+  rows: ["件", "rows"],
+  ms: ["ミリ秒", "ms"],
+  running: ["実行中…", "Running…"],
+  yes: ["はい", "yes"],
+  no: ["いいえ", "no"],
+  filter: ["絞り込み", "Filter"],
+  prev: ["前へ", "Previous"],
+  next: ["次へ", "Next"],
+  page: ["ページ", "page"],
+  table: ["表", "Table"],
+  bar: ["棒グラフ", "Bar chart"],
+  heatmap: ["ヒートマップ", "Heatmap"],
+  timeline: ["年表", "Timeline"],
+  raw: ["テキスト", "Text"],
+  triples: ["トリプル", "triples"],
+  subject: ["主語", "Subject"],
+  predicate: ["述語", "Predicate"],
+  object: ["目的語", "Object"],
+  noChart: ["この結果はこの表示に向いていません（必要な列がありません）。", "This result does not fit this view (it lacks the columns it needs)."],
+  history: ["履歴", "History"],
+  historyEmpty: ["（履歴なし）", "(no history yet)"],
+  error: ["エラー", "Error"],
+  line: ["行", "line"],
+  column: ["列", "column"],
+  cite: ["この結果を引用", "Cite this result"],
+  version: ["データセットの版", "Dataset version"],
+  retrieved: ["取得日時", "Retrieved"],
+  digest: ["結果の SHA-256", "SHA-256 of the result"],
+  unavailable: ["（このブラウザでは計算できません）", "(this browser cannot compute it)"],
+  permalink: ["この結果へのリンク", "Link to this result"],
+  copied: ["コピーしました", "Copied"],
+  label: ["ラベル", "Label"],
+  value: ["値", "Value"],
+  start: ["開始", "Start"],
+  end: ["終了", "End"],
+};
+
+export const lang = document.documentElement.lang === "en" ? "en" : "ja";
+export const t = Object.fromEntries(Object.entries(TEXT).map(([key, [ja, en]]) => [key, lang === "en" ? en : ja]));

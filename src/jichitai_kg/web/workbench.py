@@ -1,0 +1,76 @@
+"""What every HTML page shares besides the security headers: the sticky language, local
+links in templates, CSV for Excel, and the configuration the workbench page hands its scripts.
+
+:func:`install` wires it into an app: one ``after_request`` hook and one context processor.
+The language rules themselves are :func:`~jichitai_kg.web.responses.request_lang`.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Flask, Response, request
+
+from ..content import app_query
+from ..namespaces import BASE, PREFIXES
+from ..query.media import CSV, UTF8_BOM
+from .responses import LANG_COOKIE, LANGUAGES, request_lang
+from .urls import local_base, local_href
+
+#: A year: the language choice outlives the browser session.
+LANG_COOKIE_AGE = 365 * 24 * 3600
+
+
+def lang_url(path: str, lang: str, **params: str) -> str:
+    """``path`` with ``lang`` and other parameters: how header links carry the language."""
+    query = {k: v for k, v in params.items() if v not in (None, "")}
+    query["lang"] = lang
+    return f"{path}?{urlencode(query)}"
+
+
+def workbench_config(*, endpoint: str, lang: str, examples: list[dict], questions: list[dict],
+                     dataset_version: str | None, infer_default: bool) -> dict:
+    """The JSON the workbench page hands its scripts (in a ``type=application/json`` tag:
+    the CSP allows no inline script)."""
+    return {
+        "endpoint": endpoint,
+        "lang": lang,
+        "prefixes": dict(PREFIXES),
+        "base": BASE,
+        "localBase": local_base(),
+        "examples": examples,
+        "questions": questions,
+        "termsQuery": app_query("workbench-terms"),
+        "datasetVersion": dataset_version,
+        "inferDefault": infer_default,
+    }
+
+
+def _after_request(response: Response) -> Response:
+    lang_arg = request.args.get("lang")
+    if lang_arg in LANGUAGES and request.cookies.get(LANG_COOKIE) != lang_arg:
+        response.set_cookie(LANG_COOKIE, lang_arg, max_age=LANG_COOKIE_AGE, samesite="Lax")
+    if response.mimetype == "text/html":
+        # The page's language also follows the cookie and Accept-Language.
+        response.vary.add("Cookie")
+        response.vary.add("Accept-Language")
+    if response.mimetype == CSV and request.args.get("bom") == "1" and not response.direct_passthrough:
+        body = response.get_data()
+        if not body.startswith(UTF8_BOM):
+            response.set_data(UTF8_BOM + body)
+    return response
+
+
+def _template_globals() -> dict:
+    lang = request_lang()
+
+    def page_url(path: str, lang: str = lang, **params: str) -> str:
+        return lang_url(path, lang, **params)
+
+    return {"lang": lang, "lang_url": page_url, "local_href": local_href}
+
+
+def install(app: Flask) -> None:
+    """Register the language cookie, the CSV byte order mark and the template helpers."""
+    app.after_request(_after_request)
+    app.context_processor(_template_globals)
