@@ -30,20 +30,14 @@ def asserted_graph() -> Graph:
 # The project's store is built once (the default cache, shared with `make serve`), with one
 # Flask app and one real server process per session.  The W3C protocol tests get their own
 # tiny dataset (an empty project plus the three fixture graphs), so they cost no extra build
-# of the real data.
+# of the real data.  The server process itself: live_servers.py.
 
-import os  # noqa: E402
-import socket  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-import urllib.request  # noqa: E402
+from live_servers import serve as _serve  # noqa: E402
+from live_servers import stop as _stop  # noqa: E402
 
 #: The W3C protocol tests' fixtures: graph Dn holds the single triple <Dn> a foaf:Document.
 W3C_DATA = "http://kasei.us/2009/09/sparql/data/"
 W3C_GRAPHS = tuple(f"{W3C_DATA}data{n}.rdf" for n in (1, 2, 3))
-#: Timeout of the shared server: small, so the runaway-query test is quick.
-LIVE_TIMEOUT = 2.0
 
 
 @pytest.fixture(scope="session")
@@ -95,58 +89,6 @@ def w3c_app(w3c_root):
                               "QUERY_TIMEOUT": 20})
     yield application
     get_dataset(application).close()
-
-
-class LiveServer:
-    """A running ``jichitai-kg serve``: its base URL and the file its output goes to."""
-
-    def __init__(self, url: str, log: Path):
-        self.url = url
-        self.log = log
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _serve(root: Path, graphs, log: Path, extra_args=()):
-    """Start ``jichitai-kg serve`` on a free loopback port and wait for /healthz."""
-    port = _free_port()
-    cmd = [sys.executable, "-m", "jichitai_kg", "--root", str(root), "serve",
-           "--host", "127.0.0.1", "--port", str(port), "--workers", "2", "--threads", "8",
-           "--timeout", str(LIVE_TIMEOUT)]
-    for iri, path in graphs:
-        cmd += ["--graph", f"{iri}={path}"]
-    cmd += list(extra_args)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("JICHITAI_KG_")}
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 300
-    while True:
-        if proc.poll() is not None:
-            pytest.fail(f"server exited with {proc.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2) as resp:
-                if resp.status == 200:
-                    return proc, LiveServer(base, log)
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            _stop(proc)
-            pytest.fail(f"server did not become healthy:\n{log.read_text()}")
-        time.sleep(0.2)
-
-
-def _stop(proc) -> None:
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 @pytest.fixture(scope="session")

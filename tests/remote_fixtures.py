@@ -24,8 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import _free_port as free_port
-from conftest import _stop as stop
+from live_servers import free_port, stop
 
 ROOT = Path(__file__).resolve().parents[1]
 

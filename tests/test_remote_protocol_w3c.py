@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import _serve
+from live_servers import serve as _serve
 from remote_fixtures import start_oxigraph, stop
 from test_protocol_w3c import client, test_w3c_negative, test_w3c_query, test_w3c_update_is_refused  # noqa: F401
 

@@ -20,12 +20,12 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from conftest import _serve
 from jichitai_kg import cq
 from jichitai_kg.namespaces import DATA_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
 from jichitai_kg.remote.executor import META_GRAPH, RemoteExecutor, VersionMismatch
 from jichitai_kg.store import graph_triple_counts, open_read_only
 from jichitai_kg.store.build import STORE_PREFIX
+from live_servers import serve as _serve
 from remote_fixtures import (  # noqa: F401
     ROOT,
     free_port,
