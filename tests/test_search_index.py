@@ -8,9 +8,9 @@ import pyoxigraph as ox
 import pytest
 
 from jichitai_kg.search import SearchIndex
+from jichitai_kg.search.rank import EXACT, PREFIX
 from jichitai_kg.store import text_index as index_mod
 from jichitai_kg.store.text_index import build_index, ensure_index, index_path
-from jichitai_kg.search.rank import EXACT, PREFIX
 from search_fixtures import GOV, register_index, register_root, register_store  # noqa: F401
 
 THREE_MINATO = {GOV + "minato", GOV + "nagoya-minato", GOV + "osaka-minato"}
@@ -81,3 +81,22 @@ def test_missing_index_is_built_from_the_store(tmp_path):
     path = ensure_index(tmp_path, open_store=lambda p: store)
     hits = SearchIndex(path).search("例市").hits
     assert [(h.iri, h.tier, h.kind) for h in hits] == [(GOV + "example", EXACT, "other")]
+
+
+def test_query_workers_leave_the_index_out_when_weighing_the_store(register_store, monkeypatch):
+    """A store small enough to copy into memory stays so with its (bigger) search index beside it."""
+    from jichitai_kg.query import worker
+
+    files = [f for f in register_store.rglob("*") if f.is_file()]
+    index_bytes = sum(f.stat().st_size for f in files if f.name.startswith("search-"))
+    assert index_bytes > 0
+    rdf_bytes = sum(f.stat().st_size for f in files) - index_bytes
+    monkeypatch.setattr(worker, "MEMORY_COPY_MAX_BYTES", rdf_bytes)
+    store = worker.open_for_queries(register_store)
+    some_quad = next(iter(store.quads_for_pattern(None, None, None)))
+    added = ox.Quad(some_quad.subject, some_quad.predicate, ox.Literal("x"), some_quad.graph_name)
+    store.add(added)  # writable: the in-memory copy, not the read-only store on disk
+    assert added in store
+    monkeypatch.setattr(worker, "MEMORY_COPY_MAX_BYTES", rdf_bytes - 1)
+    with pytest.raises(RuntimeError, match="read-write"):
+        worker.open_for_queries(register_store).add(some_quad)

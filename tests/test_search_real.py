@@ -11,8 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 from jichitai_kg.search.rank import EXACT, PREFIX, SUBSTRING
-from jichitai_kg.search.text import contains_word
-from jichitai_kg.search.text import normalize
+from jichitai_kg.search.text import contains_word, normalize
 from jichitai_kg.store import Inputs, open_read_only, prepare
 from search_fixtures import ROOT, real_index  # noqa: F401  (pytest fixture)
 

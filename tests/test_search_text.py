@@ -1,7 +1,6 @@
 """Normalization and highlighting: what makes Japanese and English match as the issue asks."""
 
-from jichitai_kg.search.text import contains_word
-from jichitai_kg.search.text import highlight, normalize, normalize_with_map, terms
+from jichitai_kg.search.text import contains_word, highlight, normalize, normalize_with_map, terms
 
 
 def test_width_case_and_accents_fold():

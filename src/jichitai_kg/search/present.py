@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from .rank import TIER_NAMES
 from .searcher import Hit, Results, SearchIndex

@@ -15,7 +15,7 @@ built (``store.text_index.kind_of``).
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from .text import contains_word
 

@@ -176,7 +176,7 @@ def reconcile_one(query: dict, index: SearchIndex) -> dict:
     if not text and not props:
         raise BadRequest("a query needs 'query' text or 'properties'")
     results = []
-    for iri, (tier, entity) in _candidates(text, _types(query), props, index).items():
+    for tier, entity in _candidates(text, _types(query), props, index).values():
         checks = [_check(pid, values, entity, index) for pid, values in props if values]
         score = rank.score(tier) * (CONTRADICTED ** checks.count(False))
         strong = tier == rank.EXACT and False not in checks

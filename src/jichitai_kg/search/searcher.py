@@ -190,7 +190,7 @@ def _keep(hit: Hit, kind: str | None, government: str | None, category: str | No
 
 
 def _facet_counts(hits: list[Hit]) -> dict[str, list[tuple[str, int]]]:
-    counts = {name: Counter() for name in FACETS}
+    counts: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
     for h in hits:
         counts["type"][h.kind] += 1
         if h.government:

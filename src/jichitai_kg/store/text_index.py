@@ -54,35 +54,29 @@ CREATE VIRTUAL TABLE name_fts USING fts5(norm, content='name', content_rowid='id
 #: The code that shapes an index: part of its fingerprint.
 CODE_FILES = ("text_index.py", "text_norm.py")
 
-#: Kind of an entity from its rdf:types (inferred ones included); the first rule that applies wins.
-KIND_BY_CLASS: tuple[tuple[str, str], ...] = (
-    (str(JKG.LocalGovernment), "government"),
-    (str(JKG.Plan), "plan"),
-    (str(JKG.Initiative), "initiative"),
-    (str(JKG.FlagshipCase), "initiative"),
-    (str(JKG.NarrativeInitiative), "initiative"),
-    (str(JKG.OverviewTableEntry), "initiative"),
-    (str(ORG.Post), "post"),
-    (str(ORG.OrganizationalUnit), "unit"),
-    (str(JKG.CrossDepartmentalBody), "unit"),
-    (str(JKG.Milestone), "milestone"),
-    (str(JKG.Figure), "figure"),
-    (str(JKG.ReportLocation), "source"),
-    (str(SKOS.Concept), "concept"),
-)
-KINDS = ("government", "plan", "initiative", "post", "unit", "milestone", "figure", "source",
-         "concept", "other")
+#: Kind of an entity from its rdf:types (inferred ones included); the first kind one of whose
+#: classes the entity has wins.
+CLASSES_OF_KIND: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
+    (kind, tuple(str(c) for c in classes)) for kind, classes in (
+        ("government", (JKG.LocalGovernment,)),
+        ("plan", (JKG.Plan,)),
+        ("initiative", (JKG.Initiative, JKG.FlagshipCase, JKG.NarrativeInitiative, JKG.OverviewTableEntry)),
+        ("post", (ORG.Post,)),
+        ("unit", (ORG.OrganizationalUnit, JKG.CrossDepartmentalBody)),
+        ("milestone", (JKG.Milestone,)),
+        ("figure", (JKG.Figure,)),
+        ("source", (JKG.ReportLocation,)),
+        ("concept", (SKOS.Concept,)),
+    ))
+KINDS = tuple(kind for kind, _ in CLASSES_OF_KIND) + ("other",)
 
 
 def kind_of(types: Iterable[str], *, has_code: bool = False) -> str:
     """The kind used for ranking and the type facet; a body with a 団体コード is a government."""
     if has_code:
         return "government"
-    present = set(types)
-    for cls, kind in KIND_BY_CLASS:
-        if cls in present:
-            return kind
-    return "other"
+    present = {str(t) for t in types}
+    return next((kind for kind, classes in CLASSES_OF_KIND if present.intersection(classes)), "other")
 
 
 @lru_cache(maxsize=1)
