@@ -20,6 +20,8 @@ from .text import highlight, terms
 MIN_TRIGRAM = 3
 #: Longest query text accepted (by /search, /reconcile and the CLI).
 MAX_QUERY_CHARS = 200
+#: The entity columns, in the order :meth:`SearchIndex._row` reads them.
+ENTITY_COLUMNS = "id, iri, kind, label_ja, label_en, types, gov, categories, code, prefecture"
 FACETS = ("type", "government", "category")
 
 
@@ -72,7 +74,7 @@ class SearchIndex:
     def term_label(self, iri: str | None, lang: str = "ja") -> str:
         """ja or en label of a type, government, category or prefecture ('' when unknown)."""
         if self._terms is None:
-            self._terms = {r[0]: (r[1], r[2]) for r in self._con().execute("SELECT * FROM term")}
+            self._terms = {r[0]: (r[1], r[2]) for r in self._con().execute("SELECT iri, label_ja, label_en FROM term")}
         ja, en = self._terms.get(iri or "", ("", ""))
         return (en or ja) if lang == "en" else (ja or en)
 
@@ -83,13 +85,13 @@ class SearchIndex:
     def _entities(self) -> dict[int, dict]:
         """Every entity row by id, read once: a few thousand small rows, kept in memory."""
         if self._rows is None:
-            self._rows = {r[0]: self._row(r) for r in self._con().execute("SELECT * FROM entity")}
+            self._rows = {r[0]: self._row(r) for r in self._con().execute(f"SELECT {ENTITY_COLUMNS} FROM entity")}
         return self._rows
 
     def entity(self, iri: str) -> dict | None:
         """The stored row of one IRI, with its names; None when it is not indexed."""
         con = self._con()
-        row = con.execute("SELECT * FROM entity WHERE iri = ?", (iri,)).fetchone()
+        row = con.execute(f"SELECT {ENTITY_COLUMNS} FROM entity WHERE iri = ?", (iri,)).fetchone()
         if row is None:
             return None
         out = self._row(row)
@@ -102,7 +104,7 @@ class SearchIndex:
         code = code.strip()
         if not code.isdigit() or len(code) not in (5, 6):
             return []
-        rows = self._con().execute("SELECT * FROM entity WHERE substr(code, 1, ?) = ?", (len(code), code))
+        rows = self._con().execute(f"SELECT {ENTITY_COLUMNS} FROM entity WHERE substr(code, 1, ?) = ?", (len(code), code))
         return [self._row(r) for r in rows]
 
     def types_in_use(self) -> list[str]:
@@ -127,13 +129,13 @@ class SearchIndex:
         words, which :func:`rank.tier` then holds to word starts)."""
         long_words = [w for w in words if len(w) >= MIN_TRIGRAM]
         short_words = [w for w in words if len(w) < MIN_TRIGRAM]
-        where = " AND ".join(["instr(n.norm, ?) > 0"] * len(short_words)) or "1"
+        short_conditions = " AND ".join(["instr(n.norm, ?) > 0"] * len(short_words)) or "1"
         if long_words:
             match = " AND ".join('"' + w.replace('"', '""') + '"' for w in long_words)
             sql = ("SELECT n.entity, n.field, n.text, n.norm FROM name_fts JOIN name n ON n.id = name_fts.rowid"
-                   f" WHERE name_fts MATCH ? AND {where}")
+                   " WHERE name_fts MATCH ? AND " + short_conditions)
             return self._con().execute(sql, (match, *short_words)).fetchall()
-        sql = f"SELECT n.entity, n.field, n.text, n.norm FROM name n WHERE {where}"
+        sql = "SELECT n.entity, n.field, n.text, n.norm FROM name n WHERE " + short_conditions
         return self._con().execute(sql, tuple(short_words)).fetchall()
 
     def search(self, query: str, *, kind: str | None = None, government: str | None = None,
