@@ -78,10 +78,6 @@ class SearchIndex:
         ja, en = self._terms.get(iri or "", ("", ""))
         return (en or ja) if lang == "en" else (ja or en)
 
-    def terms_of_kind(self) -> dict[str, tuple[str, str]]:
-        self.term_label(None)
-        return dict(self._terms or {})
-
     def _entities(self) -> dict[int, dict]:
         """Every entity row by id, read once: a few thousand small rows, kept in memory."""
         if self._rows is None:

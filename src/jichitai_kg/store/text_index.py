@@ -68,7 +68,6 @@ CLASSES_OF_KIND: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
         ("source", (JKG.ReportLocation,)),
         ("concept", (SKOS.Concept,)),
     ))
-KINDS = tuple(kind for kind, _ in CLASSES_OF_KIND) + ("other",)
 
 
 def kind_of(types: Iterable[str], *, has_code: bool = False) -> str:
