@@ -14,10 +14,10 @@ import os
 import sys
 import threading
 
-from . import build, cq, export, query, serve, validate
+from . import build, cq, export, query, search, serve, validate
 
 #: Sub-command modules, in the order ``--help`` lists them.
-COMMANDS = (serve, query, cq, build, validate, export)
+COMMANDS = (serve, query, cq, search, build, validate, export)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -166,9 +166,11 @@ def open_for_queries(store_path: Path):
     import pyoxigraph as ox
 
     from ..store import open_read_only
+    from ..store.text_index import is_index_file
 
     disk = open_read_only(store_path)
-    size = sum(f.stat().st_size for f in Path(store_path).rglob("*") if f.is_file())
+    # The search index shares the store's directory but is not read by queries.
+    size = sum(f.stat().st_size for f in Path(store_path).rglob("*") if f.is_file() and not is_index_file(f))
     if size > MEMORY_COPY_MAX_BYTES:
         return disk
     memory = ox.Store()
