@@ -1,10 +1,14 @@
-"""Helpers for tests and ``tools/soak.py``: a loopback listener and process-tree checks."""
+"""Helpers for tests and ``tools/soak.py``: a loopback listener, a served process, process trees."""
 
 from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
 import threading
+import time
+import urllib.request
 from pathlib import Path
 
 
@@ -71,3 +75,41 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+class ServerDidNotStart(RuntimeError):
+    """``jichitai-kg serve`` exited or never answered ``/healthz``; the message holds its log."""
+
+
+def start_server(root: Path, log: Path, options: list[str], *, wait: float = 300,
+                 settings: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
+    """Start ``jichitai-kg serve`` on a free loopback port and wait for ``/healthz`` to be 200.
+
+    ``options`` are the ``serve`` options after ``--port``; ``JICHITAI_KG_*`` variables of
+    this environment are left out, so the server sees the defaults, its options and
+    ``settings`` (``{"RESULT_CACHE_BYTES": "0"}`` → ``JICHITAI_KG_RESULT_CACHE_BYTES=0``) only.
+    Returns the process and its base URL.
+    """
+    port = free_port()
+    cmd = [sys.executable, "-m", "jichitai_kg", "--root", str(root), "serve",
+           "--host", "127.0.0.1", "--port", str(port), *options]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JICHITAI_KG_")}
+    env.update({f"JICHITAI_KG_{k}": v for k, v in (settings or {}).items()})
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + wait
+    while True:
+        if proc.poll() is not None:
+            raise ServerDidNotStart(f"server exited with {proc.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2) as resp:
+                if resp.status == 200:
+                    return proc, base
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            proc.kill()
+            proc.wait()
+            raise ServerDidNotStart(f"server did not become healthy:\n{log.read_text()}")
+        time.sleep(0.2)

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 import urllib.parse
@@ -15,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from loopback import alive, descendants, free_port
+from loopback import alive, descendants, start_server
+
+pytestmark = pytest.mark.server
 
 ROOT = Path(__file__).resolve().parents[1]
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d a ?f }"  # seconds, not minutes
@@ -34,28 +33,14 @@ def count(base: str, query: str, timeout: float = 120) -> int:
 
 @pytest.fixture()
 def server(service_store, tmp_path):
-    """A fresh ``jichitai-kg serve`` with a 60 s query limit; yields (process, base URL, grace setter)."""
+    """Start a fresh ``jichitai-kg serve`` with a 60 s query limit and a given grace period."""
     started = []
 
     def start(grace: float):
-        port = free_port()
-        cmd = [sys.executable, "-m", "jichitai_kg.cli", "--root", str(ROOT), "serve",
-               "--port", str(port), "--workers", "2", "--timeout", "60", "--grace", str(grace),
-               "--quiet"]
-        env = {k: v for k, v in os.environ.items() if not k.startswith("JICHITAI_KG_")}
-        log = open(tmp_path / "serve.log", "wb")
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
+        proc, base = start_server(ROOT, tmp_path / "serve.log", [
+            "--workers", "2", "--timeout", "60", "--grace", str(grace), "--quiet"], wait=180)
         started.append(proc)
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            assert proc.poll() is None, (tmp_path / "serve.log").read_text()
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=2):
-                    return proc, base
-            except OSError:
-                time.sleep(0.2)
-        pytest.fail("server did not start")
+        return proc, base
 
     yield start
     for proc in started:
