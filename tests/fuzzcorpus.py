@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-#: Statuses a fuzz request may get; 503 only with one of DELIBERATE_503.
-DELIBERATE_503 = ("was stopped after", "stayed busy")
+#: Statuses a fuzz request may get; 503 only with one of DELIBERATE_503: the time limit, all
+#: workers busy, or a worker replaced at its memory cap (QUERY_MEMORY_LIMIT, issue #12 item 4).
+#: A crashed worker ("crashed") is never acceptable.
+DELIBERATE_503 = ("was stopped after", "stayed busy", "(QUERY_MEMORY_LIMIT)")
 
 
 @dataclass
@@ -135,7 +137,7 @@ def generate(seed: int, count: int, queries_dir: Path, listener_port: int):
 
 
 def acceptable(status: int, body: bytes) -> bool:
-    """No 5xx except a deliberate 503 (time limit, all workers busy)."""
+    """No 5xx except a deliberate 503 (time limit, all workers busy, memory cap)."""
     if status < 500:
         return True
     return status == 503 and any(m.encode() in body for m in DELIBERATE_503)

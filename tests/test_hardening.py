@@ -264,3 +264,20 @@ def test_sandbox_setting_follows_the_allowlist():
     assert load_settings({"QUERY_SANDBOX": "false"})["QUERY_SANDBOX"] is False
     limits = WorkerLimits.from_settings(load_settings({"QUERY_MEMORY_LIMIT": 0}))
     assert limits.memory_limit is None and limits.sandbox is True
+
+
+def test_a_crashed_worker_is_named_a_crash_not_the_memory_cap(service_store):
+    """A worker killed by a signal other than the allocator's abort is reported as a crash."""
+    import signal
+    import time
+
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    with QueryExecutor(service_store, workers=1, long_workers=0, timeout=60) as ex:
+        (pid,) = ex.worker_pids
+        threading.Timer(1.0, os.kill, (pid, signal.SIGSEGV)).start()
+        started = time.monotonic()
+        with pytest.raises(WorkerLost, match=r"crashed \(exit code -11\)"):
+            ex.run(slow, result_format=JSON)
+        assert time.monotonic() - started < 30
+        out = ex.run("SELECT (1 AS ?one) WHERE {}", result_format=JSON, timeout=120)
+        assert rows(out)[0]["one"]["value"] == "1"

@@ -37,7 +37,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 from fuzzcorpus import acceptable, generate  # noqa: E402
 from loopback import Listener, ServerDidNotStart, alive, descendants, start_server  # noqa: E402
 
-WORKER_LOST = b"stopped its worker"  # the 503 message of a worker that died under a query
+CRASHED = b"worker crashed"  # the 503 message of a worker that died under a query
+MEMORY_CAP = b"(QUERY_MEMORY_LIMIT)"  # the 503 message of a worker replaced at its memory cap
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 NORMAL_QUERIES = ["governments", "initiatives-by-category", "category-matrix", "cdo", "telework",
                   "figures", "partners"]
@@ -96,14 +97,15 @@ def serve(args) -> tuple[subprocess.Popen, str]:
 def fuzz(base: str, count: int, seed: int, listener: Listener) -> dict:
     statuses: Counter = Counter()
     bad: list = []
-    lost = [0]
+    lost, capped = [0], [0]
     lock = threading.Lock()
 
     def one(req):
         status, body = http(base, req)
         with lock:
             statuses[status] += 1
-            lost[0] += WORKER_LOST in body
+            lost[0] += CRASHED in body
+            capped[0] += MEMORY_CAP in body
             if not acceptable(status, body) and len(bad) < 20:
                 bad.append({"status": status, "path": req.path, "body": body[:160].decode(
                     "utf-8", "replace")})
@@ -112,7 +114,8 @@ def fuzz(base: str, count: int, seed: int, listener: Listener) -> dict:
         list(pool.map(one, generate(seed, count, ROOT / "queries", listener.port)))
     return {"requests": count, "seconds": round(time.monotonic() - started, 1),
             "statuses": dict(sorted(statuses.items())), "unacceptable": bad,
-            "outbound_connections": listener.connections, "worker_lost": lost[0]}
+            "outbound_connections": listener.connections, "worker_lost": lost[0],
+            "memory_cap": capped[0]}
 
 
 def load_mix(base: str, args) -> dict:
@@ -139,7 +142,7 @@ def load_mix(base: str, args) -> dict:
                     status = resp.status
             except urllib.error.HTTPError as exc:
                 status = exc.code
-                lost[0] += WORKER_LOST in exc.read()
+                lost[0] += CRASHED in exc.read()
             except OSError:
                 status = -1
             dt = time.monotonic() - t
@@ -205,9 +208,10 @@ def write_report(path: Path, fig: dict) -> None:
         "| status | requests |", "|---|---|",
         *[f"| {s} | {n} |" for s, n in f["statuses"].items()],
         "",
-        f"- 5xx other than deliberate 503 (time limit, all workers busy): **{len(f['unacceptable'])}**",
+        f"- 5xx other than deliberate 503 (time limit, all workers busy, memory cap): **{len(f['unacceptable'])}**",
         f"- connections reaching the loopback listener (request forgery): **{f['outbound_connections']}**",
-        f"- worker processes that died: **{fig['worker_deaths']}** (workers killed on purpose at "
+        f"- worker processes that crashed: **{fig['worker_deaths']}**; workers replaced on purpose "
+        f"at the memory cap (503, `QUERY_MEMORY_LIMIT`): {f.get('memory_cap', 0)} (workers killed on purpose at "
         "the time limit are replaced and not counted)",
         "",
         "## Load mix (issue #12, item 3)",

@@ -18,6 +18,7 @@ import hashlib
 import logging
 import multiprocessing
 import queue
+import signal
 import threading
 import time
 from collections import OrderedDict
@@ -213,12 +214,13 @@ class QueryExecutor:
                 worker = None
             return reply
         except (EOFError, OSError, BrokenPipeError):
+            exitcode = None
             if worker is not None:
+                worker.process.join(2)
+                exitcode = worker.process.exitcode
                 self._discard(worker)
                 worker = None
-            raise WorkerLost("The query stopped its worker, most likely by needing more memory "
-                             "than this server allows per query (QUERY_MEMORY_LIMIT); the worker "
-                             "has been replaced. Narrow the query or add LIMIT.") from None
+            raise WorkerLost(_lost_message(exitcode)) from None
         finally:
             if worker is not None and not self._closed:
                 lane.idle.put(worker)
@@ -267,6 +269,17 @@ class QueryExecutor:
         if reply[0] == "ok":
             return QueryOutcome(kind=reply[1], body=reply[2], media_type=reply[3])
         raise BY_NAME.get(reply[1], QueryFailed)(reply[2])
+
+
+def _lost_message(exitcode: int | None) -> str:
+    """Why a worker died under a query: its memory cap (the engine aborts when an allocation
+    fails under ``RLIMIT_AS``), or a crash, which the depth limits exist to prevent."""
+    if exitcode == -signal.SIGABRT:
+        return ("The query stopped its worker by needing more memory than this server allows "
+                "per query (QUERY_MEMORY_LIMIT); the worker has been replaced. Narrow the query "
+                "or add LIMIT.")
+    return (f"The query worker crashed (exit code {exitcode}) and has been replaced; "
+            "please report the query.")
 
 
 def _text_key(query: str) -> str:

@@ -24,8 +24,8 @@ from .media import CSV, TSV
 from .worker_setup import WorkerLimits, prepare_worker, run_with_stack
 
 #: Messages of the failures a worker turns into errors of its own.
-OUT_OF_MEMORY = ("The query needed more memory than this server allows per query "
-                 "(QUERY_MEMORY_LIMIT); narrow it or add LIMIT.")
+OUT_OF_MEMORY = ("The query stopped its worker by needing more memory than this server "
+                 "allows per query (QUERY_MEMORY_LIMIT); narrow it or add LIMIT.")
 NO_NETWORK = ("SERVICE is refused: query workers have no network access, so federated "
               "queries cannot be answered here.")
 
