@@ -176,7 +176,7 @@ HUNGRY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1"
 
 def test_query_over_the_memory_cap_is_503_and_the_worker_replaced(service_store):
     with QueryExecutor(service_store, workers=1, timeout=60,
-                       limits=WorkerLimits(memory_limit=768 * 1024 ** 2)) as ex:
+                       limits=WorkerLimits(memory_limit=1024 ** 3)) as ex:
         before = ex.worker_pids
         with pytest.raises(WorkerLost, match="QUERY_MEMORY_LIMIT"):
             ex.run(HUNGRY, result_format=JSON)

@@ -125,6 +125,14 @@ def _prctl(libc, option: int, *args: int | ctypes.c_void_p) -> None:
         raise OSError(err, f"prctl({option}): {os.strerror(err)}")
 
 
+def limit_malloc_arenas(option: int, arenas: int) -> bool:
+    """``mallopt(option, arenas)`` where the C library is glibc; ``False`` elsewhere."""
+    try:
+        return bool(_libc().mallopt(option, arenas))
+    except (OSError, AttributeError):  # no libc found, or a libc without mallopt (musl, macOS)
+        return False
+
+
 def platform_supported() -> bool:
     """Linux on an architecture whose system-call numbers are known here."""
     return sys.platform.startswith("linux") and _machine() in ARCHES

@@ -43,9 +43,20 @@ class WorkerLimits:
                    sandbox=bool(settings["QUERY_SANDBOX"]))
 
 
+#: glibc's ``M_ARENA_MAX`` option and the arenas a worker keeps under the cap.
+M_ARENA_MAX = -8
+MALLOC_ARENAS = 2
+
+
 def set_memory_limit(limit: int | None) -> None:
-    """Cap this process's address space (soft and hard) at ``limit`` bytes."""
+    """Cap this process's address space (soft and hard) at ``limit`` bytes.
+
+    glibc reserves 64 MiB of address space per malloc arena, and makes an arena for each
+    thread that allocates (the store's background threads, the query thread), so under
+    the cap a worker could fail to start with memory to spare; its arenas are limited first.
+    """
     if limit:
+        sandbox.limit_malloc_arenas(M_ARENA_MAX, MALLOC_ARENAS)
         resource.setrlimit(resource.RLIMIT_AS, (int(limit), int(limit)))
 
 
