@@ -32,12 +32,7 @@ def asserted_graph() -> Graph:
 # tiny dataset (an empty project plus the three fixture graphs), so they cost no extra build
 # of the real data.
 
-import os  # noqa: E402
-import socket  # noqa: E402
 import subprocess  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-import urllib.request  # noqa: E402
 
 #: The W3C protocol tests' fixtures: graph Dn holds the single triple <Dn> a foaf:Document.
 W3C_DATA = "http://kasei.us/2009/09/sparql/data/"
@@ -122,38 +117,18 @@ class LiveServer:
         self.log = log
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _serve(root: Path, graphs, log: Path):
     """Start ``jichitai-kg serve`` on a free loopback port and wait for /healthz."""
-    port = _free_port()
-    cmd = [sys.executable, "-m", "jichitai_kg", "--root", str(root), "serve",
-           "--host", "127.0.0.1", "--port", str(port), "--workers", "2", "--threads", "8",
-           "--timeout", str(LIVE_TIMEOUT)]
+    from loopback import ServerDidNotStart, start_server
+
+    options = ["--workers", "2", "--threads", "8", "--timeout", str(LIVE_TIMEOUT)]
     for iri, path in graphs:
-        cmd += ["--graph", f"{iri}={path}"]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("JICHITAI_KG_")}
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 300
-    while True:
-        if proc.poll() is not None:
-            pytest.fail(f"server exited with {proc.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2) as resp:
-                if resp.status == 200:
-                    return proc, LiveServer(base, log)
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            _stop(proc)
-            pytest.fail(f"server did not become healthy:\n{log.read_text()}")
-        time.sleep(0.2)
+        options += ["--graph", f"{iri}={path}"]
+    try:
+        proc, base = start_server(root, log, options)
+    except ServerDidNotStart as exc:
+        pytest.fail(str(exc))
+    return proc, LiveServer(base, log)
 
 
 def _stop(proc) -> None:

@@ -16,6 +16,7 @@ from .query.cache import CachingExecutor
 from .query.executor import QueryExecutor
 from .query.inline import InlineExecutor
 from .query.runner import ExecutorRunner, plain
+from .query.worker_setup import WorkerLimits
 from .store import Inputs, hold, prepare
 
 
@@ -62,11 +63,11 @@ class Dataset:
         with self._lock:
             if self._executor is None:
                 s = self.settings
-                limits = {"timeout": s["QUERY_TIMEOUT"], "max_result_bytes": s["MAX_RESULT_BYTES"],
+                common = {"timeout": s["QUERY_TIMEOUT"], "max_result_bytes": s["MAX_RESULT_BYTES"],
                           "service_allowlist": s["SERVICE_ALLOWLIST"]}
-                self._executor = (InlineExecutor(store_path, **limits) if self.inline else QueryExecutor(
+                self._executor = (InlineExecutor(store_path, **common) if self.inline else QueryExecutor(
                     store_path, workers=self.workers, long_workers=s["LONG_QUERY_WORKERS"],
-                    quick_budget=s["QUICK_BUDGET"], **limits))
+                    quick_budget=s["QUICK_BUDGET"], limits=WorkerLimits.from_settings(s), **common))
             return self._executor
 
     @property
