@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 
 BENCH_VENV ?= .venv-bench
 
-.PHONY: install wheel serve test test-virtuoso lint build validate bench bench-setup clean chromium vendor
+.PHONY: install wheel serve test test-virtuoso lint build validate bench bench-setup soak clean chromium vendor
 
 install: $(STAMP)
 
@@ -64,6 +64,11 @@ bench-setup: install
 
 bench: bench-setup
 	$(PY) -m benchmarks $(ARGS)
+
+# Fuzzing (10,000 requests) and the runaway load mix against a loopback server; writes
+# docs/reliability.md.  Bounded: about 3 minutes.  Options: make soak ARGS="--fuzz 2000".
+soak: install
+	$(PY) tools/soak.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) .cache build dist *.egg-info src/*.egg-info

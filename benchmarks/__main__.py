@@ -310,10 +310,25 @@ def report(results: dict, cmdline: str, img_rel: str, images: list[str]) -> str:
         lines.append(f"- {note}")
     for img in images:
         lines += ["", f"![{img}]({img_rel}/{img})"]
+    lines += search_section(ROOT / "docs" / SEARCH_PAGE)
     analysis = ROOT / "benchmarks" / "analysis.md"
     if analysis.exists():  # the hand-written reading of these tables against the targets
         lines += ["", analysis.read_text(encoding="utf-8").rstrip()]
     return "\n".join(lines) + "\n"
+
+
+#: Written by ``python -m benchmarks.search_latency``, never by this report (which it would lose).
+SEARCH_PAGE = "benchmarks-search.md"
+
+
+def search_section(page: Path) -> list[str]:
+    """A pointer to the search latency page, with its summary line."""
+    if not page.exists():
+        return []
+    lines = page.read_text(encoding="utf-8").splitlines()
+    summary_line = next((line for line in lines if line.startswith("Median over")), "")
+    return ["## Search latency", "", f"Measured on its own by `python -m benchmarks.search_latency`: "
+            f"[{page.name}]({page.name}). {summary_line}", ""]
 
 
 # --------------------------------------------------------------------------- main

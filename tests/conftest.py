@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -62,6 +63,23 @@ def app(service_store):
 @pytest.fixture()
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture()
+def cli(project_root, service_store, monkeypatch, capsys):
+    """Run the CLI in-process on the session's store; returns (exit code, stdout, stderr)."""
+    from jichitai_kg.cli import main
+
+    for key in list(os.environ):
+        if key.startswith("JICHITAI_KG_"):
+            monkeypatch.delenv(key)
+
+    def run(*args):
+        code = main(["--root", str(project_root), *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
 
 
 @pytest.fixture(scope="session")

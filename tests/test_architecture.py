@@ -1,7 +1,7 @@
 """The package's shape: layers import downwards only, no cycles, small modules, Flask only in web/.
 
 Layers, top to bottom (docs/architecture.md):
-cli → web → features (cq, linked_data) → dataset → query, remote → store, reasoning → base modules.
+cli → web → features (cq, linked_data, search) → dataset → query, remote → store, reasoning → base modules.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "jichitai_kg"
 LAYERS = {
     "cli": 6, "__main__": 6,
     "web": 5,
-    "cq": 4, "linked_data": 4,
+    "cq": 4, "linked_data": 4, "search": 4,
     "dataset": 3,
     "query": 2, "remote": 2,
     "store": 1, "reasoning": 1, "validation": 1,

@@ -69,3 +69,17 @@ def test_smoke_run_writes_its_tables(tmp_path):
     assert set(results["latency"]) >= {"category-matrix", "cdo", "figures"}
     assert results["floor"]["1"]["rps"] > 0 and results["floor"]["8"]["errors"] == 0
     assert all(r["tool"] in ("wrk", "python") for r in results["throughput"]["jichitai-kg"]["1"].values())
+
+
+def test_search_latency_page_is_linked_not_overwritten(tmp_path):
+    """`python -m benchmarks` rewrites benchmarks.md whole; search latency keeps its own page."""
+    from benchmarks.__main__ import search_section
+
+    page = tmp_path / "benchmarks-search.md"
+    page.write_text("# Search latency\n\n| query | hits |\n|---|---|\n| RPA | 96 |\n\n"
+                    "Median over the 20 queries: **0.81 ms** in process.\n\nReading it: fast.\n", encoding="utf-8")
+    lines = search_section(page)
+    assert lines[0] == "## Search latency"
+    assert "[benchmarks-search.md](benchmarks-search.md)" in lines[2]
+    assert lines[2].endswith("Median over the 20 queries: **0.81 ms** in process.")
+    assert search_section(tmp_path / "absent.md") == []

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import subprocess
 import sys
 
@@ -21,21 +20,6 @@ SELECT ?name ?code WHERE {
   ?g a jkg:LocalGovernment ; rdfs:label ?name ; jkg:dantaiCode ?code .
   FILTER(LANG(?name) = "ja")
 } ORDER BY ?code"""
-
-
-@pytest.fixture()
-def cli(project_root, service_store, monkeypatch, capsys):
-    """Run the CLI in-process on the session's store; returns (exit code, stdout, stderr)."""
-    for key in list(os.environ):
-        if key.startswith("JICHITAI_KG_"):
-            monkeypatch.delenv(key)
-
-    def run(*args):
-        code = main(["--root", str(project_root), *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 def test_table_output(cli):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from jichitai_kg.query.cache import BytesLRU, request_key
+from jichitai_kg.query.cache import request_key
+from jichitai_kg.query.memo import BytesLRU
 from jichitai_kg.web.state import get_dataset
 
 ASK = "ASK { ?s ?p ?o }  # asked by this module only"

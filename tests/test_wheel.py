@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
+from loopback import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -76,15 +77,9 @@ def test_cli_from_the_wheel_answers_as_the_checkout(installed):
     assert int(json.loads(count.stdout)["results"]["bindings"][0]["n"]["value"]) > 10000
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_server_from_the_wheel(installed):
     _, bin_dir, env, work = installed
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([str(bin_dir / "jichitai-kg"), "serve", "--port", str(port), "--quiet"],
                             cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"

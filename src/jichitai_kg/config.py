@@ -39,6 +39,8 @@ DEFAULTS: dict[str, Any] = {
     "RESULT_CACHE_BYTES": 64 * 1024 * 1024,  # answers kept in memory (0: none); see query/cache.py
     "RESULT_MAX_AGE": 300,  # Cache-Control max-age (seconds) of /sparql and /cq answers
     "SERVICE_ALLOWLIST": [],  # endpoint IRIs allowed in SERVICE; anything else → 403
+    "QUERY_MEMORY_LIMIT": 2 * 1024 ** 3,  # address space per query worker (bytes); 0: no cap
+    "QUERY_SANDBOX": None,  # workers open no network socket; None: on unless SERVICE_ALLOWLIST is set
     "EXTRA_GRAPHS": [],  # [(graph IRI, RDF file)] loaded into named graphs
     "INFERENCE": True,  # default for the infer= request parameter
     "PUBLIC_BASE": None,  # e.g. "https://example.org/jichitai" when behind a proxy
@@ -112,12 +114,13 @@ def normalise(settings: dict[str, Any]) -> dict[str, Any]:
         for key in ("MAX_RESULT_BYTES", "MAX_REQUEST_BYTES", "QUERY_WORKERS", "RESULT_CACHE_BYTES",
                     "RESULT_MAX_AGE", "LONG_QUERY_WORKERS"):
             settings[key] = int(settings[key])
+        settings["QUERY_MEMORY_LIMIT"] = int(settings["QUERY_MEMORY_LIMIT"] or 0)
     except (TypeError, ValueError) as exc:
         raise BadRequest(f"bad setting: {exc}") from None
     for key in ("QUERY_TIMEOUT", "MAX_RESULT_BYTES", "MAX_REQUEST_BYTES", "QUERY_WORKERS", "QUICK_BUDGET"):
         if settings[key] <= 0:
             raise BadRequest(f"{key} must be positive, got {settings[key]}")
-    for key in ("RESULT_CACHE_BYTES", "RESULT_MAX_AGE", "LONG_QUERY_WORKERS"):
+    for key in ("RESULT_CACHE_BYTES", "RESULT_MAX_AGE", "LONG_QUERY_WORKERS", "QUERY_MEMORY_LIMIT"):
         if settings[key] < 0:
             raise BadRequest(f"{key} must be 0 or more, got {settings[key]}")
     allow = settings["SERVICE_ALLOWLIST"]
@@ -129,6 +132,10 @@ def normalise(settings: dict[str, Any]) -> dict[str, Any]:
     for key in ("INFERENCE", "STORE_VERSION_CHECK"):
         settings[key] = parse_bool(settings[key], key)
     settings["STORE_QUERY_ENDPOINT"] = settings.get("STORE_QUERY_ENDPOINT") or None
+    # Sandboxed workers cannot call even allowed endpoints, so an allowlist turns it off by default.
+    sandbox = settings["QUERY_SANDBOX"]
+    settings["QUERY_SANDBOX"] = (not settings["SERVICE_ALLOWLIST"] if sandbox is None
+                                 else parse_bool(sandbox, "QUERY_SANDBOX"))
     base = settings.get("PUBLIC_BASE") or settings.get("BASE_URL")
     settings["PUBLIC_BASE"] = base.rstrip("/") if base else None
     return settings

@@ -19,6 +19,7 @@ from .query.cache import CachingExecutor
 from .query.executor import QueryExecutor
 from .query.inline import InlineExecutor
 from .query.runner import ExecutorRunner, plain
+from .query.worker_setup import WorkerLimits
 from .remote.executor import RemoteExecutor, from_config
 from .store import Inputs, hold, open_read_only, prepare
 
@@ -96,11 +97,11 @@ class Dataset:
             if self._executor is None:
                 assert store_path is not None  # prepare() made the remote executor otherwise
                 s = self.settings
-                limits = {"timeout": s["QUERY_TIMEOUT"], "max_result_bytes": s["MAX_RESULT_BYTES"],
+                common = {"timeout": s["QUERY_TIMEOUT"], "max_result_bytes": s["MAX_RESULT_BYTES"],
                           "service_allowlist": s["SERVICE_ALLOWLIST"]}
-                self._executor = (InlineExecutor(store_path, **limits) if self.inline else QueryExecutor(
+                self._executor = (InlineExecutor(store_path, **common) if self.inline else QueryExecutor(
                     store_path, workers=self.workers, long_workers=s["LONG_QUERY_WORKERS"],
-                    quick_budget=s["QUICK_BUDGET"], **limits))
+                    quick_budget=s["QUICK_BUDGET"], limits=WorkerLimits.from_settings(s), **common))
             return self._executor
 
     @property

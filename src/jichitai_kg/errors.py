@@ -37,6 +37,14 @@ class QuerySyntaxError(BadRequest):
     """The query does not parse; the message carries the parser's message and position."""
 
 
+class QueryTooComplex(BadRequest):
+    """Nesting or length over the limits of ``query/nesting.py``: refused before any parser sees it."""
+
+
+class InvalidParameter(BadRequest):
+    """A protocol parameter beside the query (a dataset graph IRI) is not valid."""
+
+
 class ParameterError(BadRequest):
     """A parameter value (or name) a question cannot accept; the message lists what it can."""
 
@@ -90,6 +98,10 @@ class QueryTimeout(Unavailable):
     """The query ran past its time limit and its worker was killed."""
 
 
+class WorkerLost(Unavailable):
+    """The worker died under the query (its memory cap, most likely); it is replaced."""
+
+
 class StoreUnavailable(Unavailable):
     """The remote SPARQL store (STORE_QUERY_ENDPOINT) cannot be reached, or changed under the service."""
 
@@ -125,4 +137,5 @@ class TurtleSyntaxError(BuildError):
 
 #: Errors a query worker may send back by name (it runs in another process).
 BY_NAME: dict[str, type[JKGError]] = {cls.__name__: cls for cls in (
-    QuerySyntaxError, ResultTooLarge, NotAcceptable, QueryFailed, BadRequest, Forbidden)}
+    QuerySyntaxError, ResultTooLarge, NotAcceptable, QueryFailed, BadRequest, Forbidden,
+    QueryTooComplex, InvalidParameter, WorkerLost)}

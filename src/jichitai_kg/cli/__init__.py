@@ -14,10 +14,10 @@ import os
 import sys
 import threading
 
-from . import build, cq, export, push, query, serve, validate
+from . import build, cq, export, push, query, search, serve, validate
 
 #: Sub-command modules, in the order ``--help`` lists them.
-COMMANDS = (serve, query, cq, build, validate, export, push)
+COMMANDS = (serve, query, cq, search, build, validate, export, push)
 
 
 def build_parser() -> argparse.ArgumentParser:

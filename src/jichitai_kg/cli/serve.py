@@ -27,6 +27,8 @@ def register(subparsers) -> None:
     p.add_argument("--query-endpoint", metavar="URL",
                    help="answer from this remote SPARQL store (filled by `jichitai-kg push`) "
                         "instead of the local one (STORE_QUERY_ENDPOINT)")
+    p.add_argument("--grace", type=float, default=None,
+                   help="seconds requests in flight get after SIGTERM (default 15)")
     p.add_argument("--quiet", action="store_true", help="no access log")
     p.set_defaults(func=run)
 
@@ -52,6 +54,8 @@ def run(args: argparse.Namespace) -> int:
 
     from ..errors import JKGError
     from ..web import create_app
+    from ..web.shutdown import DEFAULT_GRACE, GracefulServer
+    from ..web.state import get_dataset
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     if args.quiet:
@@ -63,7 +67,8 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise JKGError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
     print(f"Serving on http://{args.host}:{args.port}/ (SPARQL: /sparql)", flush=True)
-    server.run()
+    grace = DEFAULT_GRACE if args.grace is None else args.grace
+    GracefulServer(server, grace=grace, on_stop=get_dataset(app).close).serve()
     return 0
 
 

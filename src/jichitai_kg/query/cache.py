@@ -10,14 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
-from collections import OrderedDict
 from typing import Any
 
+from .memo import BytesLRU
 from .worker import QueryOutcome
-
-#: Answers larger than this share of the cache are not kept (one would evict everything).
-LARGEST_SHARE = 0.25
 
 
 def request_key(query: str, *, result_format: str, substitutions: dict[str, str] | None = None,
@@ -34,44 +30,6 @@ def result_digest(results: Any) -> str:
     the workbench computes the same digest in the browser for its "cite this result" box."""
     text = json.dumps(results, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-class BytesLRU:
-    """A thread-safe least-recently-used mapping whose values are bounded by total size."""
-
-    def __init__(self, max_bytes: int):
-        self.max_bytes = int(max_bytes)
-        self._items: OrderedDict[str, tuple[int, Any]] = OrderedDict()
-        self._size = 0
-        self._lock = threading.Lock()
-
-    @property
-    def size(self) -> int:
-        return self._size
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def get(self, key: str) -> Any | None:
-        with self._lock:
-            item = self._items.get(key)
-            if item is None:
-                return None
-            self._items.move_to_end(key)
-            return item[1]
-
-    def put(self, key: str, value: Any, size: int) -> None:
-        if size > self.max_bytes * LARGEST_SHARE:
-            return
-        with self._lock:
-            old = self._items.pop(key, None)
-            if old is not None:
-                self._size -= old[0]
-            self._items[key] = (size, value)
-            self._size += size
-            while self._size > self.max_bytes:
-                _, (evicted, _) = self._items.popitem(last=False)
-                self._size -= evicted
 
 
 class CachingExecutor:

@@ -18,14 +18,16 @@ import hashlib
 import logging
 import multiprocessing
 import queue
+import signal
 import threading
 import time
 from collections import OrderedDict
 from pathlib import Path
 
-from ..errors import BY_NAME, QueryFailed, QueryTimeout
+from ..errors import BY_NAME, QueryFailed, QueryTimeout, WorkerLost
 from . import guard
 from .worker import QueryOutcome, make_request, worker_main
+from .worker_setup import WorkerLimits
 
 log = logging.getLogger(__name__)
 
@@ -49,10 +51,13 @@ class _Lane:
 
 
 class _Worker:
-    def __init__(self, ctx, store_path: str, max_bytes: int, start_timeout: float):
+    def __init__(self, ctx, store_path: str, max_bytes: int, start_timeout: float,
+                 limits: WorkerLimits):
         parent, child = ctx.Pipe()
         self.conn = parent
-        self.process = ctx.Process(target=worker_main, args=(child, store_path, max_bytes),
+        self.sandboxed = False
+        self.process = ctx.Process(target=worker_main,
+                                   args=(child, store_path, max_bytes, limits),
                                    daemon=True, name="jichitai-kg-query")
         self.process.start()
         child.close()
@@ -67,6 +72,10 @@ class _Worker:
         if msg[0] != "ready":
             self.kill()
             raise QueryFailed(f"query worker could not open the store: {msg[1]}")
+        self.sandboxed = bool(msg[1])
+        if limits.sandbox and not self.sandboxed:
+            log.warning("query worker runs without network sandbox (%s); SERVICE is decided "
+                        "on the engine's parse", msg[2])
 
     def kill(self) -> None:
         try:
@@ -86,13 +95,17 @@ class QueryExecutor:
                  quick_budget: float = 1.0, timeout: float = 10.0,
                  max_result_bytes: int = 20 * 1024 * 1024,
                  service_allowlist: list[str] | tuple[str, ...] = (),
-                 start_method: str | None = None, start_timeout: float = 120.0):
+                 start_method: str | None = None, start_timeout: float = 120.0,
+                 limits: WorkerLimits | None = None):
         self.store_path = str(store_path)
         self.timeout = float(timeout)
         self.quick_budget = float(quick_budget)
         self.max_result_bytes = int(max_result_bytes)
         self.service_allowlist = list(service_allowlist)
         self.start_timeout = start_timeout
+        # Sandboxed workers cannot call even allowed endpoints: an allowlist turns it off.
+        self.limits = limits or WorkerLimits(sandbox=not self.service_allowlist)
+        self.sandboxed = True  # until a worker reports otherwise
         if start_method is None:
             methods = multiprocessing.get_all_start_methods()
             # forkserver: forking a threaded server (waitress) is unsafe, spawn is slow to replace.
@@ -111,8 +124,10 @@ class QueryExecutor:
     # -- pool management
 
     def _add_worker(self, lane: _Lane) -> None:
-        worker = _Worker(self._ctx, self.store_path, self.max_result_bytes, self.start_timeout)
+        worker = _Worker(self._ctx, self.store_path, self.max_result_bytes, self.start_timeout,
+                         self.limits)
         with self._lock:
+            self.sandboxed = self.sandboxed and worker.sandboxed
             if self._closed:
                 worker.kill()
                 return
@@ -193,13 +208,19 @@ class QueryExecutor:
                 if budget_end is not None and budget_end < deadline:
                     raise _OverBudget()
                 raise QueryTimeout(f"The query was stopped after {limit:g} s (QUERY_TIMEOUT).")
-            return worker.conn.recv()
-        except (EOFError, OSError, BrokenPipeError):
-            if worker is not None:
+            reply = worker.conn.recv()
+            if reply[0] == "error" and reply[1] == "WorkerLost":  # a MemoryError: start afresh
                 self._discard(worker)
                 worker = None
-            raise QueryFailed("The query worker died while evaluating the query "
-                              "(out of memory?).") from None
+            return reply
+        except (EOFError, OSError, BrokenPipeError):
+            exitcode = None
+            if worker is not None:
+                worker.process.join(2)
+                exitcode = worker.process.exitcode
+                self._discard(worker)
+                worker = None
+            raise WorkerLost(_lost_message(exitcode)) from None
         finally:
             if worker is not None and not self._closed:
                 lane.idle.put(worker)
@@ -217,8 +238,8 @@ class QueryExecutor:
     # -- the interface other modules use
 
     def check(self, query: str) -> guard.QueryInfo:
-        """Refuse updates, LOAD and SERVICE to endpoints not on the allowlist, before running."""
-        return guard.check(query, self.service_allowlist)
+        """Refuse deep queries, updates, LOAD and SERVICE to endpoints not on the allowlist."""
+        return guard.check(query, self.service_allowlist, sandboxed=self.sandboxed)
 
     def run(self, query: str, *, result_format: str,
             substitutions: dict[str, str] | None = None,
@@ -248,6 +269,17 @@ class QueryExecutor:
         if reply[0] == "ok":
             return QueryOutcome(kind=reply[1], body=reply[2], media_type=reply[3])
         raise BY_NAME.get(reply[1], QueryFailed)(reply[2])
+
+
+def _lost_message(exitcode: int | None) -> str:
+    """Why a worker died under a query: its memory cap (the engine aborts when an allocation
+    fails under ``RLIMIT_AS``), or a crash, which the depth limits exist to prevent."""
+    if exitcode == -signal.SIGABRT:
+        return ("The query stopped its worker by needing more memory than this server allows "
+                "per query (QUERY_MEMORY_LIMIT); the worker has been replaced. Narrow the query "
+                "or add LIMIT.")
+    return (f"The query worker crashed (exit code {exitcode}) and has been replaced; "
+            "please report the query.")
 
 
 def _text_key(query: str) -> str:

@@ -7,13 +7,14 @@ is a tokenizer, not a SPARQL parser; the query worker's own limits are the real 
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 from ..errors import Forbidden
+from . import engine_guard, nesting
+from .memo import memoize_text
 
 READ_ONLY = ("This endpoint is read-only: SPARQL Update is not accepted. "
              "Download the data (see README) to modify it locally.")
@@ -89,7 +90,7 @@ def sniff(text: str) -> QueryInfo:
     return _sniff_cached(text)
 
 
-@functools.lru_cache(maxsize=512)
+@memoize_text()  # bounded by bytes of query text (issue #12)
 def _sniff_cached(text: str) -> QueryInfo:
     """Find the query form and every SERVICE target without a full SPARQL parser.
 
@@ -168,8 +169,15 @@ def forbidden_services(info: QueryInfo, allowlist: list[str] | tuple[str, ...]) 
     return [(iri or "?") for iri in info.service_iris if iri is None or iri not in allowed]
 
 
-def check(query: str, allowlist: list[str] | tuple[str, ...]) -> QueryInfo:
-    """Refuse updates, LOAD and SERVICE to endpoints not on the allowlist (Forbidden, 403)."""
+def check(query: str, allowlist: list[str] | tuple[str, ...], *, sandboxed: bool = False) -> QueryInfo:
+    """Refuse over-deep queries (400), updates, LOAD and SERVICE to endpoints not on the allowlist (403).
+
+    The depth check comes first: the engine's parser must never see a query that could
+    overflow its stack (``nesting.py``).  ``sandboxed``: the query will run in a process
+    that cannot open network sockets (``sandbox.py``); otherwise the engine's own parse
+    decides whether it uses SERVICE (``engine_guard.py``), not this module's lexer.
+    """
+    nesting.check_query_shape(query)
     info = sniff(query)
     if info.update:
         raise Forbidden(READ_ONLY)
@@ -180,4 +188,8 @@ def check(query: str, allowlist: list[str] | tuple[str, ...]) -> QueryInfo:
                                                    "unresolvable endpoint" for b in bad)
             + ": federated queries would make this server send requests elsewhere. "
             "Only endpoints on SERVICE_ALLOWLIST may be called.")
+    if not sandboxed:
+        refusal = engine_guard.unsandboxed_refusal(query, info.service_iris, allowlist)
+        if refusal:
+            raise Forbidden(refusal)
     return info

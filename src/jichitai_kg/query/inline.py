@@ -5,18 +5,20 @@ process (and copying the store into it) costs more than most questions, so the q
 in this process, in a thread, on the read-only on-disk store.  The time limit stays hard:
 when it passes, :class:`~jichitai_kg.errors.QueryTimeout` is raised and the caller exits,
 taking the abandoned evaluation with it (``cli`` does this with ``os._exit``).  The guard,
-the result cap and the error types are the worker's own (:func:`.executor.execute`).
+the result cap and the error types are the worker's own (:func:`.worker.execute`).  This
+process has no network sandbox, so the guard decides SERVICE on the engine's parse, and
+the query runs on the workers' large stack after the same depth check.
 """
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import Any
 
 from ..errors import JKGError, QueryFailed, QueryTimeout
 from . import guard
 from .worker import QueryOutcome, execute, make_request
+from .worker_setup import QUERY_STACK_BYTES, start_with_stack
 
 #: The CLI's console script looks for this thread at exit (``cli.run``).
 THREAD_NAME = "jichitai-kg-inline-query"
@@ -38,7 +40,7 @@ class InlineExecutor:
     def run(self, query: str, *, result_format: str, substitutions: dict[str, str] | None = None,
             default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
             base_iri: str | None = None, timeout: float | None = None) -> QueryOutcome:
-        guard.check(query, self.service_allowlist)
+        guard.check(query, self.service_allowlist, sandboxed=False)
         request = make_request(query, result_format, substitutions, default_graph, named_graphs,
                                base_iri)
         limit = self.timeout if timeout is None else float(timeout)
@@ -50,8 +52,7 @@ class InlineExecutor:
             except BaseException as exc:  # handed to the caller's thread
                 box["error"] = exc
 
-        thread = threading.Thread(target=evaluate, daemon=True, name=THREAD_NAME)
-        thread.start()
+        thread = start_with_stack(evaluate, QUERY_STACK_BYTES, name=THREAD_NAME, daemon=True)
         thread.join(limit)
         if thread.is_alive():
             raise QueryTimeout(f"The query was stopped after {limit:g} s (QUERY_TIMEOUT).")

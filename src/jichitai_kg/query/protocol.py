@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl
 import pyoxigraph as ox
 
 from ..config import parse_bool
-from ..errors import BadRequest, Forbidden, JKGError
+from ..errors import BadRequest, Forbidden, InvalidParameter, JKGError
 from .guard import READ_ONLY
 
 FORM = "application/x-www-form-urlencoded"
@@ -143,5 +143,5 @@ def _graph_iris(params: list[tuple[str, str]], key: str) -> list[str]:
         try:
             ox.NamedNode(iri)
         except ValueError as exc:
-            raise BadRequest(f"{key}={iri!r} is not an absolute IRI ({exc}).") from None
+            raise InvalidParameter(f"{key}={iri!r} is not an absolute IRI ({exc}).") from None
     return iris

@@ -19,8 +19,15 @@ from ..errors import (
     QuerySyntaxError,
     ResultTooLarge,
 )
-from . import guard
+from . import engine_guard, guard
 from .media import CSV, TSV
+from .worker_setup import WorkerLimits, prepare_worker, run_with_stack
+
+#: Messages of the failures a worker turns into errors of its own.
+OUT_OF_MEMORY = ("The query stopped its worker by needing more memory than this server "
+                 "allows per query (QUERY_MEMORY_LIMIT); narrow it or add LIMIT.")
+NO_NETWORK = ("SERVICE is refused: query workers have no network access, so federated "
+              "queries cannot be answered here.")
 
 
 @dataclass
@@ -181,9 +188,11 @@ def open_for_queries(store_path: Path):
     import pyoxigraph as ox
 
     from ..store import open_read_only
+    from ..store.text_index import is_index_file
 
     disk = open_read_only(store_path)
-    size = sum(f.stat().st_size for f in Path(store_path).rglob("*") if f.is_file())
+    # The search index shares the store's directory but is not read by queries.
+    size = sum(f.stat().st_size for f in Path(store_path).rglob("*") if f.is_file() and not is_index_file(f))
     if size > MEMORY_COPY_MAX_BYTES:
         return disk
     memory = ox.Store()
@@ -191,14 +200,33 @@ def open_for_queries(store_path: Path):
     return memory
 
 
-def worker_main(conn, store_path: str, max_bytes: int) -> None:
-    """Serve queries from the pipe until it closes; one query at a time."""
+def failure(exc: BaseException, request: dict, sandboxed: bool) -> tuple[str, str]:
+    """The error name (a key of ``errors.BY_NAME``) and message sent back for a failed query."""
+    name, msg = type(exc).__name__, str(exc)
+    if isinstance(exc, MemoryError):
+        return "WorkerLost", OUT_OF_MEMORY
+    if (sandboxed and isinstance(exc, (OSError, QueryFailed))  # a SERVICE call failing in here
+            and not engine_guard.service_free(request["query"], request.get("base_iri"))):
+        return "Forbidden", NO_NETWORK
+    if name not in BY_NAME:
+        return "QueryFailed", f"{name}: {exc}"
+    return name, msg
+
+
+def worker_main(conn, store_path: str, max_bytes: int, limits: WorkerLimits = WorkerLimits()) -> None:
+    """Limit and sandbox this process, open the store, then serve queries on a large stack."""
     try:
+        sandboxed, why = prepare_worker(limits)
         store = open_for_queries(Path(store_path))
     except BaseException as exc:  # report why we cannot serve, then stop
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
-    conn.send(("ready",))
+    conn.send(("ready", sandboxed, why))
+    run_with_stack(lambda: serve(conn, store, max_bytes, sandboxed), limits.stack_bytes)
+
+
+def serve(conn, store, max_bytes: int, sandboxed: bool) -> None:
+    """Answer one query at a time until the pipe closes."""
     while True:
         try:
             request = conn.recv()
@@ -208,10 +236,7 @@ def worker_main(conn, store_path: str, max_bytes: int) -> None:
             kind, body, media_type = execute(store, request, max_bytes)
             conn.send(("ok", kind, body, media_type))
         except BaseException as exc:  # every failure goes back to the parent as data
-            name, msg = type(exc).__name__, str(exc)
-            if name not in BY_NAME:
-                name, msg = "QueryFailed", f"{name}: {exc}"
             try:
-                conn.send(("error", name, msg))
+                conn.send(("error", *failure(exc, request, sandboxed)))
             except (BrokenPipeError, OSError):
                 return

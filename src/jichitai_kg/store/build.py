@@ -38,6 +38,7 @@ import pyoxigraph as ox
 from ..content import app_query
 from ..errors import BuildError, TurtleSyntaxError
 from ..namespaces import DATA_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from .text_index import build_index
 
 #: SHACL shapes live in ontology/ for discoverability but are not part of the
 #: served dataset and must not be reasoned over.
@@ -234,6 +235,7 @@ def prepare(inputs: Inputs, cache_dir: Path, *, engine: str = "auto", force: boo
             store.load(path=str(f), to_graph=ox.NamedNode(iri))
         store.flush()
         counts = graph_triple_counts(store)
+        build_index(store, tmp)  # the search index: same key, same directory, same rename
         del store
         gc.collect()
         timings["load"] = time.perf_counter() - t0

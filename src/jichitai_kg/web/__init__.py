@@ -15,10 +15,10 @@ from werkzeug.exceptions import HTTPException
 
 from ..config import load_settings
 from ..errors import JKGError
-from . import access_log, cq, home, linked_data, sparql, state, workbench
+from . import access_log, cq, home, linked_data, reconcile, search, sparql, state, workbench
 from .responses import text_response
 
-BLUEPRINTS = (sparql.bp, home.bp, cq.bp, linked_data.bp)
+BLUEPRINTS = (sparql.bp, home.bp, cq.bp, linked_data.bp, search.bp, reconcile.bp)
 
 
 def create_app(test_config: dict | None = None, *, config_file: str | None = None) -> Flask:
@@ -82,8 +82,11 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'se
 
 
 def _security_headers(response):
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    """A view may set its own policy to be framed (the reconciliation preview, which
+    OpenRefine shows in a frame); every other answer may not be."""
+    csp = response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["X-Frame-Options"] = "DENY"
+    if "frame-ancestors 'none'" in csp:
+        response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "same-origin"
     return response

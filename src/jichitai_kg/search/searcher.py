@@ -1,0 +1,199 @@
+"""Answer searches from an index file: candidates from FTS5, ranked by :mod:`.rank`.
+
+Trigram matching needs at least three characters; shorter words (港区, AI, 市) are matched
+with ``instr`` over the normalized names instead, which is a scan of one small table.
+Every word must occur in the same text (label, reading, description …) of an entity.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import rank
+from .text import highlight, terms
+
+MIN_TRIGRAM = 3
+#: Longest query text accepted (by /search, /reconcile and the CLI).
+MAX_QUERY_CHARS = 200
+#: The entity columns, in the order :meth:`SearchIndex._row` reads them.
+ENTITY_COLUMNS = "id, iri, kind, label_ja, label_en, types, gov, categories, code, prefecture"
+FACETS = ("type", "government", "category")
+
+
+@dataclass
+class Hit:
+    iri: str
+    kind: str
+    label_ja: str
+    label_en: str
+    types: list[str]
+    government: str | None
+    categories: list[str]
+    code: str | None
+    prefecture: str | None
+    tier: int
+    score: float
+    matched_field: str
+    snippet: str
+    snippet_html: str
+
+
+@dataclass
+class Results:
+    query: str
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+
+
+class SearchIndex:
+    """A read-only view of one index file; safe to share between threads."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise FileNotFoundError(f"no search index at {self.path}")
+        self._local = threading.local()
+        self._terms: dict[str, tuple[str, str]] | None = None
+        self._rows: dict[int, dict] | None = None
+
+    def _con(self) -> sqlite3.Connection:
+        con = getattr(self._local, "con", None)
+        if con is None:
+            con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            self._local.con = con
+        return con
+
+    # ------------------------------------------------------------------ lookups
+
+    def term_label(self, iri: str | None, lang: str = "ja") -> str:
+        """ja or en label of a type, government, category or prefecture ('' when unknown)."""
+        if self._terms is None:
+            self._terms = {r[0]: (r[1], r[2]) for r in self._con().execute("SELECT iri, label_ja, label_en FROM term")}
+        ja, en = self._terms.get(iri or "", ("", ""))
+        return (en or ja) if lang == "en" else (ja or en)
+
+    def _entities(self) -> dict[int, dict]:
+        """Every entity row by id, read once: a few thousand small rows, kept in memory."""
+        if self._rows is None:
+            self._rows = {r[0]: self._row(r) for r in self._con().execute(f"SELECT {ENTITY_COLUMNS} FROM entity")}
+        return self._rows
+
+    def entity(self, iri: str) -> dict | None:
+        """The stored row of one IRI, with its names; None when it is not indexed."""
+        con = self._con()
+        row = con.execute(f"SELECT {ENTITY_COLUMNS} FROM entity WHERE iri = ?", (iri,)).fetchone()
+        if row is None:
+            return None
+        out = self._row(row)
+        out["names"] = [{"field": f, "text": t} for f, t in
+                        con.execute("SELECT field, text FROM name WHERE entity = ? ORDER BY id", (row[0],))]
+        return out
+
+    def by_code(self, code: str) -> list[dict]:
+        """Entities whose 団体コード is ``code`` (6 digits) or starts with it (5 digits, no check digit)."""
+        code = code.strip()
+        if not code.isdigit() or len(code) not in (5, 6):
+            return []
+        rows = self._con().execute(f"SELECT {ENTITY_COLUMNS} FROM entity WHERE substr(code, 1, ?) = ?", (len(code), code))
+        return [self._row(r) for r in rows]
+
+    def types_in_use(self) -> list[str]:
+        """Every rdf:type some indexed entity has (for type suggest)."""
+        if getattr(self, "_types", None) is None:
+            found: set[str] = set()
+            for (types,) in self._con().execute("SELECT DISTINCT types FROM entity"):
+                found.update(json.loads(types))
+            self._types = sorted(found)
+        return self._types
+
+    @staticmethod
+    def _row(row) -> dict:
+        return {"id": row[0], "iri": row[1], "kind": row[2], "label_ja": row[3], "label_en": row[4],
+                "types": json.loads(row[5]), "government": row[6], "categories": json.loads(row[7]),
+                "code": row[8], "prefecture": row[9]}
+
+    # ------------------------------------------------------------------ search
+
+    def matching_names(self, words: list[str]) -> list[tuple[int, str, str, str]]:
+        """(entity, field, text, norm) of every text containing all ``words`` (a superset for Latin
+        words, which :func:`rank.tier` then holds to word starts)."""
+        long_words = [w for w in words if len(w) >= MIN_TRIGRAM]
+        short_words = [w for w in words if len(w) < MIN_TRIGRAM]
+        short_conditions = " AND ".join(["instr(n.norm, ?) > 0"] * len(short_words)) or "1"
+        if long_words:
+            match = " AND ".join('"' + w.replace('"', '""') + '"' for w in long_words)
+            sql = ("SELECT n.entity, n.field, n.text, n.norm FROM name_fts JOIN name n ON n.id = name_fts.rowid"
+                   " WHERE name_fts MATCH ? AND " + short_conditions)
+            return self._con().execute(sql, (match, *short_words)).fetchall()
+        sql = "SELECT n.entity, n.field, n.text, n.norm FROM name n WHERE " + short_conditions
+        return self._con().execute(sql, tuple(short_words)).fetchall()
+
+    def search(self, query: str, *, kind: str | None = None, government: str | None = None,
+               category: str | None = None, limit: int = 20, offset: int = 0) -> Results:
+        """Ranked hits for ``query``; facet counts are over every match before filtering."""
+        words = terms(query)
+        whole = " ".join(words)
+        ranked = self._rank(whole, words, self.matching_names(words) if words else [])
+        facets = _facet_counts(ranked)
+        chosen = [h for h in ranked if _keep(h, kind, government, category)]
+        page = [_with_snippet(h, whole, words) for h in chosen[offset:offset + limit]]
+        return Results(query, len(chosen), page, facets)
+
+    def _rank(self, whole: str, words: list[str], names: list[tuple[int, str, str, str]]) -> list[Hit]:
+        """Every matching entity as a Hit, best first (snippets are added for the page only)."""
+        texts: dict[int, list[tuple[str, str, str]]] = {}
+        for entity, fld, text, norm in names:
+            texts.setdefault(entity, []).append((fld, text, norm))
+        tiers = {e: rank.tier(whole, words, [(f, n) for f, _, n in ts]) for e, ts in texts.items()}
+        entities = self._entities()
+        hits = []
+        for entity_id, t in tiers.items():
+            if t is None:
+                continue
+            e = entities[entity_id]
+            hit = Hit(e["iri"], e["kind"], e["label_ja"], e["label_en"], e["types"], e["government"],
+                      e["categories"], e["code"], e["prefecture"], t, rank.score(t), "", "", "")
+            hit._texts = texts[entity_id]  # type: ignore[attr-defined]
+            hits.append(hit)
+        hits.sort(key=lambda h: rank.sort_key(h.tier, h.kind, h.label_ja, h.iri))
+        return hits
+
+
+def _with_snippet(hit: Hit, whole: str, words: list[str]) -> Hit:
+    hit.matched_field, text = _best_text(whole, words, hit._texts, hit.tier)  # type: ignore[attr-defined]
+    hit.snippet, hit.snippet_html = highlight(text, words)
+    return hit
+
+
+def _best_text(whole: str, words: list[str], texts, tier: int) -> tuple[str, str]:
+    """The text that gave the hit its tier (the snippet shows it)."""
+    for fld, text, norm in texts:
+        if rank.tier(whole, words, [(fld, norm)]) == tier:
+            return fld, text
+    return texts[0][0], texts[0][1]
+
+
+def _keep(hit: Hit, kind: str | None, government: str | None, category: str | None) -> bool:
+    if kind and kind != hit.kind and kind not in hit.types:
+        return False
+    if government and government != hit.government:
+        return False
+    return not category or category in hit.categories
+
+
+def _facet_counts(hits: list[Hit]) -> dict[str, list[tuple[str, int]]]:
+    counts: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
+    for h in hits:
+        counts["type"][h.kind] += 1
+        if h.government:
+            counts["government"][h.government] += 1
+        counts["category"].update(h.categories)
+    return {name: c.most_common() for name, c in counts.items()}
+
+

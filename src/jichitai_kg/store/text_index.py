@@ -1,0 +1,213 @@
+"""Build the search index: an SQLite file with an FTS5 ``trigram`` table, made from a store.
+
+``build.prepare`` writes it into the store's temporary directory before the rename, so it is
+cached under the same key (the store digest), renamed and pruned with the store.  Its file
+name also carries a fingerprint of this code and the ``search-*.rq`` queries, so a change to
+either makes a fresh index next to an unchanged store (:func:`ensure_index`).  It is written
+to a temporary file and renamed into place: a failed build never replaces a good index.
+
+Tables: ``entity`` (one row per labelled IRI, with kind, labels, government, categories,
+団体コード and prefecture), ``name`` (one row per text: field, language, text, normalized
+text), ``name_fts`` (the trigram index over ``name.norm``) and ``term`` (labels of the types,
+governments, categories and prefectures the facets show).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import cast
+
+import pyoxigraph as ox
+
+from ..content import app_query
+from ..namespaces import JKG, ORG, SKOS
+from .text_norm import normalize
+
+INDEX_PREFIX = "search-"
+INDEX_SUFFIX = ".sqlite"
+QUERY_NAMES = ("texts", "types", "context", "prefectures", "term-labels")
+
+SCHEMA = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE entity(
+  id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
+  label_ja TEXT NOT NULL, label_en TEXT NOT NULL, types TEXT NOT NULL, gov TEXT,
+  categories TEXT NOT NULL, code TEXT, prefecture TEXT);
+CREATE TABLE name(
+  id INTEGER PRIMARY KEY, entity INTEGER NOT NULL REFERENCES entity(id),
+  field TEXT NOT NULL, text TEXT NOT NULL, norm TEXT NOT NULL);
+CREATE INDEX name_entity ON name(entity);
+CREATE TABLE term(iri TEXT PRIMARY KEY, label_ja TEXT NOT NULL, label_en TEXT NOT NULL);
+CREATE VIRTUAL TABLE name_fts USING fts5(norm, content='name', content_rowid='id', tokenize='trigram');
+"""
+
+
+#: The code that shapes an index: part of its fingerprint.
+CODE_FILES = ("text_index.py", "text_norm.py")
+
+#: Kind of an entity from its rdf:types (inferred ones included); the first kind one of whose
+#: classes the entity has wins.
+CLASSES_OF_KIND: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
+    (kind, tuple(str(c) for c in classes)) for kind, classes in (
+        ("government", (JKG.LocalGovernment,)),
+        ("plan", (JKG.Plan,)),
+        ("initiative", (JKG.Initiative, JKG.FlagshipCase, JKG.NarrativeInitiative, JKG.OverviewTableEntry)),
+        ("post", (ORG.Post,)),
+        ("unit", (ORG.OrganizationalUnit, JKG.CrossDepartmentalBody)),
+        ("milestone", (JKG.Milestone,)),
+        ("figure", (JKG.Figure,)),
+        ("source", (JKG.ReportLocation,)),
+        ("concept", (SKOS.Concept,)),
+    ))
+
+
+def kind_of(types: Iterable[str], *, has_code: bool = False) -> str:
+    """The kind used for ranking and the type facet; a body with a 団体コード is a government."""
+    if has_code:
+        return "government"
+    present = {str(t) for t in types}
+    return next((kind for kind, classes in CLASSES_OF_KIND if present.intersection(classes)), "other")
+
+
+@lru_cache(maxsize=1)
+def fingerprint() -> str:
+    """Hash of the code and queries that make an index; part of the index file name (computed
+    once per process: the installed code does not change under a running server)."""
+    h = hashlib.sha256()
+    for name in CODE_FILES:
+        h.update(name.encode() + b"\0" + (Path(__file__).parent / name).read_bytes())
+    for name in QUERY_NAMES:
+        h.update(app_query(f"search-{name}").encode())
+    return h.hexdigest()[:12]
+
+
+def index_path(store_dir: Path | str) -> Path:
+    """Where the index of the store in ``store_dir`` lives (whether or not it is built yet)."""
+    return Path(store_dir) / f"{INDEX_PREFIX}{fingerprint()}{INDEX_SUFFIX}"
+
+
+def is_index_file(path: Path) -> bool:
+    """A search index (or its temporary or journal file) in a store directory: not RDF data."""
+    return INDEX_PREFIX in path.name and INDEX_SUFFIX in path.name
+
+
+def _select(store: ox.Store, name: str) -> list[dict[str, str]]:
+    rows = cast(ox.QuerySolutions, store.query(app_query(f"search-{name}"), use_default_graph_as_union=True))
+    variables = [v.value for v in rows.variables]
+    return [{v: row[v].value for v in variables if row[v] is not None} for row in rows]
+
+
+def collect(store: ox.Store) -> dict:
+    """Everything the index holds, read from the store with the search-*.rq queries."""
+    texts: dict[str, dict[tuple[str, str], None]] = defaultdict(dict)
+    for row in _select(store, "texts"):
+        texts[row["s"]][(row["field"], row["text"])] = None
+    types: dict[str, list[str]] = defaultdict(list)
+    for row in _select(store, "types"):
+        types[row["s"]].append(row["type"])
+    govs: dict[str, set[str]] = defaultdict(set)
+    categories: dict[str, set[str]] = defaultdict(set)
+    for row in _select(store, "context"):
+        if "gov" in row:
+            govs[row["s"]].add(row["gov"])
+        if "category" in row:
+            categories[row["s"]].add(row["category"])
+    prefectures = {row["gov"]: row["prefecture"] for row in _select(store, "prefectures")}
+    terms = {row["term"]: (row.get("labelJa", ""), row.get("labelEn", "")) for row in _select(store, "term-labels")}
+    return {"texts": texts, "types": types, "govs": govs, "categories": categories,
+            "prefectures": prefectures, "terms": terms}
+
+
+_WARD = re.compile(r"^(.+市)\s*([^市\s]+区)$")
+
+
+def ward_names(field: str, text: str) -> list[tuple[str, str]]:
+    """Short names of a designated city's ward: 名古屋市港区 is also called 港区 (and read みなとく).
+
+    Without them 港区 would equal only 東京都港区 and match it alone, although the register
+    holds two more wards of that name.  Readings written "なごやし みなとく" give both parts.
+    """
+    if field == "label":
+        m = _WARD.match(text)
+        return [("alt", m.group(2))] if m else []
+    if field == "kana" and " " in text.strip():
+        return [("kana", text.split()[-1]), ("kana", "".join(text.split()))]
+    return []
+
+
+def _display_order(types, terms: dict) -> list[str]:
+    """The project's own classes first, then labelled ones, then the rest (each by IRI)."""
+    return sorted(set(types), key=lambda t: (not t.startswith(str(JKG)), t not in terms, t))
+
+
+def _entity_rows(data: dict):
+    """(entity row, [(field, text)]) per indexed IRI, in IRI order."""
+    terms = data["terms"]
+    for iri in sorted(data["texts"]):
+        texts = list(data["texts"][iri])
+        codes = [t for f, t in texts if f == "code"]
+        if codes:
+            texts += [extra for f, t in texts for extra in ward_names(f, t) if extra not in texts]
+        kind = kind_of(data["types"].get(iri, ()), has_code=bool(codes))
+        gov = iri if kind == "government" else min(data["govs"].get(iri, ()), default=None)
+        ja, en = terms.get(iri, ("", ""))
+        fallback = next((t for f, t in texts if f in ("label", "alt")), iri)
+        row = (iri, kind, ja or en or fallback, en or ja or fallback,
+               json.dumps(_display_order(data["types"].get(iri, ()), terms)), gov,
+               json.dumps(sorted(data["categories"].get(iri, ()))),
+               min(codes, default=None), data["prefectures"].get(iri))
+        yield row, texts
+
+
+def write(data: dict, path: Path) -> None:
+    """Write the collected data as an index file at ``path`` (which must not exist)."""
+    con = sqlite3.connect(str(path))
+    try:
+        con.executescript(SCHEMA)
+        referenced: set[str] = set()
+        for n, (row, texts) in enumerate(_entity_rows(data), start=1):
+            con.execute("INSERT INTO entity VALUES (?,?,?,?,?,?,?,?,?,?)", (n, *row))
+            con.executemany("INSERT INTO name(entity, field, text, norm) VALUES (?,?,?,?)",
+                            [(n, field, text, normalize(text)) for field, text in texts])
+            referenced.update(json.loads(row[4]), json.loads(row[6]))
+            referenced.update(x for x in (row[5], row[8]) if x)
+        con.executemany("INSERT INTO term VALUES (?,?,?)",
+                        [(t, *data["terms"][t]) for t in sorted(referenced) if t in data["terms"]])
+        con.execute("INSERT INTO name_fts(name_fts) VALUES ('rebuild')")
+        con.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (fingerprint(),))
+        con.commit()
+        con.execute("VACUUM")
+    finally:
+        con.close()
+
+
+def build_index(store: ox.Store, store_dir: Path | str) -> Path:
+    """Build the index of ``store`` into ``store_dir`` (atomically) and return its path."""
+    target = index_path(store_dir)
+    tmp = target.with_name(f".tmp-{uuid.uuid4().hex[:8]}-{target.name}")
+    try:
+        write(collect(store), tmp)
+        os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return target
+
+
+def ensure_index(store_dir: Path | str, open_store: Callable[[Path], ox.Store] | None = None) -> Path:
+    """The index of the store in ``store_dir``, built first if missing (e.g. the code changed)."""
+
+    target = index_path(store_dir)
+    if target.exists():
+        return target
+    store = (open_store or (lambda p: ox.Store.read_only(str(p))))(Path(store_dir))
+    return build_index(store, store_dir)

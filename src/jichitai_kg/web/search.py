@@ -1,0 +1,131 @@
+"""``/search``: the search page (HTML) and its JSON.
+
+The view only reads the request and renders the answer: searching is :mod:`..search.searcher`,
+the JSON shape :mod:`..search.present`.  The index comes from :func:`search_index`, which finds
+it next to the app's store (``Dataset.store_path``), shared with ``web/reconcile.py``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
+
+from ..errors import BadRequest, Unavailable
+from ..linked_data.pages import local_path
+from ..query import media
+from ..search import MAX_QUERY_CHARS, SearchIndex
+from ..search.present import results_dict
+from ..store.text_index import ensure_index
+from .responses import request_lang
+from .state import app_cache, get_dataset
+from .urls import path_prefix
+
+bp = Blueprint("search", __name__)
+
+MAX_LIMIT = 100
+DEFAULT_LIMIT = 20
+JSON = "application/json"
+_lock = threading.Lock()
+
+TEXT = {
+    "ja": {"title": "検索", "placeholder": "テレワーク、RPA、鎌倉…", "search": "検索", "results": "件",
+           "none": "見つかりませんでした。", "type": "種類", "government": "自治体", "category": "分類",
+           "all": "すべて", "next": "次へ", "prev": "前へ", "other_lang": "English", "code": "団体コード",
+           "prefecture": "都道府県"},
+    "en": {"title": "Search", "placeholder": "telework, RPA, Kamakura…", "search": "Search", "results": "results",
+           "none": "Nothing found.", "type": "Type", "government": "Government", "category": "Category",
+           "all": "all", "next": "Next", "prev": "Previous", "other_lang": "日本語", "code": "Dantai code",
+           "prefecture": "Prefecture"},
+}
+
+
+def search_index() -> SearchIndex:
+    """The app's index, built next to its store on first use if the store predates it.
+
+    Unavailable (503) when there is no local store (remote mode: the data lives in another
+    SPARQL store) or when the index can neither be opened nor built.
+    """
+    dataset = get_dataset()
+    dataset.executor  # noqa: B018 - in local mode this prepares the store (and its index)
+    if dataset.store_path is None:
+        raise Unavailable("search needs the local store; this server answers from a remote SPARQL "
+                          "store, which has no search index", headers={})
+    try:
+        path = ensure_index(dataset.store_path)
+    except (OSError, sqlite3.Error) as exc:
+        raise Unavailable(f"the search index is not available: {exc}") from exc
+    cache = app_cache("search")
+    with _lock:
+        if cache.get("path") != path:
+            cache["path"], cache["index"] = path, SearchIndex(path)
+        return cache["index"]
+
+
+def local_url(iri: str) -> str:
+    """The page of an IRI on this server (every path after the IRI base is served here)."""
+    return local_path(iri, path_prefix()) or iri
+
+
+def wants_json() -> bool:
+    """``format=json``/``html``, else the ``Accept`` header (HTML when it names neither)."""
+    fmt = request.args.get("format")
+    if fmt in ("json", "html"):
+        return fmt == "json"
+    return media.negotiate(request.headers.get("Accept"), (media.HTML, JSON)) == JSON
+
+
+def int_arg(name: str, default: int, low: int, high: int) -> int:
+    """A whole-number query parameter, clamped to [low, high]; BadRequest when not a number."""
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit():
+        raise BadRequest(f"'{name}' must be a whole number")
+    return max(low, min(int(raw), high))
+
+
+def _problem(q: str) -> str | None:
+    if not q:
+        return "Give a search word in 'q' (e.g. /search?q=テレワーク)."
+    if len(q) > MAX_QUERY_CHARS:
+        return f"'q' is {len(q)} characters long; at most {MAX_QUERY_CHARS} are accepted."
+    return None
+
+
+@bp.route("/search")
+def search():
+    lang = request_lang()
+    q = request.args.get("q", "").strip()
+    problem = _problem(q)
+    if problem:
+        if wants_json():
+            raise BadRequest(problem)
+        page = render_template("search.html", q=q[:MAX_QUERY_CHARS], error=problem, total=0, hits=[],
+                               facets={}, filters={}, offset=0, limit=DEFAULT_LIMIT, lang=lang, t=TEXT[lang])
+        return Response(page, status=400, headers={"Vary": "Accept"})
+    limit = int_arg("limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+    offset = int_arg("offset", 0, 0, 100_000)
+    filters = {"kind": request.args.get("type") or None, "government": request.args.get("government") or None,
+               "category": request.args.get("category") or None}
+    index = search_index()
+    results = index.search(q, limit=limit, offset=offset, **filters)
+    data = results_dict(results, index, lang, local_url, offset=offset, limit=limit,
+                        filters={"type": filters["kind"], "government": filters["government"],
+                                 "category": filters["category"]})
+    if wants_json():
+        response = jsonify(data)
+    else:
+        current = {"q": q, "lang": lang, "type": filters["kind"], "government": filters["government"],
+                   "category": filters["category"]}
+
+        def link(**changes) -> str:
+            """This search with some parameters changed (a facet chosen, another page)."""
+            return url_for("search.search", **{k: v for k, v in {**current, **changes}.items() if v})
+
+        response = Response(render_template("search.html", q=q, total=results.total, hits=data["results"],
+                                            facets=data["facets"], filters=filters, offset=offset, limit=limit,
+                                            lang=lang, t=TEXT[lang], link=link))
+    response.headers["Vary"] = "Accept"
+    return response

@@ -1,0 +1,143 @@
+"""A seeded generator of malformed and hostile requests (issue #12 fuzzing).
+
+Shared by ``tests/test_fuzz.py`` (a few hundred requests in ``make test``) and
+``tools/soak.py`` (10,000 in ``make soak``).  Every request is a plain
+:class:`FuzzRequest`, sent either through Flask's test client or over HTTP.
+Seeds are the project's own ``.rq`` files, mutated by random edits plus a fixed
+list of hostile inputs from the issue (deep nesting, SERVICE in odd spellings
+aimed at a loopback listener, bad graph IRIs, odd formats and Accept headers).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+#: Statuses a fuzz request may get; 503 only with one of DELIBERATE_503: the time limit, all
+#: workers busy, or a worker replaced at its memory cap (QUERY_MEMORY_LIMIT, issue #12 item 4).
+#: A crashed worker ("crashed") is never acceptable.
+DELIBERATE_503 = ("was stopped after", "stayed busy", "(QUERY_MEMORY_LIMIT)")
+
+
+@dataclass
+class FuzzRequest:
+    method: str
+    path: str  # already percent-encoded where needed
+    params: list[tuple[str, str]] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes | None = None
+
+
+def hostile_queries(port: int) -> list[str]:
+    target = f"http://127.0.0.1:{port}/ssrf"
+    return [
+        f"PREFIX ex: <http://x/> SELECT * WHERE {{ BIND(ex:a\\#b AS ?z) SERVICE <{target}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ sErViCe SILENT <{target}> {{ ?s ?p ?o }} }}",
+        f"BASE <http://127.0.0.1:{port}/> SELECT * WHERE {{ SERVICE <ssrf> {{ ?s ?p ?o }} }}",
+        f"PREFIX e: <http://127.0.0.1:{port}/> SELECT * WHERE {{ SERVICE e:ssrf {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ BIND(<{target}> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ ?s ?p '''x''' SERVICE <{target}> {{ ?s ?p ?o }} }} # '",
+        f"SELECT * WHERE {{ SERVICE <http://127.0.0.1\\u003A{port}/ssrf> {{ ?s ?p ?o }} }}",
+        "SELECT * WHERE { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }",
+        "SELECT * WHERE " + "{" * 5000 + "}" * 5000,
+        "SELECT * WHERE { ?s ?p ?o " + "FILTER EXISTS { " * 1000 + "}" * 1000 + " }",
+        "SELECT * WHERE { BIND(" + "+".join(["1"] * 20000) + " AS ?x) }",
+        "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1",
+        "INSERT DATA { <http://x/> <http://x/> <http://x/> }",
+        "LOAD <http://127.0.0.1:1/>",
+        "SELECT * WHERE { ?s ?p ?o } LIMIT -1",
+        "\x00\x01\x02",
+        "SELECT * WHERE { ?s ?p \"\ud800\" }",
+        "",
+    ]
+
+
+TOKENS = ["{", "}", "(", ")", "[", "]", "\\#", "#", "\"", "'''", "<", ">", "?x", "$y", ".",
+          ";", ",", "FILTER EXISTS {", "OPTIONAL", "UNION", "SERVICE", "a", "^^", "@ja", "\\u0000",
+          "\U0001F600", "自治体", "GRAPH ?g {", "VALUES ?v { 1 2 }", "LIMIT 1", "ORDER BY ?x",
+          "BIND(1 AS ?z)", "COUNT(*)", "\n", "\t", "\\", "%00", "&&", "||", "!", "*", "/"]
+FORMATS = ["json", "xml", "csv", "tsv", "html", "turtle", "ttl", "nt", "jsonld", "json-ld",
+           "application/sparql-results+json", "text/csv,text/plain", "", "bogus", "\u00e9"]
+ACCEPTS = ["*/*", "application/sparql-results+json", "text/turtle;q=0.5, */*;q=0.1",
+           "text/html", "application/xml", "garbage", "text/*;q=abc", "", "a/b/c"]
+GRAPHS = ["https://w3id.org/jichitai-kg/graph/data", "not an iri", "<x>", "http://x/\u3042",
+          "urn:x", ""]
+
+
+def mutate(rng: random.Random, text: str) -> str:
+    for _ in range(rng.randint(1, 4)):
+        op = rng.randrange(5)
+        i = rng.randint(0, len(text))
+        j = min(len(text), i + rng.randint(0, 40))
+        if op == 0:
+            text = text[:i] + text[j:]
+        elif op == 1:
+            text = text[:i] + rng.choice(TOKENS) + text[i:]
+        elif op == 2:
+            text = text[:i] + text[i:j] * rng.randint(2, 5) + text[j:]
+        elif op == 3:
+            text = text[:i] + text[i:j].swapcase() + text[j:]
+        else:
+            text = text[:i]
+    return text
+
+
+def _sparql(rng: random.Random, query: str) -> FuzzRequest:
+    params: list[tuple[str, str]] = [("query", query)]
+    if rng.random() < 0.3:
+        params.append(("format", rng.choice(FORMATS)))
+    if rng.random() < 0.15:
+        params.append((rng.choice(["default-graph-uri", "named-graph-uri"]), rng.choice(GRAPHS)))
+    if rng.random() < 0.1:
+        params.append(("infer", rng.choice(["true", "false", "maybe"])))
+    headers = {"Accept": rng.choice(ACCEPTS)} if rng.random() < 0.5 else {}
+    style = rng.randrange(3)
+    if style == 0:
+        return FuzzRequest("GET", "/sparql", params, headers)
+    if style == 1:
+        return FuzzRequest("POST", "/sparql", params, headers)
+    rest = [(k, v) for k, v in params if k != "query"]
+    headers["Content-Type"] = rng.choice(["application/sparql-query",
+                                          "application/sparql-query; charset=utf-8", "text/plain"])
+    return FuzzRequest("POST", "/sparql", rest, headers, body=query.encode("utf-8", "surrogatepass"))
+
+
+def generate(seed: int, count: int, queries_dir: Path, listener_port: int):
+    """``count`` requests, reproducible from ``seed``."""
+    rng = random.Random(seed)
+    seeds = [p.read_text(encoding="utf-8") for p in sorted(Path(queries_dir).glob("*.rq"))]
+    cq_ids = [p.stem for p in sorted(Path(queries_dir).glob("*.rq"))]
+    hostile = hostile_queries(listener_port)
+    for n in range(count):
+        kind = rng.random()
+        if n < len(hostile):
+            yield _sparql(rng, hostile[n])
+        elif kind < 0.55:
+            yield _sparql(rng, mutate(rng, rng.choice(seeds)))
+        elif kind < 0.65:
+            yield _sparql(rng, rng.choice(hostile))
+        elif kind < 0.8:
+            qid = rng.choice(cq_ids + ["nope", "..%2F..%2Fetc%2Fpasswd", "%00"])
+            params = [(rng.choice(["gov", "category", "lang", "format", "x"]),
+                       mutate(rng, rng.choice(["kanagawa", "ja", "en", "json", "csv", "html"])))
+                      for _ in range(rng.randint(0, 3))]
+            yield FuzzRequest("GET", f"/cq/{qid}", params,
+                              {"Accept": rng.choice(ACCEPTS)} if rng.random() < 0.5 else {})
+        elif kind < 0.92:
+            local = mutate(rng, rng.choice(["gov/kanagawa", "category/culture", "gov/yokohama.ttl",
+                                            "gov/minato.jsonld", "x", "gov/kanagawa.html"]))
+            yield FuzzRequest("GET", "/id/" + quote(local, safe="/"), [],
+                              {"Accept": rng.choice(ACCEPTS)} if rng.random() < 0.5 else {})
+        else:
+            name = mutate(rng, rng.choice(["jichitai-kg.ttl.gz", "jichitai-kg.nq.gz", "SHA256SUMS",
+                                           "x.sha256", ""]))
+            yield FuzzRequest("GET", "/download/" + quote(name, safe=""), [], {})
+
+
+def acceptable(status: int, body: bytes) -> bool:
+    """No 5xx except a deliberate 503 (time limit, all workers busy, memory cap)."""
+    if status < 500:
+        return True
+    return status == 503 and any(m.encode() in body for m in DELIBERATE_503)

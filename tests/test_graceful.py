@@ -1,0 +1,93 @@
+"""Issue #12 item 5: SIGTERM stops accepting, lets a running query finish, leaves no process."""
+
+from __future__ import annotations
+
+import json
+import signal
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from loopback import alive, descendants, start_server
+
+pytestmark = pytest.mark.server
+
+ROOT = Path(__file__).resolve().parents[1]
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d a ?f }"  # seconds, not minutes
+ALL = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c }"
+TYPED = "SELECT (COUNT(*) AS ?n) WHERE { ?d a ?f }"
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def count(base: str, query: str, timeout: float = 120) -> int:
+    url = base + "/sparql?" + urllib.parse.urlencode({"query": query})
+    req = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(req, timeout=timeout) as resp:
+        data = json.load(resp)
+    return int(data["results"]["bindings"][0]["n"]["value"])
+
+
+@pytest.fixture()
+def server(service_store, tmp_path):
+    """Start a fresh ``jichitai-kg serve`` with a 60 s query limit and a given grace period."""
+    started = []
+
+    def start(grace: float):
+        proc, base = start_server(ROOT, tmp_path / "serve.log", [
+            "--workers", "2", "--timeout", "60", "--grace", str(grace), "--quiet"], wait=180)
+        started.append(proc)
+        return proc, base
+
+    yield start
+    for proc in started:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def _background(base: str, query: str, out: dict) -> threading.Thread:
+    def go():
+        try:
+            out["n"] = count(base, query)
+        except Exception as exc:  # recorded, asserted on below
+            out["error"] = exc
+    t = threading.Thread(target=go, daemon=True)
+    t.start()
+    return t
+
+
+def test_sigterm_finishes_the_running_query_then_leaves_no_process(server):
+    proc, base = server(grace=60)
+    expected = count(base, ALL) * count(base, TYPED)
+    helpers = descendants(proc.pid)
+    assert len(helpers) >= 3  # forkserver, resource tracker, two workers
+    out: dict = {}
+    t = _background(base, SLOW, out)
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGTERM)
+    time.sleep(0.5)
+    with pytest.raises(OSError):  # no longer accepting
+        count(base, ALL, timeout=3)
+    t.join(90)
+    assert out.get("n") == expected, out
+    assert proc.wait(30) == 0
+    time.sleep(0.5)
+    assert [p for p in helpers if alive(p)] == []
+
+
+def test_sigterm_with_a_runaway_kills_it_after_the_grace_period(server):
+    proc, base = server(grace=1)
+    helpers = descendants(proc.pid)
+    out: dict = {}
+    _background(base, RUNAWAY, out)
+    time.sleep(1.0)
+    started = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(30) == 0
+    assert time.monotonic() - started < 20
+    time.sleep(0.5)
+    assert [p for p in helpers if alive(p)] == []

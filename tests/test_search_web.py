@@ -1,0 +1,118 @@
+"""``/search`` as HTML and JSON, its 400s, and the search box in the header of every page."""
+
+from __future__ import annotations
+
+import pytest
+
+ID = "https://w3id.org/jichitai-kg/id/"
+
+
+def test_json_by_format_parameter(client):
+    r = client.get("/search", query_string={"q": "鎌倉", "format": "json"})
+    assert r.status_code == 200 and r.mimetype == "application/json"
+    data = r.get_json()
+    assert data["query"] == "鎌倉" and data["total"] >= 10
+    first = data["results"][0]
+    assert first["iri"] == ID + "gov/kamakura" and first["url"] == "/id/gov/kamakura"
+    assert first["label"] == {"ja": "鎌倉市", "en": "Kamakura City"}
+    assert first["kind"] == "government" and first["match"] == "prefix" and first["score"] == 80.0
+    assert first["code"] == "142042"
+    assert first["prefecture"] == {"iri": ID + "gov/kanagawa", "label": "神奈川県", "url": "/id/gov/kanagawa"}
+    assert first["snippet_html"] == "<mark>鎌倉</mark>市"
+    assert first["types"][0]["label"] == "地方公共団体"
+
+
+def test_json_by_accept_header_and_facets(client):
+    r = client.get("/search", query_string={"q": "テレワーク"}, headers={"Accept": "application/json"})
+    data = r.get_json()
+    assert r.headers["Vary"] == "Accept"
+    types = {f["value"]: f["count"] for f in data["facets"]["type"]}
+    assert sum(types.values()) == data["total"]
+    govs = {f["value"]: f["label"] for f in data["facets"]["government"]}
+    assert govs[ID + "gov/kamakura"] == "鎌倉市" and govs[ID + "gov/tokushima"] == "徳島県"
+    narrowed = client.get("/search", query_string={"q": "テレワーク", "type": "initiative", "format": "json"}).get_json()
+    assert narrowed["total"] == types["initiative"]
+    assert {h["kind"] for h in narrowed["results"]} == {"initiative"}
+    assert ID + "initiative/kamakura-telework" in {h["iri"] for h in narrowed["results"]}
+
+
+def test_html_results_link_to_local_pages(client):
+    r = client.get("/search", query_string={"q": "情報政策課"})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 200 and r.mimetype == "text/html"
+    assert 'href="/id/unit/kyoto-information-policy-division"' in page
+    assert "<mark>情報政策課</mark>" in page
+    assert 'value="情報政策課"' in page  # the query stays in the box
+    english = client.get("/search", query_string={"q": "情報政策課", "lang": "en"}).get_data(as_text=True)
+    assert "Information Policy Division" in english
+
+
+def test_html_escapes_the_query(client):
+    page = client.get("/search", query_string={"q": "<script>x</script>"}).get_data(as_text=True)
+    assert "<script>x</script>" not in page and "&lt;script&gt;" in page
+
+
+@pytest.mark.parametrize("q, message", [
+    ("", "Give a search word in 'q'"),
+    ("   ", "Give a search word in 'q'"),
+    ("あ" * 201, "at most 200 are accepted"),
+])
+def test_bad_query_is_400_with_a_message(client, q, message):
+    r = client.get("/search", query_string={"q": q, "format": "json"})
+    assert r.status_code == 400 and r.mimetype == "text/plain"
+    assert message in r.get_data(as_text=True)
+    page = client.get("/search", query_string={"q": q}, headers={"Accept": "text/html"})
+    assert page.status_code == 400 and page.mimetype == "text/html"
+    error = page.get_data(as_text=True).replace("&#39;", "'").split('<p class="error">', 1)[1].split("</p>")[0]
+    assert message in error
+
+
+def test_200_characters_are_accepted_and_bad_limit_is_400(client):
+    assert client.get("/search", query_string={"q": "あ" * 200, "format": "json"}).get_json()["total"] == 0
+    r = client.get("/search", query_string={"q": "RPA", "limit": "ten", "format": "json"})
+    assert r.status_code == 400 and "'limit' must be a whole number" in r.get_data(as_text=True)
+    paged = client.get("/search", query_string={"q": "RPA", "limit": 3, "offset": 3, "format": "json"}).get_json()
+    everything = client.get("/search", query_string={"q": "RPA", "limit": 6, "format": "json"}).get_json()
+    assert [h["iri"] for h in paged["results"]] == [h["iri"] for h in everything["results"][3:6]]
+
+
+@pytest.mark.parametrize("path", ["/", "/sparql", "/search?q=RPA"])
+def test_search_box_in_the_header(client, path):
+    page = client.get(path, headers={"Accept": "text/html"}).get_data(as_text=True)
+    header = page.split("<header", 1)[1].split("</header>", 1)[0]
+    assert '<form class="search" action="/search" method="get" role="search">' in header
+    assert 'name="q"' in header
+
+
+def test_unbuildable_index_is_503_not_500(client, app, monkeypatch):
+    from jichitai_kg.web import search as search_view
+
+    def fail(path):
+        raise PermissionError("read-only cache directory")
+
+    monkeypatch.setattr(search_view, "ensure_index", fail)
+    r = client.get("/search", query_string={"q": "RPA"})
+    assert r.status_code == 503 and r.headers["Retry-After"] == "5"
+    assert "search index is not available: read-only cache directory" in r.get_data(as_text=True)
+
+
+def test_no_local_store_is_503_with_a_message(client, app, monkeypatch):
+    """Remote mode: the dataset answers from another SPARQL store and has no store directory."""
+    from jichitai_kg.dataset import Dataset
+    from jichitai_kg.web.state import get_dataset
+
+    monkeypatch.setattr(Dataset, "executor", property(lambda self: object()))
+    monkeypatch.setattr(get_dataset(app), "store_path", None)
+    for path in ("/search?q=RPA&format=json", "/reconcile?query=港区"):
+        r = client.get(path)
+        assert r.status_code == 503 and r.mimetype == "text/plain"
+        assert "search needs the local store" in r.get_data(as_text=True)
+        assert "Retry-After" not in r.headers
+
+
+def test_facet_links_keep_the_other_filters(client):
+    page = client.get("/search", query_string={"q": "テレワーク", "type": "initiative"},
+                      headers={"Accept": "text/html"}).get_data(as_text=True)
+    facets = page.split('<aside class="facets">', 1)[1].split("</aside>", 1)[0]
+    assert "type=initiative&amp;government=https://w3id.org/jichitai-kg/id/gov/kamakura" in facets
+    assert 'type=initiative" class="current">取組</a>' in facets
