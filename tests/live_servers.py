@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from loopback import ServerDidNotStart, free_port, start_server
 
 __all__ = ["LIVE_TIMEOUT", "LiveServer", "free_port", "serve", "stop"]
