@@ -415,3 +415,14 @@ def test_push_failures_are_one_clear_line(service_store, capsys):
     assert f"cannot reach the store at {closed}/update" in err  # the first request: drop metadata
     assert main(args + ["--chunk", "0"]) == 2
     assert "--chunk and --http-timeout must be positive" in capsys.readouterr().err
+
+
+def test_search_says_it_needs_the_local_store(remote_client, remote_store, monkeypatch, capsys):
+    """The text index lives next to a local store; remote mode says so (503, exit code 4)."""
+    from jichitai_kg.cli import main
+
+    resp = remote_client.get("/search", query_string={"q": "テレワーク", "format": "json"})
+    assert resp.status_code == 503 and "remote SPARQL store" in resp.get_data(as_text=True)
+    monkeypatch.setenv("JICHITAI_KG_STORE_QUERY_ENDPOINT", remote_store.query)
+    assert main(["--root", str(ROOT), "search", "テレワーク"]) == 4
+    assert "needs the local store" in capsys.readouterr().err

@@ -36,7 +36,7 @@ def _line(hit: dict, lang: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..errors import BadRequest
+    from ..errors import BadRequest, Unavailable
     from ..search import MAX_QUERY_CHARS, SearchIndex
     from ..search.present import results_dict
     from ..store.text_index import ensure_index
@@ -46,7 +46,11 @@ def run(args: argparse.Namespace) -> int:
     if not query or len(query) > MAX_QUERY_CHARS:
         raise BadRequest(f"give 1 to {MAX_QUERY_CHARS} characters to search for")
     with open_dataset(args) as dataset:
-        index = SearchIndex(ensure_index(dataset.prepare()))
+        store_path = dataset.prepare()
+        if store_path is None:  # as /search: a remote store has no search index
+            raise Unavailable("search needs the local store; STORE_QUERY_ENDPOINT names a remote "
+                              "SPARQL store, which has no search index", headers={})
+        index = SearchIndex(ensure_index(store_path))
     results = index.search(query, kind=args.kind, government=args.government, category=args.category,
                            limit=max(1, args.limit))
     data = results_dict(results, index, args.lang, lambda iri: iri)
