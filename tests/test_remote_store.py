@@ -26,6 +26,13 @@ from jichitai_kg.remote.executor import META_GRAPH, RemoteExecutor, VersionMisma
 from jichitai_kg.store import graph_triple_counts, open_read_only
 from jichitai_kg.store.build import STORE_PREFIX
 from live_servers import serve as _serve
+from remote_differences import (
+    CQ_KINDS,
+    TEMPORAL_DATATYPES,
+    expected_cq_differences,
+    is_expected,
+    row_difference_kinds,
+)
 from remote_fixtures import (  # noqa: F401
     ROOT,
     free_port,
@@ -91,24 +98,37 @@ def test_every_question_is_covered():
 
 
 def test_every_cq_answers_as_embedded(client, remote_client):
-    differing = []
+    """Every request answers as embedded, except the questions the store is documented to get
+    wrong (tests/remote_differences.py): those must differ in the documented way, and only them."""
+    expected = expected_cq_differences()
+    differing: dict[str, list[str]] = {}
+    unexplained = []
     nonempty = 0
     for url in CQ_REQUESTS:
+        qid = url.split("?")[0].removeprefix("/cq/")
         embedded = _rows(client.get(url))
         resp = remote_client.get(url)
         nonempty += bool(embedded[1])
         if resp.status_code != 200:
-            differing.append(f"{url}: {resp.status_code} {resp.get_data(as_text=True)[:300]}")
+            text = f"{url}: {resp.status_code} {resp.get_data(as_text=True)[:300]}"
+            differing.setdefault(qid, []).append(text)
+            if qid != "category-explanation" or resp.status_code != 500 or "SQ156" not in text:
+                unexplained.append(text)
         elif embedded != _rows(resp):
             remote = _rows(resp)
-            only_local = [r for r in embedded[1] if r not in remote[1]][:2]
-            only_remote = [r for r in remote[1] if r not in embedded[1]][:2]
-            differing.append(f"{url}: columns {embedded[0]} / {remote[0]}; only embedded "
-                             f"{only_local}; only remote {only_remote}")
-    questions = sorted({d.split("?")[0] for d in differing})
-    examples = {d.split("?")[0]: d for d in differing}
-    assert not differing, (f"{len(differing)} requests differ, questions {questions}; e.g.\n"
-                           + "\n".join(examples.values()))
+            only_local = [r for r in embedded[1] if r not in remote[1]]
+            only_remote = [r for r in remote[1] if r not in embedded[1]]
+            text = (f"{url}: columns {embedded[0]} / {remote[0]}; only embedded "
+                    f"{only_local[:2]}; only remote {only_remote[:2]}")
+            differing.setdefault(qid, []).append(text)
+            kinds = row_difference_kinds(only_local, only_remote)
+            if embedded[0] != remote[0] or not kinds <= CQ_KINDS.get(qid, frozenset()):
+                unexplained.append(f"{sorted(kinds)} {text}")
+    examples = "\n".join(texts[0] for texts in differing.values())
+    assert set(differing) == expected, (
+        f"questions that differ: {sorted(differing)}; documented as differing: {sorted(expected)} "
+        "(JKG_REMOTE_KNOWN_DIFFERENCES, tests/remote_differences.py); e.g.\n" + examples)
+    assert not unexplained, "differences not of the documented kind:\n" + "\n".join(unexplained[:5])
     assert nonempty > len(CQ_REQUESTS) // 2  # the comparison is about real answers
 
 
@@ -310,12 +330,25 @@ def test_downloads_are_written_from_the_remote_store(client, remote_client, remo
         remote_sums = dict(line.split()[::-1] for line in remote.get_data(as_text=True).splitlines())
         assert set(local_sums) == set(remote_sums) and len(remote_sums) >= 3
     manifest = json.loads((next(cache.glob("dumps-*")) / "manifest.json").read_text())
+    differs = False
     for f in manifest:
         if f["filename"].endswith(".nq") or f["filename"].endswith(".nt"):
             a = set(client.get(f"/download/{f['filename']}").get_data(as_text=True).splitlines())
             b = set(remote_client.get(f"/download/{f['filename']}").get_data(as_text=True).splitlines())
             assert len(a) == len(b) > 100, f["filename"]
-            assert {line for line in a if "_:" not in line} == {line for line in b if "_:" not in line}
+            only_local = {line for line in a if "_:" not in line} - b
+            only_remote = {line for line in b if "_:" not in line} - a
+            if is_expected("downloads:temporal-literals"):
+                # Documented: only gYear/gYearMonth/duration literals change, one for one.
+                changed = {line for line in only_local if any(t in line for t in TEMPORAL_DATATYPES)}
+                differs |= bool(only_local)
+                assert only_local == changed, f["filename"]
+                assert ({tuple(line.split(" ", 2)[:2]) for line in only_remote}
+                        == {tuple(line.split(" ", 2)[:2]) for line in only_local}), f["filename"]
+            else:
+                assert only_local == only_remote == set(), f["filename"]
+    if is_expected("downloads:temporal-literals"):
+        assert differs, "downloads:temporal-literals is listed but the dumps are identical"
 
 
 def test_syntax_check_never_evaluates_an_ask(remote_client, spy):
@@ -345,6 +378,10 @@ def test_descriptions_equal_embedded(client, remote_client, path):
     if local.status_code in (301, 302, 303, 307, 308):
         assert remote.status_code == local.status_code
         assert remote.headers["Location"] == local.headers["Location"]
+        return
+    if path == "/.well-known/void.ttl" and is_expected("void"):
+        assert local.status_code == 200 and remote.status_code == 500, "void is listed but answers"
+        assert "22023" in remote.get_data(as_text=True)  # Virtuoso's REPLACE() error
         return
     assert local.status_code == remote.status_code == 200, path
     a = _without_dump_bytes(Graph().parse(data=local.data, format="turtle"))
