@@ -92,3 +92,14 @@ def test_government_description_cites_its_paragraphs(asserted_graph, gov: str) -
     cited = set(asserted_graph.objects(GOV[gov], PROV.wasDerivedFrom))
     assert {SOURCE[f"{gov}-narrative-{n}"] for n in GOVERNMENT_DESCRIPTION_PARAGRAPHS[gov]} <= cited
     assert SOURCE[f"{gov}-heading"] in cited
+
+
+def test_approximate_flag_agrees_with_approximation(asserted_graph) -> None:
+    """jkg:approximate is true exactly when the figure has a jkg:approximation (docs/data-model.md)."""
+    from jichitai_kg.namespaces import JKG
+    g = asserted_graph
+    figures = set(g.subjects(JKG.approximate, None)) | set(g.subjects(JKG.approximation, None))
+    assert figures
+    for f in figures:
+        flag = g.value(f, JKG.approximate)
+        assert flag is not None and flag.toPython() is (g.value(f, JKG.approximation) is not None), f
