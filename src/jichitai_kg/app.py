@@ -26,7 +26,7 @@ from .store import Inputs, prepare
 access_log = logging.getLogger("jichitai_kg.access")
 
 #: Blueprints written by other engineers; registered when their module exists.
-OPTIONAL_BLUEPRINTS = ("cq_views", "linked_data")
+OPTIONAL_BLUEPRINTS = ("cq_views", "linked_data", "map_views")
 
 
 class KGState:
