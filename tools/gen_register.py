@@ -27,7 +27,10 @@ from importlib import metadata, resources
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from kana_hepburn import slug as kana_slug, title as kana_title  # noqa: E402
+
+from benchmarks.synth import check_digit  # noqa: E402  (the JIS X 0401/0402 rule, weights 6..2, mod 11)
 
 PACKAGE = "japancode"
 PINNED_VERSION = "0.1.0"
@@ -74,12 +77,6 @@ class Body:
     iso: str | None = None
     homepage: str | None = None
     city_name: str | None = None  # for wards: the designated city's name
-
-
-def check_digit(five: str) -> str:
-    """Check digit of a five-digit 団体コード (JIS X 0401/0402 rule, weights 6..2, modulus 11)."""
-    total = sum(int(d) * w for d, w in zip(five, (6, 5, 4, 3, 2)))
-    return str((11 - total % 11) % 10)
 
 
 def full_code(package_code: str) -> str:
