@@ -142,3 +142,5 @@ def test_hepburn() -> None:
     assert [romanize(k) for k in ("とうきょう", "さっぽろ", "いっしき", "じゅんい", "ちゃたん")] == [
         "tokyo", "sapporo", "isshiki", "jun'i", "chatan"]
     assert title("かまくら") == "Kamakura"
+    # a vowel lengthened once is not lengthened again: 山陽小野田 is San'yō-onoda
+    assert romanize("さんようおのだ") == "san'yoonoda" and romanize("りゅうおう") == "ryuo"

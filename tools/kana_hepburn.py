@@ -45,31 +45,37 @@ def _syllables(kana: str) -> list[str]:
     return out
 
 
+def _is_long(prev: str, s: str, extended: bool) -> bool:
+    """おう・おお・うう lengthen the vowel before them (written without a macron); a vowel already
+    lengthened is not lengthened again (さんようおのだ → san'yoonoda, not san'yonoda)."""
+    return not extended and ((s == "u" and prev[-1:] in ("o", "u")) or (s == "o" and prev[-1:] == "o"))
+
+
 def _join(sylls: list[str]) -> str:
-    text = ""
+    text, prev, extended = "", "", False
     for i, s in enumerate(sylls):
         nxt = sylls[i + 1] if i + 1 < len(sylls) else ""
         if s == "っ":
             if nxt and nxt not in "っんー":
                 text += "t" if nxt.startswith("ch") else nxt[0]
-        elif s == "ん":
-            text += "n'" if nxt[:1] and nxt[0] in _VOWELS else "n"
-        elif s == "ー":
             continue
-        else:
-            text += s
-    return text
-
-
-def _drop_long_vowels(text: str) -> str:
-    for long, short in (("ou", "o"), ("oo", "o"), ("uu", "u")):
-        text = text.replace(long, short)
+        if s == "ー":
+            continue
+        if s == "ん":
+            text += "n'" if nxt[:1] and nxt[0] in _VOWELS else "n"
+            prev, extended = "n", False
+            continue
+        if _is_long(prev, s, extended):
+            extended = True
+            continue
+        text += s
+        prev, extended = s, False
     return text
 
 
 def romanize(kana: str) -> str:
     """``kana`` (hiragana) in modified Hepburn, lower case, long vowels unmarked."""
-    return _drop_long_vowels(_join(_syllables(kana)))
+    return _join(_syllables(kana))
 
 
 def slug(kana: str) -> str:
