@@ -80,8 +80,9 @@ def test_class_partitions(void, union):
     for part in void.objects(DATASET, VOID.classPartition):
         got[str(void.value(part, VOID["class"]))] = number(void, part, VOID.entities)
     assert got == {c: len(s) for c, s in want.items()}
-    # The report profiles eight local governments.
-    assert got["https://w3id.org/jichitai-kg/ontology#LocalGovernment"] == 8
+    # The report profiles eight local governments, among the register's 1,788 (47 + 1,741).
+    assert got["https://w3id.org/jichitai-kg/ontology#CaseGovernment"] == 8
+    assert got["https://w3id.org/jichitai-kg/ontology#LocalGovernment"] == 1788
 
 
 def test_property_partitions(void, union):
@@ -116,8 +117,9 @@ def test_linksets_to_wikidata_and_estat(void, union):
         want = sum(1 for t in union if t.predicate.value == pred and isinstance(t.object, ox.NamedNode)
                    and t.object.value.startswith(ns))
         assert n == want
-    # Each of the eight governments has its e-Stat standard area code (dcterms:spatial).
-    assert estat[("http://data.e-stat.go.jp/lod/sac/", str(DCTERMS.spatial))] == 8
+    # Each of the 1,788 local governments and the 175 administrative wards has its e-Stat
+    # standard area code (dcterms:spatial).
+    assert estat[("http://data.e-stat.go.jp/lod/sac/", str(DCTERMS.spatial))] == 1788 + 175
 
 
 def test_license_publisher_source_endpoint(void):

@@ -39,7 +39,7 @@ from ..content import app_query
 from ..errors import BuildError, TurtleSyntaxError
 from ..namespaces import DATA_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
 
-#: SHACL shapes live in ontology/ for discoverability but are not part of the
+#: SHACL shapes live in ontology/shapes/ (outside the non-recursive glob) and are not part of the
 #: served dataset and must not be reasoned over.
 NOT_ONTOLOGY = frozenset({"shapes.ttl"})
 
