@@ -28,9 +28,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from kana_hepburn import slug as kana_slug, title as kana_title  # noqa: E402
-
 from benchmarks.synth import check_digit  # noqa: E402  (the JIS X 0401/0402 rule, weights 6..2, mod 11)
+from kana_hepburn import slug as kana_slug  # noqa: E402
+from kana_hepburn import title as kana_title
 
 PACKAGE = "japancode"
 PINNED_VERSION = "0.1.0"
@@ -163,7 +163,7 @@ def assign_slugs(prefs: list[Body], munis: list[Body], fixed: dict[str, str]) ->
     for s in with_kind:
         kind_counts[s] = kind_counts.get(s, 0) + 1
     out = {p.code: p.base_slug for p in prefs}
-    for m, s in zip(munis, with_kind):
+    for m, s in zip(munis, with_kind, strict=True):
         if counts[m.base_slug] == 1 and m.base_slug not in taken:
             out[m.code] = m.base_slug
         elif kind_counts[s] == 1:

@@ -6,24 +6,11 @@ Long vowels are written without macrons, as in the usual English forms of place 
 
 from __future__ import annotations
 
-_BASE = {
-    "あ": "a", "い": "i", "う": "u", "え": "e", "お": "o",
-    "か": "ka", "き": "ki", "く": "ku", "け": "ke", "こ": "ko",
-    "が": "ga", "ぎ": "gi", "ぐ": "gu", "げ": "ge", "ご": "go",
-    "さ": "sa", "し": "shi", "す": "su", "せ": "se", "そ": "so",
-    "ざ": "za", "じ": "ji", "ず": "zu", "ぜ": "ze", "ぞ": "zo",
-    "た": "ta", "ち": "chi", "つ": "tsu", "て": "te", "と": "to",
-    "だ": "da", "ぢ": "ji", "づ": "zu", "で": "de", "ど": "do",
-    "な": "na", "に": "ni", "ぬ": "nu", "ね": "ne", "の": "no",
-    "は": "ha", "ひ": "hi", "ふ": "fu", "へ": "he", "ほ": "ho",
-    "ば": "ba", "び": "bi", "ぶ": "bu", "べ": "be", "ぼ": "bo",
-    "ぱ": "pa", "ぴ": "pi", "ぷ": "pu", "ぺ": "pe", "ぽ": "po",
-    "ま": "ma", "み": "mi", "む": "mu", "め": "me", "も": "mo",
-    "や": "ya", "ゆ": "yu", "よ": "yo",
-    "ら": "ra", "り": "ri", "る": "ru", "れ": "re", "ろ": "ro",
-    "わ": "wa", "ゐ": "i", "ゑ": "e", "を": "o",
-    "ぁ": "a", "ぃ": "i", "ぅ": "u", "ぇ": "e", "ぉ": "o", "ゔ": "vu",
-}
+_KANA = "あいうえおかきくけこがぎぐげごさしすせそざじずぜぞたちつてとだぢづでどなにぬねのはひふへほばびぶべぼぱぴぷぺぽまみむめもやゆよらりるれろわゐゑをぁぃぅぇぉゔ"
+_ROMAJI = ("a i u e o ka ki ku ke ko ga gi gu ge go sa shi su se so za ji zu ze zo ta chi tsu te to da "
+           "ji zu de do na ni nu ne no ha hi fu he ho ba bi bu be bo pa pi pu pe po ma mi mu me mo ya "
+           "yu yo ra ri ru re ro wa i e o a i u e o vu").split()
+_BASE = dict(zip(_KANA, _ROMAJI, strict=True))
 _SMALL_Y = {"ゃ": "a", "ゅ": "u", "ょ": "o"}
 #: Consonant of a 〜i kana before a small ya/yu/yo: き+ゃ → kya, し+ゃ → sha, ち+ゃ → cha.
 _Y_STEM = {"shi": "sh", "chi": "ch", "ji": "j"}
