@@ -1,6 +1,6 @@
 """The VoID/DCAT description: its counts equal what the store holds.
 
-The VoID numbers come from ``queries/app/ld-void-*.rq``; here they are counted again by
+The VoID numbers come from ``src/jichitai_kg/sparql/ld-void-*.rq``; here they are counted again by
 walking the store's quads in Python (and once with a trivial SPARQL probe), so a wrong
 query or a miscount in either place shows up as a mismatch.
 """
