@@ -90,3 +90,24 @@ def test_register_lookup_rejects_bad_text() -> None:
     with pytest.raises(cq.ParameterError):
         cq.bind(q, {})
     assert cq.bind(q, {"q": '鎌倉" . } #'}).substitutions["q"] == '"鎌倉\\" . } #"'
+
+
+def test_register_lookup_through_the_web_view(client) -> None:
+    resp = client.get("/cq/register-lookup", query_string={"q": "つくば", "format": "json"})
+    assert resp.status_code == 200
+    rows = [{k: v["value"] for k, v in b.items()} for b in resp.get_json()["results"]["bindings"]]
+    # つくば市 (the case) and つくばみらい市, its neighbour, in 団体コード order.
+    assert [(r["govLabel"], r["dantaiCode"], r["prefectureLabel"], r["case"]) for r in rows] == [
+        ("つくば市", "082201", "茨城県", "true"), ("つくばみらい市", "082350", "茨城県", "false")]
+    missing = client.get("/cq/register-lookup", query_string={"format": "json"})
+    assert missing.status_code == 400 and "'q'" in missing.get_data(as_text=True)
+    too_long = client.get("/cq/register-lookup", query_string={"q": "あ" * 51, "format": "json"})
+    assert too_long.status_code == 400 and "at most 50 characters" in too_long.get_data(as_text=True)
+
+
+def test_cq_list_shows_the_register_questions(capsys) -> None:
+    from jichitai_kg.cli import main
+
+    assert main(["--root", str(ROOT), "cq", "list", "--lang", "en"]) == 0
+    ids = [line.split(None, 1)[0] for line in capsys.readouterr().out.splitlines() if line.strip()]
+    assert "governments-in-context" in ids and "register-lookup" in ids
