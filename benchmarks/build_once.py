@@ -48,7 +48,7 @@ def build(root: Path, engine: str, validate: bool) -> dict:
 
         t = time.perf_counter()
         quads = [q for f in inputs.ontology_files + inputs.data_files for q in store.parse_file(f)]
-        shapes = reasoning.quads_to_graph(store.parse_file(root / "ontology" / "shapes.ttl"))
+        shapes = reasoning.quads_to_graph(store.parse_file(root / "ontology" / "shapes" / "shapes.ttl"))
         validation.run_shacl(reasoning.quads_to_graph(quads), shapes)
         out["validate_s"] = time.perf_counter() - t
         out["peak_rss_with_shacl_mib"] = _peak_mib()

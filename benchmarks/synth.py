@@ -48,14 +48,14 @@ def _templates(root: Path) -> list[tuple[str, Graph]]:
 FOOTNOTE = ID_BASE + "source/footnote-"
 
 
-def _renamer(slug: str, new: str):
+def _renamer(slug: str, new: str, described: set):
     def rename(term):
         if isinstance(term, URIRef) and term.startswith(ID_BASE):
             rest = term[len(ID_BASE):]
             kind, _, local = rest.partition("/")
             if local == slug or local.startswith(slug + "-"):
                 return URIRef(f"{ID_BASE}{kind}/{new}{local[len(slug):]}")
-            if term.startswith(str(PARTNER)):
+            if term.startswith(str(PARTNER)) and term in described:  # shared partners keep their IRI
                 return URIRef(f"{term}-{new}")
             if term.startswith(FOOTNOTE):  # footnotes belong to one government: each clone gets its own
                 return URIRef(f"{ID_BASE}source/{new}-{term[len(ID_BASE) + 7:]}")
@@ -66,7 +66,7 @@ def _renamer(slug: str, new: str):
 def clone(slug: str, template: Graph, n: int, source: Graph) -> Graph:
     """One synthetic government: the template with every government-owned IRI renamed."""
     new = f"synth{n:05d}"
-    rename = _renamer(slug, new)
+    rename = _renamer(slug, new, set(template.subjects()))
     gov = URIRef(f"{ID_BASE}gov/{new}")
     g = bind_prefixes(Graph())
     footnotes = set()
@@ -96,6 +96,8 @@ def generate(n_governments: int, out_dir: Path, root: Path = ROOT) -> Path:
     shutil.copytree(root / "queries", out_dir / "queries")
     for f in (root / "data").glob("*.ttl"):
         shutil.copy(f, out_dir / "data" / f.name)
+    for shared in ("vocab", "shared", "register"):  # shared by every government, never cloned
+        shutil.copytree(root / "data" / shared, out_dir / "data" / shared)
     templates = _templates(root)
     source = Graph().parse(root / "data" / "source.ttl", format="turtle")
     for n in range(n_governments):

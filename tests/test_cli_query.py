@@ -17,7 +17,7 @@ from jichitai_kg.namespaces import GOV, INFERRED_GRAPH, JKG, RDFS
 GOVERNMENTS = """PREFIX jkg: <https://w3id.org/jichitai-kg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?name ?code WHERE {
-  ?g a jkg:LocalGovernment ; rdfs:label ?name ; jkg:dantaiCode ?code .
+  ?g a jkg:CaseGovernment ; rdfs:label ?name ; jkg:dantaiCode ?code .
   FILTER(LANG(?name) = "ja")
 } ORDER BY ?code"""
 

@@ -221,7 +221,7 @@ def test_cio_posts(ask):
 
 # --------------------------------------------------------------------------- 5. rpa-adoption
 
-#: (government, phase as printed in data/vocab.ttl, fiscal/calendar year; None = report gives none)
+#: (government, phase as printed in data/vocab/phase.ttl, fiscal/calendar year; None = report gives none)
 RPA_PATH = {
     ("kanagawa", "実証", 2018),          # 2018年度に2業務を対象として実証事業
     ("kamakura", "実証", 2018),          # 2018年度に実施した実証結果
@@ -449,7 +449,7 @@ def test_plans_timeline_is_in_adoption_order(ask):
 
 # --------------------------------------------------------------------------- 11. figures
 
-#: (government, value, unit as printed in data/vocab.ttl, approximate?) — from the report.
+#: (government, value, unit as printed in data/vocab/unit-of-measure.ttl, approximate?) — from the report.
 FIGURES = {
     ("kanagawa", Decimal(14000), "台", True),        # 約14,000台のノートパソコン
     ("kanagawa", Decimal(2), "業務", False),         # 2018年度に2業務

@@ -231,3 +231,11 @@ def test_briefings_and_training_were_held_once_each_year(asserted_graph: Graph) 
     g = asserted_graph
     entry = INITIATIVE["kamakura-ict-briefings-training"]
     assert milestones(g, entry) == {(PHASE.conducted, TIMEREF.fy2018), (PHASE.conducted, TIMEREF.fy2019)}
+
+
+def test_mobile_devices_are_not_said_to_be_pcs(asserted_graph: Graph) -> None:
+    """「モバイル端末の導入」: devices of any sort, not necessarily PCs (Kanagawa and Kyoto say PC)."""
+    g = asserted_graph
+    kinds = set(g.objects(INITIATIVE["kamakura-mobile-devices"], JKG.kind))
+    assert kinds == {KIND["mobile-device"]}
+    assert (KIND["mobile-pc"], rns.SKOS.broader, KIND["mobile-device"]) in g

@@ -31,6 +31,7 @@ from datahelpers import (  # noqa: E402
 )
 from jichitai_kg.namespaces import (
     CATEGORY,
+    EVENT,
     FIGURE,
     GLOSSARY,
     GOV,
@@ -162,6 +163,20 @@ def test_rpa_milestones(asserted_graph: Graph) -> None:
         (PHASE.planned, TIMEREF.fy2020),
     }
     assert (rpa, JKG.relatedInitiative, INITIATIVE["kanagawa-rpa-governance-standards"]) in g
+
+
+def test_rpa_narrative_and_table_dates_kept_apart(asserted_graph: Graph) -> None:
+    """Narrative ¶5 plans full deployment within FY2019; table flagship 1 plans preparation in FY2019
+    and operation from FY2020. Both are kept, each citing only its own location, with a note."""
+    g = asserted_graph
+    narrative = EVENT["kanagawa-rpa-full-deployment-fy2019"]
+    preparation = EVENT["kanagawa-rpa-deployment-preparation-fy2019"]
+    start = EVENT["kanagawa-rpa-operation-start-fy2020"]
+    assert set(g.objects(narrative, PROV.wasDerivedFrom)) == {SOURCE["kanagawa-narrative-5"]}
+    assert set(g.objects(preparation, PROV.wasDerivedFrom)) == {SOURCE["kanagawa-table-flagship-1"]}
+    assert set(g.objects(start, PROV.wasDerivedFrom)) == {SOURCE["kanagawa-table-flagship-1"]}
+    notes = {str(n) for n in g.objects(INITIATIVE["kanagawa-rpa-full-deployment"], rns.SKOS.editorialNote)}
+    assert any("disagree" in n for n in notes) and any("食い違う" in n for n in notes)
 
 
 def test_mobile_pc_uses_security_terms(asserted_graph: Graph) -> None:

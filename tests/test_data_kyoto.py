@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib import namespace as rns
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
+from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS
 
 pytest.register_assert_rewrite("datahelpers")
 from datahelpers import (  # noqa: E402
@@ -60,8 +60,9 @@ def test_government_identity(asserted_graph: Graph) -> None:
     # The reference row prints two pages: the expert council and the opinion-exchange site.
     check_government(g, KYOTO, classification=GOVTYPE.prefecture, ja="京都府", en="Kyoto Prefecture",
                      dantai_code="260002", area=SAC.C26000, order=3,
-                     pages={URIRef("http://www.pref.kyoto.jp/shingikai/joho-01/index.html"),
-                            URIRef("https://www.gyouzaisei.or.jp/opinion/")})
+                     pages={URIRef("http://www.pref.kyoto.jp/shingikai/joho-01/index.html")})
+    # The opinion-exchange site is a third party's page (the partner's), not Kyoto's own.
+    assert (PARTNER["gyouzaisei-opinion-site"], FOAF.page, URIRef("https://www.gyouzaisei.or.jp/opinion/")) in g
     assert set(g.objects(KYOTO, RDFS.seeAlso)) == {WD.Q120730}
 
 
@@ -275,3 +276,11 @@ def test_every_kyoto_figure_names_its_government(asserted_graph: Graph) -> None:
     g = asserted_graph
     for name, *_ in FIGURES:
         assert g.value(FIGURE[name], JKG.government) == KYOTO, name
+
+
+def test_aims_of_ict_use(asserted_graph: Graph) -> None:
+    """Narrative ¶1–¶3: (i) 業務の効率化・業務プロセスの改革, (ii) 府民サービスの向上・業務の高度化."""
+    g = asserted_graph
+    aims = sorted(g.objects(KYOTO, JKG.aim), key=lambda a: g.value(a, JKG.order).toPython())
+    assert [lang_label(g, a, "ja") for a in aims] == ["業務の効率化", "業務プロセスの改革", "府民サービスの向上", "業務の高度化"]
+    assert set(g.objects(aims[3], PROV.wasDerivedFrom)) == {SOURCE["kyoto-narrative-3"]}

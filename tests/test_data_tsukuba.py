@@ -134,16 +134,20 @@ def test_informatization_plan(asserted_graph: Graph) -> None:
 def test_plan_pillars_in_report_order(asserted_graph: Graph) -> None:
     g = asserted_graph
     plan = PLAN["tsukuba-informatization-plan"]
+    # Table: 「データ・ICTを活用する環境づくり」を土台として … の5つを柱としている.
     assert ordered_pillar_labels(g, plan) == [
-        "シビック・データ・イノベーション",
-        "パーソナライズ&プッシュ",
-        "データ・ICTを活用する環境づくり",
         "災害・危機管理体制の構築",
         "ICTをみんなで享受できるまちづくり",
         "データ活用の推進",
         "情報システムの最適化",
         "情報セキュリティ対策",
     ]
+    # Narrative ¶1: the two parts of the envisioned society are aims, and the foundation is no pillar.
+    aims = sorted(g.objects(plan, JKG.aim), key=lambda x: g.value(x, JKG.order).toPython())
+    assert [lang_label(g, a, "ja") for a in aims] == ["シビック・データ・イノベーション", "パーソナライズ&プッシュ"]
+    foundation = g.value(plan, JKG.foundation)
+    assert lang_label(g, foundation, "ja") == "データ・ICTを活用する環境づくり"
+    assert foundation not in set(g.objects(plan, JKG.pillar))
 
 
 def test_units_and_heading(asserted_graph: Graph) -> None:
@@ -227,7 +231,7 @@ def test_data_training_milestones(asserted_graph: Graph) -> None:
 @pytest.mark.parametrize(
     ("local", "value", "unit", "subject"),
     [
-        ("tsukuba-hack-my-tsukuba-year", 3, MEASURE.year, INITIATIVE["tsukuba-hack-my-tsukuba"]),
+        ("tsukuba-hack-my-tsukuba-year", 3, MEASURE["ordinal-year"], INITIATIVE["tsukuba-hack-my-tsukuba"]),
         ("tsukuba-plan-vision-pillar-count", 2, MEASURE.pillar, PLAN["tsukuba-informatization-plan"]),
         ("tsukuba-plan-measure-pillar-count", 5, MEASURE.pillar, PLAN["tsukuba-informatization-plan"]),
     ],

@@ -193,7 +193,7 @@ def test_procurement_control_section(asserted_graph: Graph) -> None:
 # The chapter has only these four numbers besides dates.
 FIGURES = [
     ("yokohama-vision-pillars", 4, "pillar", False, None, None, "actual"),
-    ("yokohama-action-plan-goals", 5, "pillar", False, None, None, "actual"),
+    ("yokohama-action-plan-goals", 5, "goal", False, None, None, "actual"),
     ("yokohama-action-plan-cycle", 4, "year", False, None, None, "actual"),
     ("yokohama-max-years-in-one-unit", 10, "year", False, None, None, "upper-limit"),
 ]
@@ -254,3 +254,12 @@ def test_report_locations(asserted_graph: Graph) -> None:
 
 def test_every_project_iri_in_the_file_is_labelled(asserted_graph: Graph, project_root) -> None:
     assert own_iris_without_label(asserted_graph, project_root / "data" / "gov" / "yokohama.ttl") == []
+
+
+def test_vision_looks_ahead_to_around_2025(asserted_graph: Graph) -> None:
+    """「2025年頃を見据えた」: a time node marked approximate, inside calendar 2025."""
+    g = asserted_graph
+    horizon = g.value(PLAN["yokohama-informatization-vision"], JKG.horizon)
+    assert lang_label(g, horizon, "ja") == "2025年頃"
+    assert (horizon, URIRef("http://www.w3.org/2006/time#intervalDuring"), TIMEREF["2025"]) in g
+    assert any("Approximate" in str(n) for n in g.objects(horizon, rns.SKOS.editorialNote))

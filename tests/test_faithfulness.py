@@ -73,3 +73,33 @@ def test_no_prose_pasted_from_the_report(asserted_graph, report_text):
             if len(run) >= MAX_RUN:
                 offenders.append(f"{s} {p.n3()}: …{run}…")
     assert not offenders, "descriptions copying the report's prose:\n" + "\n".join(sorted(offenders))
+
+
+# Each government's description summarises these narrative paragraphs (read off the report);
+# its provenance must cite every one of them, not only the heading and reference row.
+GOVERNMENT_DESCRIPTION_PARAGRAPHS = {
+    "kamakura": {1, 2, 3, 4, 5}, "kanagawa": {1, 2, 3, 4, 5}, "kyoto": {1, 2, 3, 4, 6},
+    "minato": {1, 5}, "saitama": {1, 2, 3, 5}, "tokushima": {1, 3, 4, 6},
+    "tsukuba": {1, 2, 4, 5}, "yokohama": {1, 2, 3, 4, 6},
+}
+
+
+@pytest.mark.parametrize("gov", sorted(GOVERNMENT_DESCRIPTION_PARAGRAPHS))
+def test_government_description_cites_its_paragraphs(asserted_graph, gov: str) -> None:
+    from rdflib.namespace import PROV
+
+    from jichitai_kg.namespaces import GOV, SOURCE
+    cited = set(asserted_graph.objects(GOV[gov], PROV.wasDerivedFrom))
+    assert {SOURCE[f"{gov}-narrative-{n}"] for n in GOVERNMENT_DESCRIPTION_PARAGRAPHS[gov]} <= cited
+    assert SOURCE[f"{gov}-heading"] in cited
+
+
+def test_approximate_flag_agrees_with_approximation(asserted_graph) -> None:
+    """jkg:approximate is true exactly when the figure has a jkg:approximation (docs/data-model.md)."""
+    from jichitai_kg.namespaces import JKG
+    g = asserted_graph
+    figures = set(g.subjects(JKG.approximate, None)) | set(g.subjects(JKG.approximation, None))
+    assert figures
+    for f in figures:
+        flag = g.value(f, JKG.approximate)
+        assert flag is not None and flag.toPython() is (g.value(f, JKG.approximation) is not None), f

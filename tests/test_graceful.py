@@ -37,8 +37,11 @@ def server(service_store, tmp_path):
     started = []
 
     def start(grace: float):
+        # One lane: the slow query must not be moved to the long lane half-way (lanes are
+        # tested in test_executor.py); this test is about the stop.
         proc, base = start_server(ROOT, tmp_path / "serve.log", [
-            "--workers", "2", "--timeout", "60", "--grace", str(grace), "--quiet"], wait=180)
+            "--workers", "2", "--timeout", "60", "--grace", str(grace), "--quiet"], wait=180,
+            settings={"LONG_QUERY_WORKERS": "0"})
         started.append(proc)
         return proc, base
 

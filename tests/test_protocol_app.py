@@ -73,7 +73,8 @@ def test_bad_values_fail_at_start():
 
 def test_every_blueprint_is_registered():
     app = create_app({"EAGER_START": False})
-    assert set(app.blueprints) == {"sparql", "pages", "cq", "linked_data", "search", "reconcile"}
+    assert set(app.blueprints) == {"sparql", "pages", "cq", "linked_data", "search", "reconcile",
+                                   "map"}
 
 
 def test_public_base_names_the_endpoint(w3c_root):

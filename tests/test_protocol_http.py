@@ -54,7 +54,7 @@ def test_kanagawa_dantai_code(client):
 
 
 def test_eight_local_governments(client):
-    query = PREFIXES + ("SELECT ?name WHERE { ?g a jkg:LocalGovernment ; rdfs:label ?name "
+    query = PREFIXES + ("SELECT ?name WHERE { ?g a jkg:CaseGovernment ; rdfs:label ?name "
                         "FILTER(LANG(?name) = 'ja') }")
     resp = client.get("/sparql", query_string={"query": query})
     names = {r["name"] for r in bindings(resp)}

@@ -48,7 +48,8 @@ pytestmark = pytest.mark.server
 
 SLUGS = ["kanagawa", "kamakura", "kyoto", "saitama", "tsukuba", "minato", "tokushima", "yokohama"]
 #: A value for each parameter type the catalog uses (read from queries/*.rq headers).
-SAMPLE = {"initiative": "kanagawa-cdo-appointment", "category": "culture", "partner-kind": "company"}
+SAMPLE = {"initiative": "kanagawa-cdo-appointment", "category": "culture", "partner-kind": "company",
+          "text": "142042"}
 COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 

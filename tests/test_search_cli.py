@@ -18,7 +18,8 @@ def test_text_output(search):
     code, out, _ = search("鎌倉", "--limit", "2")
     lines = out.splitlines()
     assert code == 0 and lines[0].endswith("results for '鎌倉'")
-    assert lines[1].split() == ["80", "鎌倉市", "(地方公共団体)", "[神奈川県]"]
+    # 鎌倉市 is one of the case governments: its most specific type is jkg:CaseGovernment
+    assert lines[1].split() == ["80", "鎌倉市", "(報告書が取り上げる自治体)", "[神奈川県]"]
     assert lines[2].strip() == ID + "gov/kamakura"
 
 

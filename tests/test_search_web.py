@@ -19,7 +19,7 @@ def test_json_by_format_parameter(client):
     assert first["code"] == "142042"
     assert first["prefecture"] == {"iri": ID + "gov/kanagawa", "label": "神奈川県", "url": "/id/gov/kanagawa"}
     assert first["snippet_html"] == "<mark>鎌倉</mark>市"
-    assert first["types"][0]["label"] == "地方公共団体"
+    assert first["types"][0]["label"] == "報告書が取り上げる自治体"  # jkg:CaseGovernment
 
 
 def test_json_by_accept_header_and_facets(client):

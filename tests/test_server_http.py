@@ -60,7 +60,7 @@ def test_sparqlwrapper_select_kanagawa_code(live_server):
 def test_sparqlwrapper_select_by_post_counts_governments(live_server):
     sw = wrapper(live_server)
     sw.setMethod(POST)
-    sw.setQuery(PREFIXES + "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { ?g a jkg:LocalGovernment }")
+    sw.setQuery(PREFIXES + "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { ?g a jkg:CaseGovernment }")
     sw.setReturnFormat(JSON)
     rows = sw.query().convert()["results"]["bindings"]
     assert rows[0]["n"]["value"] == "8"

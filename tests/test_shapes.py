@@ -40,7 +40,7 @@ FOCUS = {
 @pytest.fixture(scope="module")
 def shapes() -> Graph:
     g = Graph()
-    g.parse(ROOT / "ontology" / "shapes.ttl", format="turtle")
+    g.parse(ROOT / "ontology" / "shapes" / "shapes.ttl", format="turtle")
     g.bind("jkgsh", "https://w3id.org/jichitai-kg/shapes#")
     return g
 

@@ -50,8 +50,9 @@ def root(tmp_path) -> Path:
     r = tmp_path / "project"
     (r / "ontology").mkdir(parents=True)
     (r / "data" / "gov").mkdir(parents=True)
-    for name in ("jichitai.ttl", "category-axioms.ttl", "shapes.ttl"):
+    for name in ("jichitai.ttl", "category-axioms.ttl"):
         shutil.copy(ROOT / "ontology" / name, r / "ontology" / name)
+    shutil.copytree(ROOT / "ontology" / "shapes", r / "ontology" / "shapes")
     for name in ("categories.ttl", "kinds.ttl"):
         shutil.copy(ROOT / "data" / name, r / "data" / name)
     (r / "data" / "gov" / "testgov.ttl").write_text(SMALL_GOV, encoding="utf-8")

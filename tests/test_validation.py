@@ -44,10 +44,12 @@ def root(tmp_path) -> Path:
     (r / "ontology").mkdir(parents=True)
     (r / "data" / "gov").mkdir(parents=True)
     shutil.copytree(ROOT / "queries" / "checks", r / "queries" / "checks")
-    for name in ("jichitai.ttl", "category-axioms.ttl", "shapes.ttl"):
+    for name in ("jichitai.ttl", "category-axioms.ttl"):
         shutil.copy(ROOT / "ontology" / name, r / "ontology" / name)
-    for name in ("categories.ttl", "kinds.ttl", "vocab.ttl", "source.ttl"):
+    shutil.copytree(ROOT / "ontology" / "shapes", r / "ontology" / "shapes")
+    for name in ("categories.ttl", "kinds.ttl", "source.ttl"):
         shutil.copy(ROOT / "data" / name, r / "data" / name)
+    shutil.copytree(ROOT / "data" / "vocab", r / "data" / "vocab")
     (r / "data" / "gov" / "stubs.ttl").write_text(_stubs(r), encoding="utf-8")
     (r / "data" / "gov" / "testgov.ttl").write_text(GOV, encoding="utf-8")
     return r
@@ -56,7 +58,7 @@ def root(tmp_path) -> Path:
 def _stubs(r: Path) -> str:
     """Labels for the governments and report locations the copied files cite but describe elsewhere."""
     g = Graph()
-    for f in list((r / "ontology").glob("*.ttl")) + list((r / "data").glob("*.ttl")):
+    for f in list((r / "ontology").glob("*.ttl")) + list((r / "data").rglob("*.ttl")):
         if f.name != "shapes.ttl":
             g.parse(f, format="turtle")
     cited = {o for o in g.objects() if isinstance(o, URIRef)

@@ -1,6 +1,6 @@
 """The VoID/DCAT description: its counts equal what the store holds.
 
-The VoID numbers come from ``queries/app/ld-void-*.rq``; here they are counted again by
+The VoID numbers come from ``src/jichitai_kg/sparql/ld-void-*.rq``; here they are counted again by
 walking the store's quads in Python (and once with a trivial SPARQL probe), so a wrong
 query or a miscount in either place shows up as a mismatch.
 """
@@ -80,8 +80,9 @@ def test_class_partitions(void, union):
     for part in void.objects(DATASET, VOID.classPartition):
         got[str(void.value(part, VOID["class"]))] = number(void, part, VOID.entities)
     assert got == {c: len(s) for c, s in want.items()}
-    # The report profiles eight local governments.
-    assert got["https://w3id.org/jichitai-kg/ontology#LocalGovernment"] == 8
+    # The report profiles eight local governments, among the register's 1,788 (47 + 1,741).
+    assert got["https://w3id.org/jichitai-kg/ontology#CaseGovernment"] == 8
+    assert got["https://w3id.org/jichitai-kg/ontology#LocalGovernment"] == 1788
 
 
 def test_property_partitions(void, union):
@@ -116,8 +117,9 @@ def test_linksets_to_wikidata_and_estat(void, union):
         want = sum(1 for t in union if t.predicate.value == pred and isinstance(t.object, ox.NamedNode)
                    and t.object.value.startswith(ns))
         assert n == want
-    # Each of the eight governments has its e-Stat standard area code (dcterms:spatial).
-    assert estat[("http://data.e-stat.go.jp/lod/sac/", str(DCTERMS.spatial))] == 8
+    # Each of the 1,788 local governments and the 175 administrative wards has its e-Stat
+    # standard area code (dcterms:spatial).
+    assert estat[("http://data.e-stat.go.jp/lod/sac/", str(DCTERMS.spatial))] == 1788 + 175
 
 
 def test_license_publisher_source_endpoint(void):

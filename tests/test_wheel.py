@@ -49,6 +49,13 @@ def test_wheel_holds_the_graph_and_the_code_sparql(installed):
     for expected in ("jichitai_kg/_content/ontology/jichitai.ttl",
                      "jichitai_kg/_content/data/gov/kanagawa.ttl",
                      "jichitai_kg/_content/queries/category-matrix.rq",
+                     "jichitai_kg/_content/ontology/alignment.ttl",
+                     "jichitai_kg/_content/ontology/shapes/shapes.ttl",
+                     "jichitai_kg/_content/data/vocab/phase.ttl",
+                     "jichitai_kg/_content/data/shared/national.ttl",
+                     "jichitai_kg/_content/data/register/municipalities.ttl",
+                     "jichitai_kg/sparql/map-points.rq",
+                     "jichitai_kg/templates/map.html",
                      "jichitai_kg/sparql/sparql-graph-counts.rq",
                      "jichitai_kg/sparql/workbench-terms.rq",
                      "jichitai_kg/templates/index.html",
@@ -58,6 +65,9 @@ def test_wheel_holds_the_graph_and_the_code_sparql(installed):
         assert expected in names, expected
     meta = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("METADATA"))).decode()
     assert "License-Expression: MIT AND CC-BY-4.0" in meta
+    # The register's source package is a dev tool (tools/gen_register.py), never a run-time need.
+    japancode = [line for line in meta.splitlines() if line.startswith("Requires-Dist: japancode")]
+    assert japancode and all(line.endswith(("extra == 'register'", 'extra == "register"')) for line in japancode), japancode
 
 
 def test_cli_from_the_wheel_answers_as_the_checkout(installed):

@@ -3,7 +3,7 @@
 Four layers, each answering a different mistake:
 
 1. Turtle syntax — FILE:LINE, so the curator can jump to the error;
-2. SHACL (``ontology/shapes.ttl``, pyshacl) — missing labels, government,
+2. SHACL (``ontology/shapes/shapes.ttl``, pyshacl) — missing labels, government,
    category, provenance, mistyped dates and numbers, undescribed IRIs;
 3. OWL-RL consistency — e.g. a resource in two disjoint classes, which only
    shows after reasoning (via :func:`reasoning.materialize`);
@@ -165,7 +165,7 @@ def validate(root: Path, *, engine: str = "auto", shapes_file: Path | None = Non
     """Run all four layers over the project at ``root``."""
     root = Path(root)
     inputs = Inputs.from_root(root)
-    shapes_file = Path(shapes_file) if shapes_file else root / "ontology" / "shapes.ttl"
+    shapes_file = Path(shapes_file) if shapes_file else root / "ontology" / "shapes" / "shapes.ttl"
     checks_dir = Path(checks_dir) if checks_dir else root / "queries" / "checks"
     report = ValidationReport()
 

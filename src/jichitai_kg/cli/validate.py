@@ -17,7 +17,7 @@ def register(subparsers) -> None:
     p = subparsers.add_parser(
         "validate", help="check syntax, SHACL shapes, consistency and violation queries",
         description="Parse every Turtle file (errors name FILE:LINE), validate the data against "
-                    "ontology/shapes.ttl, reason to find inconsistencies, and run "
+                    "ontology/shapes/shapes.ttl, reason to find inconsistencies, and run "
                     "queries/checks/*-violation.rq (each must return no rows).")
     p.add_argument("--engine", choices=ENGINE_CHOICES, default="auto",
                    help="reasoning engine for the consistency check (default auto: native, or owlrl "

@@ -60,7 +60,7 @@ INSTANCE_TYPES = {
     "partner": str(PARTNER),
     "figure": str(FIGURE),
 }
-PARAM_TYPES = ("government", *CONCEPT_TYPES, *INSTANCE_TYPES)
+PARAM_TYPES = ("government", "text", *CONCEPT_TYPES, *INSTANCE_TYPES)
 
 _PARAM_NAME = re.compile(r"^(?P<name>[A-Za-z]\w*)(?:\s*\(\?(?P<var>[A-Za-z]\w*)\))?$")
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -257,5 +257,3 @@ def load_catalog(queries_dir: Path | str, *, strict: bool = True) -> Catalog:
             log.warning("competency question left out: %s", exc)
             errors.append(str(exc))
     return Catalog(questions, errors)
-
-

@@ -25,6 +25,9 @@ from .catalog import (
     Question,
 )
 
+#: A free-text parameter (bound as a plain string literal) is at most this long.
+MAX_TEXT = 50
+
 
 @dataclass(frozen=True)
 class Government:
@@ -118,6 +121,10 @@ def bind(question: Question, raw: Mapping[str, str], *, lang: str | None = None,
                                      + _valid_suffix(p, governments), param=p.name,
                                      valid=_valid(p, governments))
             continue
+        if p.type == "text":
+            subs[p.var] = _literal(_check_text(p, str(value).strip()))
+            values[p.name] = str(value).strip()
+            continue
         iri = _resolve(p, str(value), governments)
         subs[p.var] = f"<{iri}>"
         values[p.name] = iri
@@ -151,6 +158,12 @@ def _resolve(p: Param, value: str, governments) -> str:
                              f"{', '.join(p.allowed)} (or the IRI {namespace}…)",
                              param=p.name, valid=p.allowed)
     return namespace + local
+
+
+def _check_text(p: Param, value: str) -> str:
+    if len(value) > MAX_TEXT or any(ord(ch) < 32 for ch in value):
+        raise ParameterError(f"{p.name} must be one line of at most {MAX_TEXT} characters", param=p.name)
+    return value
 
 
 def _governments(governments) -> Governments:

@@ -1,6 +1,6 @@
 """The VoID + DCAT description of the dataset (``/.well-known/void``).
 
-Every number in it comes from a ``queries/app/ld-void-*.rq`` query on the served store,
+Every number in it comes from a ``sparql/ld-void-*.rq`` query on the served store,
 so that the description can never drift from what the endpoint answers (the tests count
 again, independently, and compare).  Dump sizes and checksums come from the dump
 manifest written by ``export.ensure_dumps``.

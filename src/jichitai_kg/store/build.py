@@ -40,7 +40,7 @@ from ..errors import BuildError, TurtleSyntaxError
 from ..namespaces import DATA_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
 from .text_index import build_index
 
-#: SHACL shapes live in ontology/ for discoverability but are not part of the
+#: SHACL shapes live in ontology/shapes/ (outside the non-recursive glob) and are not part of the
 #: served dataset and must not be reasoned over.
 NOT_ONTOLOGY = frozenset({"shapes.ttl"})
 

@@ -15,10 +15,10 @@ from werkzeug.exceptions import HTTPException
 
 from ..config import load_settings
 from ..errors import JKGError
-from . import access_log, cq, home, linked_data, reconcile, search, sparql, state, workbench
+from . import access_log, cq, home, linked_data, map, reconcile, search, sparql, state, workbench
 from .responses import text_response
 
-BLUEPRINTS = (sparql.bp, home.bp, cq.bp, linked_data.bp, search.bp, reconcile.bp)
+BLUEPRINTS = (sparql.bp, home.bp, cq.bp, linked_data.bp, search.bp, reconcile.bp, map.bp)
 
 
 def create_app(test_config: dict | None = None, *, config_file: str | None = None) -> Flask:

@@ -1,0 +1,46 @@
+"""The map of local governments: ``/map`` (page) and ``/map.svg`` (the drawing alone).
+
+Every municipality of the register is a point; the eight governments the report profiles are
+highlighted, labelled and linked to their linked-data pages.  The points come from
+``sparql/map-points.rq`` through the dataset's runner (the executor: time- and memory-limited,
+errors raised as :mod:`~jichitai_kg.errors`); the SVG is drawn by :func:`render_map`, which
+needs nothing outside this process.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template, url_for
+from markupsafe import Markup
+
+from ..content import app_query
+from ..linked_data.map_svg import render_map
+from ..query.runner import plain
+from .home import TEXT
+from .responses import request_lang
+from .state import get_dataset
+from .urls import local_href
+
+bp = Blueprint("map", __name__)
+
+TITLE = {"ja": "全国の市区町村と報告書の8団体", "en": "Japan's municipalities and the report's eight governments"}
+
+
+def draw(lang: str) -> str:
+    rows = plain(get_dataset().runner().select(app_query("map-points"), lang=lang))
+    points = [(r["gov"], r.get("label", r["gov"]), r["lat"], r["long"], r["case"] == "true") for r in rows]
+    return render_map(points, title=TITLE[lang], link=local_href)
+
+
+@bp.route("/map.svg")
+def map_svg():
+    return Response(draw(request_lang()), mimetype="image/svg+xml")
+
+
+@bp.route("/map")
+def map_page():
+    lang = request_lang()
+    svg = draw(lang)
+    other = "ja" if lang == "en" else "en"
+    return render_template("map.html", t=TEXT[lang], lang=lang, title=TITLE[lang], svg=Markup(svg),
+                           svg_href=url_for("map.map_svg", lang=lang),
+                           other_lang_href=url_for("map.map_page", lang=other))
