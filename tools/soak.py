@@ -280,7 +280,8 @@ def main(argv=None) -> int:
     try:
         tree = [proc.pid, *descendants(proc.pid)]
         fig: dict = {"when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-                     "machine": f"{os.cpu_count()} CPUs shared with other jobs",
+                     "machine": f"{os.cpu_count()} CPUs, load average "
+                                f"{os.getloadavg()[0]:.1f} when the run began",
                      "server": f"{args.workers} quick-lane query workers and the default long "
                                f"lane, {args.threads} threads, {args.timeout:g} s time limit, "
                                "default memory cap and sandbox, answer cache "
