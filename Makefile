@@ -59,7 +59,7 @@ validate: install
 bench-setup: install
 	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PYTHON) -m venv $(BENCH_VENV)
-	$(BENCH_VENV)/bin/python -m pip install --quiet rdflib-endpoint oxigraph uvicorn
+	$(BENCH_VENV)/bin/python -m pip install --quiet rdflib-endpoint oxigraph uvicorn py-spy
 	command -v wrk >/dev/null || (command -v apt-get >/dev/null && apt-get install -y -qq wrk) || true
 
 bench: bench-setup

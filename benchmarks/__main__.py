@@ -24,12 +24,13 @@ import urllib.request
 from importlib import metadata
 from pathlib import Path
 
-from . import loadgen, servers, synth
+from . import loadgen, profile, servers, synth
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 CLI = str(Path(PY).with_name("jichitai-kg"))
 JSON_RESULTS = "application/sparql-results+json"
+THIS = "jichitai-kg"
 
 
 # --------------------------------------------------------------------------- helpers
@@ -157,9 +158,10 @@ def same_answers_from(base: str, cqs) -> dict:
     return out
 
 
-def bench_floor(endpoint: str, duration: float, tool: str) -> dict:
-    """`ASK {}` (answer cache off): the cost of a request itself, at concurrency 1 and 8."""
-    url = endpoint + "?query=" + urllib.parse.quote("ASK {}")
+def bench_floor(base: str, duration: float, tool: str) -> dict:
+    """`ASK {}` (answer cache off): the cost of a request itself, at concurrency 1 and 8.
+    ``base``: the server's query URL up to ``?query=``."""
+    url = base + urllib.parse.quote("ASK {}")
     out = {}
     for c in (1, 8):
         r = loadgen.load(url, {"Accept": JSON_RESULTS}, c, duration, tool)
@@ -219,9 +221,9 @@ def plots(results: dict, img_dir: Path) -> list[str]:
     return made
 
 
-def _ms_cell(value: float) -> str:
+def _ms_cell(value: float, digits: int = 1) -> str:
     """A latency cell; '–' where the load generator's output could not be read."""
-    return "–" if value != value else f"{value:.1f}"
+    return "–" if value != value else f"{value:.{digits}f}"
 
 
 def report(results: dict, cmdline: str, img_rel: str, images: list[str]) -> str:
@@ -262,28 +264,50 @@ def report(results: dict, cmdline: str, img_rel: str, images: list[str]) -> str:
         lines.append("")
     floor = results.get("floor")
     if floor:
-        one, eight = floor.get(1) or floor.get("1"), floor.get(8) or floor.get("8")
         lines += ["## Per-request floor: `ASK {}` over HTTP (answer cache off)", "",
-                  "| concurrency | requests/s | p50 | p99 |", "|---|---|---|---|"]
-        for c, r in (("1", one), ("8", eight)):
-            lines.append(f"| {c} | {r['rps']:,.0f} | {_ms_cell(r['p50_ms'])} ms | {_ms_cell(r['p99_ms'])} ms |")
+                  "| server | p50 at concurrency 1 | requests/s at concurrency 1 | requests/s at concurrency 8 | p50 at concurrency 8 |",
+                  "|---|---|---|---|---|"]
+        for name, by_c in floor.items():
+            one, eight = by_c.get(1) or by_c.get("1"), by_c.get(8) or by_c.get("8")
+            lines.append(f"| {name} | {_ms_cell(one['p50_ms'], 2)} ms | {one['rps']:,.0f} | "
+                         f"{eight['rps']:,.0f} | {_ms_cell(eight['p50_ms'], 2)} ms |")
         lines.append("")
     tp = results.get("throughput", {})
     if tp:
         names = list(tp)
+        peers = [n for n in names if n != THIS]
         lines += ["## HTTP throughput (requests/s, geometric mean over the competency questions)", "",
-                  "| concurrency | " + " | ".join(names) + " | this ÷ rdflib-endpoint | this ÷ oxigraph |",
-                  "|---|" + "---|" * (len(names) + 2)]
+                  "| concurrency | " + " | ".join(names) + " | "
+                  + " | ".join(f"this ÷ {p}" for p in peers) + " |",
+                  "|---|" + "---|" * (len(names) + len(peers))]
         for c in sorted({int(c) for n in names for c in tp[n]}):
             # Every figure is measured: the load generator waits for answers in flight, so a
             # slow server gets its true (small) rate, never a bound.
             g = {n: geomean([r["rps"] for r in tp[n][c].values()]) for n in names}
-            this = g.get("jichitai-kg", float("nan"))
+            this = g.get(THIS, float("nan"))
 
             def ratio(peer):
-                return f"{this / g[peer]:.2f}×" if peer in g and g[peer] > 0 else "–"
-            lines.append(f"| {c} | " + " | ".join(f"{g[n]:,.1f}" for n in names)
-                         + f" | {ratio('rdflib-endpoint')} | {ratio('oxigraph')} |")
+                return f"{this / g[peer]:.2f}×" if g.get(peer, 0) > 0 else "–"
+            lines.append(f"| {c} | " + " | ".join(f"{g[n]:,.1f}" for n in names) + " | "
+                         + " | ".join(ratio(p) for p in peers) + " |")
+        cached = results.get("cached")
+        if cached:
+            c = int(cached["concurrency"])
+            g_cached = geomean(list(cached["rps"].values()))
+            g_uncached = geomean([r["rps"] for r in tp[THIS][c].values()]) if c in tp[THIS] else float("nan")
+            lines += ["", f"With its answer cache on (`RESULT_CACHE_BYTES`, every question asked before), "
+                      f"this service answers {g_cached:,.1f} requests/s (geometric mean, concurrency {c}): "
+                      f"{g_cached / g_uncached:.2f}× its uncached rate. The targets and the table above "
+                      "are uncached."]
+        behind = []  # the per-question target: at least as fast as the Oxigraph server
+        for peer in (p for p in peers if p.startswith("oxigraph")):
+            for c in sorted(c for c in tp[THIS] if c in tp[peer]):
+                slower = [q for q, r in tp[THIS][c].items()
+                          if q in tp[peer][c] and r["rps"] < tp[peer][c][q]["rps"]]
+                behind.append(f"- concurrency {c}, {peer}: this service is slower on {len(slower)} of "
+                              f"{len(tp[THIS][c])} questions" + (f" ({', '.join(slower)})" if slower else ""))
+        if behind:
+            lines += ["", *behind]
         timeouts = sum(r.get("timeouts", 0) for n in names for rows in tp[n].values() for r in rows.values())
         lines += ["", f"Requests that timed out (client time-out {loadgen.CLIENT_TIMEOUT:g} s): {timeouts}."]
         agree = results.get("answers_agree")
@@ -306,6 +330,7 @@ def report(results: dict, cmdline: str, img_rel: str, images: list[str]) -> str:
                              + (f" ({r['timeouts']} timed out)" if r.get("timeouts") else "") if r else "–")
             lines.append(f"| {cq_id} | " + " | ".join(cells) + " |")
         lines.append("")
+    lines += profile_section(results.get("profile"))
     for note in results.get("notes", []):
         lines.append(f"- {note}")
     for img in images:
@@ -315,6 +340,29 @@ def report(results: dict, cmdline: str, img_rel: str, images: list[str]) -> str:
     if analysis.exists():  # the hand-written reading of these tables against the targets
         lines += ["", analysis.read_text(encoding="utf-8").rstrip()]
     return "\n".join(lines) + "\n"
+
+
+def profile_section(prof: dict | None) -> list[str]:
+    """CPU per request by process kind, and where the serving process's own time goes."""
+    if not prof:
+        return []
+    c = prof["concurrency"]
+    rows = prof["cpu_ms_per_request"]
+    lines = [f"## Where the time goes (concurrency {c}, answer cache off)", "",
+             "CPU milliseconds per answered request, read from /proc while the load ran "
+             "(`benchmarks/profile.py`):", "",
+             "| question | requests/s | serving processes | query workers | helpers | load generator |",
+             "|---|---|---|---|---|---|"]
+    for q, r in rows.items():
+        lines.append(f"| {q} | {r['requests/s']:,.0f} | {r['serving']:.3f} | {r['workers']:.3f} | "
+                     f"{r['helpers']:.3f} | {r['load generator']:.3f} |")
+    gil = prof.get("gil")
+    if gil and gil["shares"]:
+        lines += ["", f"Samples of the thread holding the interpreter lock in one serving process "
+                  f"(py-spy `--gil`, question `{gil['question']}`), by the library of the innermost frame:",
+                  "", "| part | share |", "|---|---|"]
+        lines += [f"| {part} | {share:.0%} |" for part, share in gil["shares"].items()]
+    return lines + [""]
 
 
 #: Written by ``python -m benchmarks.search_latency``, never by this report (which it would lose).
@@ -397,16 +445,26 @@ def main(argv=None) -> int:
         cqs = catalog(ROOT)
         cache = work / "cache"
         port = servers.free_port()
-        with servers.this_service(small, cache, port):
+        with servers.this_service(small, cache, port) as (server, _):
             if "latency" in only:
                 results["latency"] = bench_latency(small, cache, port, cqs, args.repeats)
             if "throughput" in only:
-                bases = {"jichitai-kg": f"http://127.0.0.1:{port}/sparql?query="}
-                results["throughput"] = _with_peers(args, small, cache, cqs, conc, bases) if not args.smoke else \
-                    bench_throughput(bases, cqs, conc, args.duration, args.load_tool)
-                results["floor"] = bench_floor(f"http://127.0.0.1:{port}/sparql", args.duration, args.load_tool)
-                if getattr(args, "answers_agree", None):
-                    results["answers_agree"] = args.answers_agree
+                base = f"http://127.0.0.1:{port}/sparql?query="
+                results["throughput"] = bench_throughput({THIS: base}, cqs, conc, args.duration, args.load_tool)
+                results["floor"] = {THIS: bench_floor(base, args.duration, args.load_tool)}
+                ours = same_answers_from(base, cqs)
+                if not args.smoke:
+                    texts = dict(cqs)
+                    results["profile"] = profile.profile(
+                        server.pid, base, {"ASK {}": "ASK {}", "cdo": texts["cdo"],
+                                           "figures": texts["figures"]}, args.bench_venv)
+        if "throughput" in only:
+            c = 8 if 8 in conc else max(conc)
+            with servers.this_service(small, cache, port, cache_answers=True):
+                rows = bench_throughput({THIS: base}, cqs, [c], args.duration, args.load_tool)
+            results["cached"] = {"concurrency": c, "rps": {q: r["rps"] for q, r in rows[THIS][c].items()}}
+            if not args.smoke:
+                _with_peers(args, small, cache, cqs, conc, results, ours)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return _write(args, argv, results)
@@ -425,14 +483,15 @@ def _write(args, argv, results: dict) -> int:
     return 0
 
 
-def _with_peers(args, tree: Path, cache: Path, cqs, conc, bases: dict) -> dict:
-    """Throughput of this service and both peers on the same data, in the same run."""
+def _with_peers(args, tree: Path, cache: Path, cqs, conc, results: dict, ours: dict) -> None:
+    """Throughput and floor of the peers on the same data, in the same run, into ``results``;
+    and whether every server returned the rows this service did (``ours``)."""
     from jichitai_kg import store
 
     venv = args.bench_venv
     if not (venv / "bin" / "rdflib-endpoint").exists() or not (venv / "bin" / "oxigraph").exists():
         print(f"peers not installed in {venv} (run `make bench-setup`); measuring this service only", file=sys.stderr)
-        return bench_throughput(bases, cqs, conc, args.duration, args.load_tool)
+        return
     import pyoxigraph as ox
 
     store_dir = store.prepare(store.Inputs.from_root(tree), cache)
@@ -441,22 +500,22 @@ def _with_peers(args, tree: Path, cache: Path, cqs, conc, bases: dict) -> dict:
     # N-Quads: the named graphs stay named (questions such as `figures` use GRAPH <…/graph/data>)
     dump.write_bytes(st.dump(format=ox.RdfFormat.N_QUADS))
     del st
-    out = bench_throughput(bases, cqs, conc, args.duration, args.load_tool)
-    p1, p2 = servers.free_port(), servers.free_port()
-    answers = {"this service": same_answers_from(next(iter(bases.values())), cqs)}
-    with servers.rdflib_endpoint(venv, dump, p1) as (_, started):
-        args_note = f"rdflib-endpoint took {started:.1f}s to start on this graph"
-        base = f"http://127.0.0.1:{p1}/?query="
-        answers["rdflib-endpoint"] = same_answers_from(base, cqs)
-        out.update(bench_throughput({"rdflib-endpoint": base}, cqs, conc, args.duration, args.load_tool))
-    with servers.oxigraph_server(venv, store_dir, p2) as _:
-        base = f"http://127.0.0.1:{p2}/query?query="
-        answers["oxigraph"] = same_answers_from(base, cqs)
-        out.update(bench_throughput({"oxigraph": base}, cqs, conc, args.duration, args.load_tool))
-    args.answers_agree = {cq_id: all(a[cq_id] == answers["this service"][cq_id] for a in answers.values())
-                          for cq_id, _ in cqs}
-    print(args_note, file=sys.stderr)
-    return out
+    answers = {THIS: ours}
+    peers = [
+        ("rdflib-endpoint", lambda port: servers.rdflib_endpoint(venv, dump, port), "/?query="),
+        ("oxigraph", lambda port: servers.oxigraph_server(venv, store_dir, port), "/query?query="),
+        ("oxigraph (in memory)", lambda port: servers.oxigraph_in_memory(venv, dump, port), "/query?query="),
+    ]
+    for name, start, path in peers:
+        port = servers.free_port()
+        with start(port) as (_, started):
+            base = f"http://127.0.0.1:{port}{path}"
+            answers[name] = same_answers_from(base, cqs)
+            results["throughput"].update(bench_throughput({name: base}, cqs, conc, args.duration, args.load_tool))
+            results["floor"][name] = bench_floor(base, args.duration, args.load_tool)
+        results["notes"].append(f"{name} took {started:.1f} s to start (and load) this graph.")
+    results["answers_agree"] = {cq_id: len({json.dumps(a[cq_id]) for a in answers.values()}) == 1
+                                for cq_id, _ in cqs}
 
 
 if __name__ == "__main__":

@@ -67,7 +67,12 @@ def test_smoke_run_writes_its_tables(tmp_path):
     build = results["build"]["9"]["native"]
     assert build["asserted_triples"] > 10_000 and build["inferred_kept"] > 0
     assert set(results["latency"]) >= {"category-matrix", "cdo", "figures"}
-    assert results["floor"]["1"]["rps"] > 0 and results["floor"]["8"]["errors"] == 0
+    floor = results["floor"]["jichitai-kg"]
+    assert floor["1"]["rps"] > 0 and floor["8"]["errors"] == 0
+    assert "| jichitai-kg | " in text.split("## Per-request floor")[1]
+    cached = results["cached"]["rps"]  # the answer cache on, apart from the uncached table
+    assert set(cached) == set(results["throughput"]["jichitai-kg"]["1"]) and min(cached.values()) > 0
+    assert "With its answer cache on" in text
     assert all(r["tool"] in ("wrk", "python") for r in results["throughput"]["jichitai-kg"]["1"].values())
 
 

@@ -100,7 +100,7 @@ def test_timeout_exits_4_and_leaves_nothing_running(project_root, service_store)
 
 
 @pytest.mark.parametrize("command, words", [
-    ("serve", ["--host", "--port", "--threads", "--workers", "--graph"]),
+    ("serve", ["--host", "--port", "--threads", "--processes", "--workers", "--graph"]),
     ("query", ["--format", "--no-inference", "--timeout", "table"]),
 ])
 def test_help(command, words, capsys):

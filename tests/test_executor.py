@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -175,13 +176,30 @@ def test_a_query_past_the_quick_budget_moves_to_the_long_lane(service_store):
                        timeout=30) as ex:
         query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
         assert not ex.is_known_long(query)
+        pids = set(ex.worker_pids)
         first = ex.run(query, result_format=JSON)
         assert int(json.loads(first.body)["results"]["bindings"][0]["n"]["value"]) > 10000
         assert ex.is_known_long(query)  # remembered: it goes to the long lane directly now
+        # The long lane's worker was idle: the busy one traded places with it, none was stopped
+        assert set(ex.worker_pids) == pids
         quick_pids = set(ex.worker_pids)
         second = ex.run(query, result_format=JSON)
         assert second.body == first.body
         assert set(ex.worker_pids) == quick_pids  # no quick worker stopped the second time
+
+
+def test_copies_waiting_in_the_quick_lane_follow_the_first_to_the_long_lane(service_store):
+    """Several copies of a new long query arrive at once: once the first is known as long, the
+    others leave the quick lane's queue for the long lane's instead of running there and
+    being stopped, which would leave the quick lane waiting for replacements."""
+    with QueryExecutor(service_store, workers=1, long_workers=1, quick_budget=0.001,
+                       timeout=60) as ex:
+        query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+        pids = set(ex.worker_pids)
+        with ThreadPoolExecutor(4) as pool:
+            bodies = set(pool.map(lambda _: ex.run(query, result_format=JSON).body, range(4)))
+        assert len(bodies) == 1 and ex.is_known_long(query)
+        assert set(ex.worker_pids) == pids  # no worker was stopped for going over budget
 
 
 def test_runaways_in_the_long_lane_leave_the_quick_lane_free(service_store):

@@ -6,6 +6,7 @@ import json
 import signal
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -38,11 +39,12 @@ def server(service_store, tmp_path):
     """Start a fresh ``jichitai-kg serve`` with a 60 s query limit and a given grace period."""
     started = []
 
-    def start(grace: float):
+    def start(grace: float, processes: int = 1):
         # One lane: the slow query must not be moved to the long lane half-way (lanes are
         # tested in test_executor.py); this test is about the stop.
         proc, base = start_server(ROOT, tmp_path / "serve.log", [
-            "--workers", "2", "--timeout", "60", "--grace", str(grace), "--quiet"], wait=180,
+            "--workers", "2", "--timeout", "60", "--grace", str(grace), "--quiet",
+            "--processes", str(processes)], wait=180,
             settings={"LONG_QUERY_WORKERS": "0"})
         started.append(proc)
         return proc, base
@@ -65,8 +67,9 @@ def _background(base: str, query: str, out: dict) -> threading.Thread:
     return t
 
 
-def test_sigterm_finishes_the_running_query_then_leaves_no_process(server):
-    proc, base = server(grace=60)
+@pytest.mark.parametrize("processes", [1, 2])
+def test_sigterm_finishes_the_running_query_then_leaves_no_process(server, processes):
+    proc, base = server(grace=60, processes=processes)
     expected = count(base, IN_ONTOLOGY) * count(base, ALL)
     helpers = descendants(proc.pid)
     assert len(helpers) >= 3  # forkserver, resource tracker, two workers
@@ -75,8 +78,9 @@ def test_sigterm_finishes_the_running_query_then_leaves_no_process(server):
     time.sleep(1.0)
     proc.send_signal(signal.SIGTERM)
     time.sleep(0.5)
-    with pytest.raises(OSError):  # no longer accepting
+    with pytest.raises(urllib.error.URLError) as refused:  # no longer accepting
         count(base, ALL, timeout=3)
+    assert isinstance(refused.value.reason, ConnectionRefusedError)  # and not left waiting
     t.join(90)
     assert out.get("n") == expected, out
     assert proc.wait(30) == 0

@@ -86,12 +86,21 @@ def http_client_errors():
 def serve(args) -> tuple[subprocess.Popen, str]:
     options = ["--workers", str(args.workers), "--threads", str(args.threads),
                "--timeout", str(args.timeout), "--quiet"]
+    if args.processes:
+        options += ["--processes", str(args.processes)]
     try:
         # The answer cache is off: repeated questions must be evaluated, as in the benchmarks.
         return start_server(ROOT, Path(args.log), options,
                             settings={} if args.cache else {"RESULT_CACHE_BYTES": "0"})
     except ServerDidNotStart as exc:
         raise SystemExit(str(exc)) from None
+
+
+def serving_processes(pid: int) -> list[int]:
+    """The processes that answer requests: the children of a pre-forking ``serve``, or itself."""
+    children = [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    forked = [c for c in children if "multiprocessing" not in Path(f"/proc/{c}/cmdline").read_text()]
+    return forked or [pid]
 
 
 def fuzz(base: str, count: int, seed: int, listener: Listener) -> dict:
@@ -261,7 +270,9 @@ def main(argv=None) -> int:
     p.add_argument("--runaway-share", type=float, default=0.05)
     p.add_argument("--timeout", type=float, default=3)
     p.add_argument("--workers", type=int, default=2)
-    p.add_argument("--threads", type=int, default=32)
+    p.add_argument("--threads", type=int, default=32, help="threads per serving process")
+    p.add_argument("--processes", type=int, default=0,
+                   help="serving processes (default: the server's, one per core up to 4)")
     p.add_argument("--seed", type=int, default=12)
     p.add_argument("--cache", action="store_true",
                    help="keep the answer cache on (off by default, so every query is evaluated)")
@@ -282,8 +293,10 @@ def main(argv=None) -> int:
         fig: dict = {"when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                      "machine": f"{os.cpu_count()} CPUs, load average "
                                 f"{os.getloadavg()[0]:.1f} when the run began",
-                     "server": f"{args.workers} quick-lane query workers and the default long "
-                               f"lane, {args.threads} threads, {args.timeout:g} s time limit, "
+                     "server": f"{len(serving_processes(proc.pid))} serving processes, "
+                               f"{args.workers} quick-lane query workers in all and the default "
+                               f"long lane in each, {args.threads} threads each, "
+                               f"{args.timeout:g} s time limit, "
                                "default memory cap and sandbox, answer cache "
                                + ("on" if args.cache else "off"),
                      "seed": args.seed, "rss_before_mib": rss_mib(tree),

@@ -33,7 +33,8 @@ DEFAULTS: dict[str, Any] = {
     "QUERY_TIMEOUT": 10.0,  # seconds; the worker process is killed after this
     "MAX_RESULT_BYTES": 20 * 1024 * 1024,  # serialized result cap; over it → 422
     "MAX_REQUEST_BYTES": 1024 * 1024,  # request body cap; over it → 413 (URL over it → 414)
-    "QUERY_WORKERS": 2,  # worker processes of the quick lane (every query starts there)
+    "QUERY_WORKERS": 2,  # worker processes of the quick lane (every query starts there), in all
+    "SERVE_PROCESSES": 0,  # `serve` processes sharing the port; 0: one per core, up to 4
     "LONG_QUERY_WORKERS": 1,  # workers of the long lane (queries past QUICK_BUDGET); 0: one lane
     "QUICK_BUDGET": 1.0,  # seconds a query may run in the quick lane before it moves to the long one
     "RESULT_CACHE_BYTES": 64 * 1024 * 1024,  # answers kept in memory (0: none); see query/cache.py
@@ -112,7 +113,7 @@ def normalise(settings: dict[str, Any]) -> dict[str, Any]:
         settings["QUERY_TIMEOUT"] = float(settings["QUERY_TIMEOUT"])
         settings["QUICK_BUDGET"] = float(settings["QUICK_BUDGET"])
         for key in ("MAX_RESULT_BYTES", "MAX_REQUEST_BYTES", "QUERY_WORKERS", "RESULT_CACHE_BYTES",
-                    "RESULT_MAX_AGE", "LONG_QUERY_WORKERS"):
+                    "RESULT_MAX_AGE", "LONG_QUERY_WORKERS", "SERVE_PROCESSES"):
             settings[key] = int(settings[key])
         settings["QUERY_MEMORY_LIMIT"] = int(settings["QUERY_MEMORY_LIMIT"] or 0)
     except (TypeError, ValueError) as exc:
@@ -120,7 +121,8 @@ def normalise(settings: dict[str, Any]) -> dict[str, Any]:
     for key in ("QUERY_TIMEOUT", "MAX_RESULT_BYTES", "MAX_REQUEST_BYTES", "QUERY_WORKERS", "QUICK_BUDGET"):
         if settings[key] <= 0:
             raise BadRequest(f"{key} must be positive, got {settings[key]}")
-    for key in ("RESULT_CACHE_BYTES", "RESULT_MAX_AGE", "LONG_QUERY_WORKERS", "QUERY_MEMORY_LIMIT"):
+    for key in ("RESULT_CACHE_BYTES", "RESULT_MAX_AGE", "LONG_QUERY_WORKERS", "QUERY_MEMORY_LIMIT",
+                "SERVE_PROCESSES"):
         if settings[key] < 0:
             raise BadRequest(f"{key} must be 0 or more, got {settings[key]}")
     allow = settings["SERVICE_ALLOWLIST"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 
 
 def register(subparsers) -> None:
@@ -17,9 +18,14 @@ def register(subparsers) -> None:
                     "waitress. Configuration: see README (JICHITAI_KG_* environment variables).")
     p.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    p.add_argument("--threads", type=int, default=8, help="waitress threads (default 8)")
+    p.add_argument("--threads", type=int, default=8,
+                   help="waitress threads per serving process (default 8)")
+    p.add_argument("--processes", type=int, default=None,
+                   help="serving processes sharing the port (default: SERVE_PROCESSES, "
+                        "0 = one per core up to 4; 1 where the platform cannot fork)")
     p.add_argument("--workers", type=int, default=None,
-                   help="query worker processes (default: QUERY_WORKERS, 2)")
+                   help="quick-lane query worker processes in all, shared out among the "
+                        "serving processes, at least one each (default: QUERY_WORKERS, 2)")
     p.add_argument("--timeout", type=float, default=None,
                    help="query time limit in seconds (default: QUERY_TIMEOUT, 10)")
     p.add_argument("--graph", action="append", default=[], metavar="IRI=FILE",
@@ -50,24 +56,77 @@ def overrides(args: argparse.Namespace) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
-    import waitress
-
+    from ..config import load_settings
     from ..errors import JKGError
-    from ..web import create_app
-    from ..web.shutdown import DEFAULT_GRACE, GracefulServer
-    from ..web.state import get_dataset
+    from ..web import prefork
+    from ..web.shutdown import DEFAULT_GRACE
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     if args.quiet:
         logging.getLogger("jichitai_kg.access").setLevel(logging.WARNING)
-    app = create_app(overrides(args), config_file=getattr(args, "config", None))
-    limit = app.config["MAX_REQUEST_BYTES"]
+    config_file = getattr(args, "config", None)
+    settings = load_settings(overrides(args), config_file=config_file)
+    processes = args.processes or settings["SERVE_PROCESSES"] or prefork.default_processes()
+    if processes > 1 and not prefork.can_fork():
+        logging.getLogger(__name__).warning("this platform cannot fork: serving from one process")
+        processes = 1
     try:
-        server = waitress.create_server(app, host=args.host, port=args.port, **server_settings(args, limit))
+        sock = prefork.listen(args.host, args.port)
     except OSError as exc:
         raise JKGError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
-    print(f"Serving on http://{args.host}:{args.port}/ (SPARQL: /sparql)", flush=True)
     grace = DEFAULT_GRACE if args.grace is None else args.grace
+    per_process = overrides(args) | {"QUERY_WORKERS": max(1, -(-settings["QUERY_WORKERS"] // processes))}
+
+    def serve_one(ready=lambda: None) -> int:
+        return _serve_socket(sock, args, per_process, config_file, grace, ready)
+
+    def announce() -> None:
+        print(f"Serving on http://{args.host}:{args.port}/ (SPARQL: /sparql)"
+              + (f" from {processes} processes" if processes > 1 else ""), flush=True)
+    if processes == 1:
+        return serve_one(announce)
+    # The store is built (or found) once, in a child, before the serving processes start.
+    code = prefork.run_in_child(_reporting_errors(lambda: _build_store(settings)))
+    if code:
+        return code
+    return prefork.Supervisor(_reporting_errors(serve_one), processes, grace=grace,
+                              listener=sock).run(announce)
+
+
+def _build_store(settings: dict) -> int:
+    from ..dataset import Dataset
+
+    with Dataset(settings) as dataset:
+        dataset.prepare()
+    return 0
+
+
+def _reporting_errors(target):
+    """``target`` for a child process: a JKGError becomes the CLI's one line and exit code."""
+    from ..errors import JKGError
+
+    def run(*args):
+        try:
+            return target(*args)
+        except JKGError as exc:
+            print(f"jichitai-kg serve: {exc.message}", file=sys.stderr, flush=True)
+            return exc.exit_code
+    return run
+
+
+def _serve_socket(sock, args: argparse.Namespace, settings: dict, config_file: str | None,
+                  grace: float, ready) -> int:
+    """One serving process: the app (its query workers start now) under waitress, until a signal."""
+    import waitress
+
+    from ..web import create_app
+    from ..web.shutdown import GracefulServer
+    from ..web.state import get_dataset
+
+    app = create_app(settings, config_file=config_file)
+    server = waitress.create_server(app, sockets=[sock],
+                                    **server_settings(args, app.config["MAX_REQUEST_BYTES"]))
+    ready()
     GracefulServer(server, grace=grace, on_stop=get_dataset(app).close).serve()
     return 0
 

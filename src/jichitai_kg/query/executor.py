@@ -6,8 +6,10 @@ the prepared store.  The parent waits on a pipe; when the time is up it kills th
 starts a replacement in the background, and raises ``QueryTimeout``.
 
 Two lanes keep runaway queries from starving the others.  Every query starts in the
-*quick* lane; one still running after ``quick_budget`` seconds is stopped there, remembered
-as long, and run again in the *long* lane (its own workers) for the rest of its time limit.
+*quick* lane; one still running after ``quick_budget`` seconds is remembered as long, and
+its worker trades places with an idle worker of the *long* lane, so the query goes on
+there while the quick lane keeps its size.  With no long-lane worker idle, the query is
+stopped and run again in the long lane's queue for the rest of its time limit.
 A query text known to be long goes to the long lane directly.  So a burst of expensive
 queries queues behind itself, while ordinary questions keep their workers.
 """
@@ -173,8 +175,11 @@ class QueryExecutor:
         with self._lock:
             return [w.process.pid for w in self._all]
 
-    def _checkout(self, lane: _Lane, request: dict, deadline: float, limit: float) -> _Worker:
-        """Hand the request to an idle worker; one that died while idle is replaced, not used."""
+    def _checkout(self, lane: _Lane, request: dict, deadline: float, limit: float,
+                  key: str | None = None) -> _Worker:
+        """Hand the request to an idle worker; one that died while idle is replaced, not used.
+        ``key``: a quick-lane query's text key; if the text became known as long while the
+        query waited (another copy of it went over budget), _OverBudget sends it on."""
         while True:
             try:
                 worker = lane.idle.get(timeout=max(0.0, deadline - time.monotonic()))
@@ -184,6 +189,9 @@ class QueryExecutor:
             if not worker.process.is_alive():
                 self._discard(worker)
                 continue
+            if key is not None and key in self._known_long:
+                lane.idle.put(worker)
+                raise _OverBudget()
             try:
                 worker.conn.send(request)
                 return worker
@@ -191,21 +199,33 @@ class QueryExecutor:
                 self._discard(worker)
 
     def _evaluate(self, lane: _Lane, request: dict, deadline: float, limit: float,
-                  budget: float | None = None) -> tuple:
+                  budget: float | None = None, key: str | None = None) -> tuple:
         """One query in one lane: the worker's reply, or QueryTimeout / _OverBudget.
 
         ``budget``: seconds of evaluation (waiting for a worker not counted) before the
-        query is stopped with _OverBudget.
+        query counts as long (its text ``key`` is remembered).  Its worker then trades
+        places with an idle long-lane worker and goes on; with none idle, it is stopped
+        and _OverBudget raised (the caller queues the query in the long lane).
         """
-        worker: _Worker | None = self._checkout(lane, request, deadline, limit)
+        worker: _Worker | None = self._checkout(lane, request, deadline, limit, key)
         try:
             assert worker is not None
             budget_end = None if budget is None else time.monotonic() + budget
+            over_budget = budget_end is not None and budget_end < deadline
             until = deadline if budget_end is None else min(deadline, budget_end)
-            if not worker.conn.poll(max(0.0, until - time.monotonic())):
+            ready = worker.conn.poll(max(0.0, until - time.monotonic()))
+            traded = False
+            if not ready and over_budget:
+                if key is not None:
+                    self._remember_long(key)
+                traded = self._trade_for_idle_long(worker)
+                if traded and self.long is not None:
+                    lane = self.long  # the worker belongs to the long lane now
+                    ready = worker.conn.poll(max(0.0, deadline - time.monotonic()))
+            if not ready:
                 self._discard(worker)
                 worker = None
-                if budget_end is not None and budget_end < deadline:
+                if over_budget and not traded:
                     raise _OverBudget()
                 raise QueryTimeout(f"The query was stopped after {limit:g} s (QUERY_TIMEOUT).")
             reply = worker.conn.recv()
@@ -224,6 +244,25 @@ class QueryExecutor:
         finally:
             if worker is not None and not self._closed:
                 lane.idle.put(worker)
+
+    def _trade_for_idle_long(self, worker: _Worker) -> bool:
+        """Move ``worker`` (busy past the quick budget) to the long lane and an idle long-lane
+        worker to the quick lane: the query goes on, and the quick lane keeps its size without
+        waiting for a replacement to start.  False when no long-lane worker is idle."""
+        if self.long is None:
+            return False
+        try:
+            idle = self.long.idle.get_nowait()
+        except queue.Empty:
+            return False
+        with self._lock:
+            if worker in self._all and idle in self._all:
+                self._all[worker], self._all[idle] = self.long, self.quick
+                traded = True
+            else:  # one of them was discarded meanwhile
+                traded = False
+        (self.quick if traded else self.long).idle.put(idle)
+        return traded
 
     def _remember_long(self, key: str) -> None:
         with self._lock:
@@ -262,9 +301,9 @@ class QueryExecutor:
             reply = self._evaluate(self.long, request, deadline, limit)
         else:
             try:
-                reply = self._evaluate(self.quick, request, deadline, limit, budget=self.quick_budget)
+                reply = self._evaluate(self.quick, request, deadline, limit,
+                                       budget=self.quick_budget, key=key)
             except _OverBudget:
-                self._remember_long(key)
                 reply = self._evaluate(self.long, request, deadline, limit)
         if reply[0] == "ok":
             return QueryOutcome(kind=reply[1], body=reply[2], media_type=reply[3])

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 
 from ..errors import QueryTooComplex
+from .memo import memoize_text
 
 #: Deepest nesting of ( { [ accepted; a ``{`` right after EXISTS counts twice.
 MAX_NESTING = 128
@@ -47,6 +48,7 @@ _URL = re.compile(r"<[A-Za-z][A-Za-z0-9+.-]*://")
 _INNER = re.compile(r"[({\[]|[^\s(){}\[\]]+")
 
 
+@memoize_text()  # every query is measured before it runs; clients repeat their queries
 def measure(query: str) -> tuple[int, int]:
     """``(deepest nesting, tokens)`` of ``query``, as upper bounds of what the engine sees."""
     stack: list[int] = []

@@ -7,6 +7,7 @@ parameters, the Content-Type and the body, and gets a :class:`SparqlRequest` or 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
@@ -15,6 +16,7 @@ import pyoxigraph as ox
 from ..config import parse_bool
 from ..errors import BadRequest, Forbidden, InvalidParameter, JKGError
 from .guard import READ_ONLY
+from .memo import memoize_text
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
@@ -53,16 +55,17 @@ def _decode_utf8(body: bytes, params: dict[str, str], what: str) -> str:
         raise BadRequest(f"The {what} is not valid UTF-8 (byte {exc.start}).") from None
 
 
-def parse_pairs(raw: str) -> list[tuple[str, str]]:
+@memoize_text()  # decoding a percent-encoded query costs more than running a small one
+def parse_pairs(raw: str) -> tuple[tuple[str, str], ...]:
     """Decode ``a=b&c=d`` strictly: undecodable percent-escapes are a client error."""
     try:
-        return parse_qsl(raw, keep_blank_values=True, strict_parsing=False, encoding="utf-8",
-                         errors="strict")
+        return tuple(parse_qsl(raw, keep_blank_values=True, strict_parsing=False,
+                               encoding="utf-8", errors="strict"))
     except UnicodeDecodeError:
         raise BadRequest("A percent-encoded parameter is not valid UTF-8.") from None
 
 
-def parse_request(method: str, url_params: list[tuple[str, str]], content_type: str | None,
+def parse_request(method: str, url_params: Sequence[tuple[str, str]], content_type: str | None,
                   body: bytes) -> SparqlRequest:
     """Apply the protocol's rules (SPARQL 1.1 Protocol §2.1, §2.2) to one HTTP request."""
     method = method.upper()
@@ -85,7 +88,7 @@ def parse_request(method: str, url_params: list[tuple[str, str]], content_type: 
         for key in ("query", "update"):
             if _values(url_params, key) and _values(body_params, key):
                 raise BadRequest(f"'{key}' given both in the URL and in the body.")
-        params = list(url_params) + body_params
+        params = [*url_params, *body_params]
         updates = _values(params, "update")
         if updates and _values(params, "query"):
             raise BadRequest("A request carries either 'query' or 'update', not both.")
@@ -112,7 +115,7 @@ def parse_request(method: str, url_params: list[tuple[str, str]], content_type: 
                         "urlencoded or application/sparql-query.")
 
 
-def _values(params: list[tuple[str, str]], key: str) -> list[str]:
+def _values(params: Sequence[tuple[str, str]], key: str) -> list[str]:
     return [v for k, v in params if k == key]
 
 

@@ -26,7 +26,9 @@ def local_base() -> str:
 
 def base_url() -> str:
     """``scheme://host[/prefix]`` of the service, without a trailing slash."""
-    return current_app.config.get("PUBLIC_BASE") or request.host_url.rstrip("/") + request.script_root
+    # Not request.host_url: it re-encodes the whole URL, a cost paid on every query.
+    return (current_app.config.get("PUBLIC_BASE")
+            or f"{request.scheme}://{request.host}{request.script_root}")
 
 
 def endpoint_url() -> str:

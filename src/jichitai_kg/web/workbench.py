@@ -47,7 +47,8 @@ def workbench_config(*, endpoint: str, lang: str, examples: list[dict], question
 
 
 def _after_request(response: Response) -> Response:
-    lang_arg = request.args.get("lang")
+    # Parsing the arguments costs more than a small answer: only when ?lang= may be there.
+    lang_arg = request.args.get("lang") if b"lang=" in request.query_string else None
     if lang_arg in LANGUAGES and request.cookies.get(LANG_COOKIE) != lang_arg:
         response.set_cookie(LANG_COOKIE, lang_arg, max_age=LANG_COOKIE_AGE, samesite="Lax")
     if response.mimetype == "text/html":
