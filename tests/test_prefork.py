@@ -56,7 +56,10 @@ def wait_for(condition, seconds: float) -> bool:
 def test_two_processes_serve_one_port_replace_a_dead_one_and_stop_cleanly(service_store, tmp_path):
     proc, base = start_server(ROOT, tmp_path / "serve.log", ["--processes", "2", "--workers", "2",
                                                              "--quiet"])
+    log = tmp_path / "serve.log"
     try:
+        # /healthz answers once one process serves; the parent announces when both do
+        assert wait_for(lambda: "from 2 processes" in log.read_text(), 60)
         servers = children(proc.pid)
         assert len(servers) == 2
         for pid in servers:  # each has its own query workers (one quick, one long) via a forkserver
@@ -71,7 +74,7 @@ def test_two_processes_serve_one_port_replace_a_dead_one_and_stop_cleanly(servic
         assert wait_for(lambda: answer(base) == 8, 20)
         with ThreadPoolExecutor(8) as pool:
             assert set(pool.map(lambda _: answer(base), range(40))) == {8}
-        assert "exited with code -9; starting another" in (tmp_path / "serve.log").read_text()
+        assert "exited with code -9; starting another" in log.read_text()
     finally:
         everything = {proc.pid, *descendants(proc.pid)}
         proc.send_signal(signal.SIGTERM)

@@ -185,7 +185,7 @@ PROTECTIONS = """## What protects the service
 | parser stack overflow (5,000 nested parentheses, 1,000 nested `FILTER EXISTS`, 10,000-item chains) | queries nesting ( { [ deeper than 128 levels (a `{` after `EXISTS` counts twice) or longer than 25,000 tokens get 400 before any worker sees them; workers parse and evaluate on a 64 MiB stack, which survives chains of 30,000 items (`query/nesting.py`) | `nesting.MAX_NESTING`, `MAX_TOKENS` |
 | one query taking all memory | each worker's address space is capped (`RLIMIT_AS`); a query over it answers 503 with a plain message and the worker is replaced | `QUERY_MEMORY_LIMIT` (2 GiB; 0 = no cap) |
 | orphaned workers, dropped requests on stop | SIGTERM/SIGINT: the listening socket closes, requests in flight get up to the grace period, then every worker is killed and reaped and the forkserver and resource tracker stop; workers also die with their parent (`PR_SET_PDEATHSIG`) | `serve --grace` (15 s) |
-| runaway queries starving the others | two lanes of workers: a query still running after the quick budget is stopped and re-run in the long lane; a text known to be long goes there directly (`query/executor.py`) | `QUERY_WORKERS` (2), `LONG_QUERY_WORKERS` (1), `QUICK_BUDGET` (1 s) |
+| runaway queries starving the others | two lanes of workers in each serving process: a query still running after the quick budget is remembered as long and its worker trades places with an idle long-lane worker (with none idle, the query is stopped and re-run in the long lane); a text known to be long goes there directly, and copies of it already waiting in the quick lane follow (`query/executor.py`) | `QUERY_WORKERS` (2 in all), `LONG_QUERY_WORKERS` (1 per serving process), `QUICK_BUDGET` (1 s) |
 | memory held by the query-scan memo | bounded by bytes of query text (8 MiB total; queries over 64 KiB are not kept), in the same byte-bounded table as the answer cache (`query/memo.py`) | |
 
 """.splitlines()
@@ -252,9 +252,9 @@ def write_report(path: Path, fig: dict) -> None:
         "The fuzzing and process figures are the guarantees of issue #12 (items 1, 2, 4, 5 and 9): "
         "no unexpected 5xx, no request leaving the machine, no dead worker, nothing left after a stop. "
         "The load-mix figures show fairness under runaways (item 3): every query starts in the "
-        "quick lane (`QUERY_WORKERS`); one still running after `QUICK_BUDGET` (1 s) is stopped, "
-        "remembered as long and run again in the long lane (`LONG_QUERY_WORKERS`), so runaways "
-        "queue behind each other instead of holding the workers ordinary questions need. "
+        "quick lane (`QUERY_WORKERS`); one still running after `QUICK_BUDGET` (1 s) is remembered "
+        "as long and goes on in the long lane (`LONG_QUERY_WORKERS`), so runaways queue behind "
+        "each other instead of holding the workers ordinary questions need. "
         f"The issue's target (normal p99 under 1 s, no normal request lost) is "
         f"**{'met' if target_met(m) else 'not met'}** in this run.",
         "",
