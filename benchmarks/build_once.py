@@ -37,6 +37,7 @@ def build(root: Path, engine: str, validate: bool) -> dict:
         "parse_s": timings["parse"],
         "reason_s": timings["reason"],
         "load_s": timings["load"],
+        "index_s": timings.get("index", 0.0),
         "total_s": total,
         "peak_rss_mib": _peak_mib(),
         "asserted_triples": report["asserted"],
