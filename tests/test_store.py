@@ -87,7 +87,7 @@ def test_graph_layout_and_counts(root, cache):
     assert _count(s, INFERRED_GRAPH) == report["inferred_kept"] > 0
     assert report["asserted"] == report["ontology_triples"] + report["data_triples"]
     assert report["inferred_dropped"] == sum(report["dropped_by_reason"].values())
-    assert set(report["timings"]) == {"parse", "reason", "load"}
+    assert set(report["timings"]) == {"parse", "reason", "load", "index"}
     # the entailment is in the inferred graph and nowhere else
     assert s.query(Q_INFERRED_UNIT % INFERRED_GRAPH)
     assert not s.query(Q_INFERRED_UNIT % DATA_GRAPH)

@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 
 #: Seconds in-flight requests get after SIGTERM (``--grace``); a little over QUERY_TIMEOUT.
 DEFAULT_GRACE = 15.0
+#: Seconds between two looks at the stop flag while serving.
+STOP_CHECK = 0.1
 
 
 def stop_multiprocessing_helpers() -> None:
@@ -73,8 +75,10 @@ class GracefulServer:
         adj = self.server.adj
         try:
             while not self.stopping.is_set():
-                wasyncore.loop(timeout=0.5, map=self.server._map, use_poll=adj.asyncore_use_poll,
-                               count=1)
+                # A signal does not end poll() early (PEP 475 retries it): the timeout bounds
+                # how long after SIGTERM new connections are still accepted.
+                wasyncore.loop(timeout=STOP_CHECK, map=self.server._map,
+                               use_poll=adj.asyncore_use_poll, count=1)
             log.info("stopping: no new connections; finishing requests in flight (up to %g s)",
                      self.grace)
             wasyncore.dispatcher.close(self.server)  # the listening socket only, not the trigger
