@@ -94,3 +94,11 @@ def test_a_process_that_cannot_start_stops_the_server_with_its_message(service_s
     assert "jichitai-kg serve: query worker could not open the store" in done.stderr
     assert "a serving process exited while starting" in done.stderr
     assert "Serving on" not in done.stdout
+
+
+def test_a_negative_process_count_is_refused_in_one_line():
+    done = subprocess.run([sys.executable, "-m", "jichitai_kg", "--root", str(ROOT), "serve",
+                           "--port", str(free_port()), "--processes", "-1"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.strip() == "jichitai-kg serve: --processes must be 0 (one per core) or more, got -1"

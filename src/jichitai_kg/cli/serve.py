@@ -57,9 +57,12 @@ def overrides(args: argparse.Namespace) -> dict:
 
 def run(args: argparse.Namespace) -> int:
     from ..config import load_settings
-    from ..errors import JKGError
+    from ..errors import BadRequest, JKGError
     from ..web import prefork
     from ..web.shutdown import DEFAULT_GRACE
+
+    if args.processes is not None and args.processes < 0:
+        raise BadRequest(f"--processes must be 0 (one per core) or more, got {args.processes}")
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     if args.quiet:
