@@ -33,6 +33,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.profile import roles  # noqa: E402
 
 from fuzzcorpus import acceptable, generate  # noqa: E402
 from loopback import Listener, ServerDidNotStart, alive, descendants, start_server  # noqa: E402
@@ -94,13 +97,6 @@ def serve(args) -> tuple[subprocess.Popen, str]:
                             settings={} if args.cache else {"RESULT_CACHE_BYTES": "0"})
     except ServerDidNotStart as exc:
         raise SystemExit(str(exc)) from None
-
-
-def serving_processes(pid: int) -> list[int]:
-    """The processes that answer requests: the children of a pre-forking ``serve``, or itself."""
-    children = [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    forked = [c for c in children if "multiprocessing" not in Path(f"/proc/{c}/cmdline").read_text()]
-    return forked or [pid]
 
 
 def fuzz(base: str, count: int, seed: int, listener: Listener) -> dict:
@@ -293,7 +289,7 @@ def main(argv=None) -> int:
         fig: dict = {"when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                      "machine": f"{os.cpu_count()} CPUs, load average "
                                 f"{os.getloadavg()[0]:.1f} when the run began",
-                     "server": f"{len(serving_processes(proc.pid))} serving processes, "
+                     "server": f"{len(roles(proc.pid)['serving'])} serving processes, "
                                f"{args.workers} quick-lane query workers in all and the default "
                                f"long lane in each, {args.threads} threads each, "
                                f"{args.timeout:g} s time limit, "

@@ -68,7 +68,8 @@ def run(args: argparse.Namespace) -> int:
     if args.quiet:
         logging.getLogger("jichitai_kg.access").setLevel(logging.WARNING)
     config_file = getattr(args, "config", None)
-    settings = load_settings(overrides(args), config_file=config_file)
+    cli_settings = overrides(args)
+    settings = load_settings(cli_settings, config_file=config_file)
     processes = args.processes or settings["SERVE_PROCESSES"] or prefork.default_processes()
     if processes > 1 and not prefork.can_fork():
         logging.getLogger(__name__).warning("this platform cannot fork: serving from one process")
@@ -78,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise JKGError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
     grace = DEFAULT_GRACE if args.grace is None else args.grace
-    per_process = overrides(args) | {"QUERY_WORKERS": max(1, -(-settings["QUERY_WORKERS"] // processes))}
+    per_process = cli_settings | {"QUERY_WORKERS": max(1, -(-settings["QUERY_WORKERS"] // processes))}
 
     def serve_one(ready=lambda: None) -> int:
         return _serve_socket(sock, args, per_process, config_file, grace, ready)

@@ -43,18 +43,16 @@ class CachingExecutor:
     def run(self, query: str, *, result_format: str, substitutions: dict[str, str] | None = None,
             default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
             base_iri: str | None = None, timeout: float | None = None) -> QueryOutcome:
+        question: dict[str, Any] = {"result_format": result_format, "substitutions": substitutions,
+                                    "default_graph": default_graph, "named_graphs": named_graphs,
+                                    "base_iri": base_iri}
         if not self.answers.max_bytes:  # the cache is off: no key to compute
-            return self.executor.run(query, result_format=result_format,
-                                     substitutions=substitutions, default_graph=default_graph,
-                                     named_graphs=named_graphs, base_iri=base_iri, timeout=timeout)
-        key = request_key(query, result_format=result_format, substitutions=substitutions,
-                          default_graph=default_graph, named_graphs=named_graphs, base_iri=base_iri)
+            return self.executor.run(query, timeout=timeout, **question)
+        key = request_key(query, **question)
         cached = self.answers.get(key)
         if cached is not None:
             self.hits += 1
             return cached
-        outcome = self.executor.run(query, result_format=result_format, substitutions=substitutions,
-                                    default_graph=default_graph, named_graphs=named_graphs,
-                                    base_iri=base_iri, timeout=timeout)
+        outcome = self.executor.run(query, timeout=timeout, **question)
         self.answers.put(key, outcome, len(outcome.body) + len(query))
         return outcome

@@ -138,10 +138,10 @@ def platform_supported() -> bool:
     return sys.platform.startswith("linux") and _machine() in ARCHES
 
 
-def die_with_parent() -> None:
-    """Ask the kernel to SIGKILL this process when its parent exits (Linux only)."""
+def die_with_parent(signum: int = signal.SIGKILL) -> None:
+    """Ask the kernel to send ``signum`` to this process when its parent exits (Linux only)."""
     if sys.platform.startswith("linux"):
-        _prctl(_libc(), PR_SET_PDEATHSIG, int(signal.SIGKILL))
+        _prctl(_libc(), PR_SET_PDEATHSIG, int(signum))
 
 
 def deny_network() -> bool:

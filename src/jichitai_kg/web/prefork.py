@@ -17,8 +17,6 @@ thread and no worker before it forks, so every child starts from a clean process
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import logging
 import os
 import signal
@@ -28,6 +26,8 @@ import time
 import traceback
 from collections.abc import Callable
 
+from ..query.sandbox import die_with_parent
+
 log = logging.getLogger(__name__)
 
 #: Longest wait between two attempts to replace a serving process that died (seconds).
@@ -36,11 +36,10 @@ MAX_RESTART_DELAY = 30.0
 KILL_MARGIN = 5.0
 #: A serving process that ran at least this long before it died is restarted at once.
 HEALTHY_RUN = 60.0
-_PR_SET_PDEATHSIG = 1
 
 
 def can_fork() -> bool:
-    return hasattr(os, "fork") and sys.platform != "win32"
+    return hasattr(os, "fork")
 
 
 def default_processes() -> int:
@@ -70,12 +69,6 @@ def listen(host: str, port: int, backlog: int = 1024) -> socket.socket:
     return sock
 
 
-def _die_with_parent() -> None:
-    libc_name = ctypes.util.find_library("c")
-    if sys.platform.startswith("linux") and libc_name:
-        ctypes.CDLL(libc_name, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-
-
 def _child(target: Callable[[], int | None]) -> int:
     """Fork; in the child run ``target`` and exit with its code (never return)."""
     pid = os.fork()
@@ -85,7 +78,7 @@ def _child(target: Callable[[], int | None]) -> int:
     try:
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, signal.SIG_DFL)
-        _die_with_parent()
+        die_with_parent(signal.SIGTERM)  # drains, like a stop of the parent
         code = int(target() or 0)
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1
