@@ -436,7 +436,7 @@ def main(argv=None) -> int:
                 results["build"][str(size)] = by_engine
             if any(s > args.owlrl_max for s in sizes) and not args.smoke:
                 results["notes"].append(f"owlrl was run up to {args.owlrl_max} governments; it grows super-linearly. "
-                                        "The native engine's closure equals owlrl's filtered closure (tests/test_reasoning.py).")
+                                        "The native engine's closure equals owlrl's filtered closure (tests/reasoning/test_reasoning.py).")
         if "startup" in only:
             results["startup"] = {str(s): bench_startup(trees[s], args.runs, work) for s in sizes}
         if not only & {"latency", "throughput"}:

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Run the remote-store tests (tests/test_remote_store.py, tests/test_remote_exports.py) against Virtuoso Open Source 7.2.
+# Run the remote-store tests (tests/remote/test_store.py, tests/remote/test_exports.py) against Virtuoso Open Source 7.2.
 # Installs Debian's virtuoso-opensource if missing, starts it on loopback ports with a
 # throw-away database, grants what `jichitai-kg push` needs, runs the tests, stops it.
 set -eu
@@ -68,5 +68,5 @@ export JKG_REMOTE_KNOWN_DIFFERENCES="${JKG_REMOTE_KNOWN_DIFFERENCES-cq:dedicated
 if [ -n "${JKG_VIRTUOSO_RUN:-}" ]; then
     sh -c "$JKG_VIRTUOSO_RUN"  # another command against the same store (diagnosis, benchmarks)
 else
-    "$PY" -m pytest tests/test_remote_store.py tests/test_remote_exports.py "$@"
+    "$PY" -m pytest tests/remote/test_store.py tests/remote/test_exports.py "$@"
 fi

@@ -1,4 +1,4 @@
-"""Helpers shared by the per-government data tests (tests/test_data_*.py).
+"""Helpers shared by the per-government data tests (tests/content/test_data_*.py).
 
 Every chapter of the report is checked the same way (labels, overview-table rows, report
 locations, figures, plans), so the lookups and the repeated checks live here once; the

@@ -1,6 +1,6 @@
 """A seeded generator of malformed and hostile requests (issue #12 fuzzing).
 
-Shared by ``tests/test_fuzz.py`` (a few hundred requests in ``make test``) and
+Shared by ``tests/web/test_fuzz.py`` (a few hundred requests in ``make test``) and
 ``tools/soak.py`` (10,000 in ``make soak``).  Every request is a plain
 :class:`FuzzRequest`, sent either through Flask's test client or over HTTP.
 Seeds are the project's own ``.rq`` files, mutated by random edits plus a fixed

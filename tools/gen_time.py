@@ -2,7 +2,7 @@
 
 Usage: python tools/gen_time.py [OUTPUT]   (default: data/time.ttl next to this folder)
 
-The file is committed; tests/test_gen_time.py regenerates it and compares, so an edit by
+The file is committed; tests/tools/test_gen_time.py regenerates it and compares, so an edit by
 hand that the generator would not make fails the suite.
 """
 

@@ -1,6 +1,6 @@
 """OWL 2 RL materialization behind one function, :func:`materialize`.
 
-Two engines give the same filtered closure (tests/test_reasoning.py checks it):
+Two engines give the same filtered closure (tests/reasoning/test_reasoning.py checks it):
 ``owlrl`` is the reference; ``native`` (:mod:`.native`) compiles the schema into lookup
 tables and runs the instance rules semi-naively, many times faster on large data.
 ``auto`` (the default) is native, falling back to owlrl when the inputs use something

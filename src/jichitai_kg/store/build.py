@@ -72,7 +72,7 @@ class Inputs:
     def digest(self) -> str:
         """Hash of every input byte plus the code that turns them into a store.
 
-        The engine is not part of the key: tests/test_reasoning.py proves both
+        The engine is not part of the key: tests/reasoning/test_reasoning.py proves both
         engines give the same filtered closure, so a store built with the native
         engine serves a server that would have used owlrl.
         """

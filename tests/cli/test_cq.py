@@ -12,7 +12,7 @@ import pytest
 
 from jichitai_kg.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 GOV = "https://w3id.org/jichitai-kg/id/gov/"
 
 

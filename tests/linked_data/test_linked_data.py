@@ -24,7 +24,7 @@ from jichitai_kg.query.runner import StoreRunner
 from jichitai_kg.web.state import get_dataset
 from ld_fixtures import app, client, kg  # noqa: F401  (pytest fixtures shared with the other module)
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 RDF_TYPES = {
     "text/turtle": ("ttl", ox.RdfFormat.TURTLE),

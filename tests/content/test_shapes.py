@@ -11,7 +11,7 @@ from rdflib.namespace import PROV
 
 from jichitai_kg.validation import run_shacl
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "shapes"
 
 #: fixture stem -> (shape that must fire on the bad file, path it reports, words in the message)

@@ -19,7 +19,7 @@ from loopback import alive, descendants, free_port, start_server
 
 pytestmark = pytest.mark.server
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 GOVERNMENTS = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { ?g a <https://w3id.org/jichitai-kg/ontology#CaseGovernment> }"
 
 

@@ -23,7 +23,7 @@ from jichitai_kg.errors import BadRequest
 from jichitai_kg.linked_data import dumps as export
 from jichitai_kg.namespaces import DATA_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

@@ -26,8 +26,8 @@ from jichitai_kg import cq
 from jichitai_kg.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
 from jichitai_kg.store import Inputs, open_read_only, prepare
 
-ROOT = Path(__file__).resolve().parents[1]
-EXPECTED = Path(__file__).parent / "expected" / "cq"
+ROOT = Path(__file__).resolve().parents[2]
+EXPECTED = Path(__file__).parents[1] / "expected" / "cq"
 ID = "https://w3id.org/jichitai-kg/id/"
 SLUGS = ["kanagawa", "kamakura", "kyoto", "saitama", "tsukuba", "minato", "tokushima", "yokohama"]
 

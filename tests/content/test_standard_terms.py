@@ -17,8 +17,8 @@ from jichitai_kg import cq
 from jichitai_kg.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
 from jichitai_kg.store import open_read_only
 
-ROOT = Path(__file__).resolve().parents[1]
-TWINS = Path(__file__).parent / "fixtures" / "standard-twins"
+ROOT = Path(__file__).resolve().parents[2]
+TWINS = Path(__file__).parents[1] / "fixtures" / "standard-twins"
 QUESTIONS = sorted(p.stem for p in TWINS.glob("*.rq"))
 
 

@@ -14,7 +14,7 @@ import pytest
 from jichitai_kg.web import create_app
 from jichitai_kg.web.state import get_dataset
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 GOV = "https://w3id.org/jichitai-kg/id/gov/"
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 

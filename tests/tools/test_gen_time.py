@@ -9,7 +9,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, Namespace
 from rdflib.namespace import TIME, XSD
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 T = Namespace("https://w3id.org/jichitai-kg/id/time/")
 JKG = Namespace("https://w3id.org/jichitai-kg/ontology#")
 

@@ -17,7 +17,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
 from jichitai_kg.namespaces import GOV, GOVTYPE, JKG, ORG, SOURCE
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 REGISTER = ROOT / "data" / "register"
 sys.path.insert(0, str(ROOT / "tools"))
 

@@ -16,7 +16,7 @@ from jichitai_kg import cq
 from jichitai_kg.query.worker import parse_term
 from jichitai_kg.store import open_read_only
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 GOV = "https://w3id.org/jichitai-kg/id/gov/"
 
 

@@ -1,6 +1,6 @@
 """Serving from a remote SPARQL store (issue #13): dumps, descriptions and pages equal embedded.
 
-The companion of tests/test_remote_store.py (same fixtures, same store on loopback; under
+The companion of tests/remote/test_store.py (same fixtures, same store on loopback; under
 ``make test-virtuoso`` both run against Virtuoso with its documented differences).
 """
 

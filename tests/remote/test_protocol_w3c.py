@@ -1,4 +1,4 @@
-"""The W3C SPARQL 1.1 Protocol cases (tests/test_protocol_w3c.py) through the service in
+"""The W3C SPARQL 1.1 Protocol cases (tests/web/test_protocol_w3c.py) through the service in
 remote mode: the fixture graphs D1-D3 are pushed into an Oxigraph server of their own, and
 both the Flask app and a real ``serve --query-endpoint`` process answer from it.
 """
@@ -9,7 +9,7 @@ import pytest
 
 from live_servers import serve as _serve
 from remote_fixtures import start_oxigraph, stop
-from test_protocol_w3c import client, test_w3c_negative, test_w3c_query, test_w3c_update_is_refused  # noqa: F401
+from w3c_protocol_cases import client, test_w3c_negative, test_w3c_query, test_w3c_update_is_refused  # noqa: F401
 
 pytestmark = pytest.mark.server
 

@@ -19,7 +19,7 @@ from rdflib import Graph
 from jichitai_kg.namespaces import GOV, JKG
 from jichitai_kg.validation import format_report, validate
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_check_digit_rule_matches_real_codes():

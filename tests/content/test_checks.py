@@ -11,7 +11,7 @@ from jichitai_kg import reasoning
 from jichitai_kg.store import Inputs, parse_file
 from jichitai_kg.validation import dataset_store, load_checks, run_check
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CHECKS = load_checks(ROOT / "queries" / "checks")
 
 

@@ -15,7 +15,7 @@ from jichitai_kg import reasoning
 from jichitai_kg.namespaces import DATA_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
 from jichitai_kg.store import build as store
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 SMALL_GOV = """\
 @prefix jkg: <https://w3id.org/jichitai-kg/ontology#> .

@@ -16,7 +16,7 @@ import pytest
 from fuzzcorpus import acceptable, generate
 from loopback import Listener
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 COUNT = int(os.environ.get("JKG_FUZZ_COUNT", "500"))
 SEED = int(os.environ.get("JKG_FUZZ_SEED", "12"))
 

@@ -17,7 +17,7 @@ from loopback import alive, descendants, start_server
 
 pytestmark = pytest.mark.server
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ONTOLOGY = "<https://w3id.org/jichitai-kg/graph/ontology>"
 # ontology triples × all triples: seconds, not minutes (the register made "all × typed" minutes)
 SLOW = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {ONTOLOGY} {{ ?a ?b ?c }} ?d ?e ?f }}"

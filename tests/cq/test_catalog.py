@@ -13,7 +13,7 @@ import pytest
 
 from jichitai_kg import cq
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 QUERIES = ROOT / "queries"
 GOV = "https://w3id.org/jichitai-kg/id/gov/"
 CATEGORY = "https://w3id.org/jichitai-kg/id/category/"

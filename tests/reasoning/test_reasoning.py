@@ -17,7 +17,7 @@ from jichitai_kg.namespaces import AGENT, CATEGORY, GOV, INITIATIVE, JKG, KIND, 
 from jichitai_kg.reasoning import noise
 from jichitai_kg.reasoning.terms import nt
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _load(files) -> Graph:
