@@ -15,8 +15,8 @@ from werkzeug.exceptions import HTTPException
 
 from ..config import load_settings
 from ..errors import JKGError
-from . import access_log, cq, home, linked_data, map, reconcile, search, sparql, state, workbench
-from .responses import text_response
+from . import access_log, compression, cq, home, linked_data, map, reconcile, search, sparql, state, workbench
+from .problems import http_error, jkg_error
 
 BLUEPRINTS = (sparql.bp, home.bp, cq.bp, linked_data.bp, search.bp, reconcile.bp, map.bp)
 
@@ -31,8 +31,9 @@ def create_app(test_config: dict | None = None, *, config_file: str | None = Non
     atexit.register(dataset.close)
     for bp in BLUEPRINTS:
         app.register_blueprint(bp)
-    app.register_error_handler(JKGError, _jkg_error)
-    app.register_error_handler(405, _method_not_allowed)
+    app.register_error_handler(JKGError, jkg_error)  # JSON for JSON clients, else plain text
+    app.register_error_handler(HTTPException, http_error)
+    compression.install(app)  # first of the after_request hooks, so it runs last
     _install_cors_and_logging(app)
     app.after_request(_security_headers)
     workbench.install(app)
@@ -41,15 +42,6 @@ def create_app(test_config: dict | None = None, *, config_file: str | None = Non
     if app.config["EAGER_START"]:
         dataset.executor  # noqa: B018 - build the store and start the workers now
     return app
-
-
-def _jkg_error(exc: JKGError):
-    return text_response(exc.status, exc.message, {**exc.headers, "Vary": "Accept"})
-
-
-def _method_not_allowed(exc: HTTPException):
-    return text_response(405, f"Method {request.method} is not allowed on {request.path}; "
-                         "use GET or POST.", {"Allow": "GET, HEAD, POST, OPTIONS"})
 
 
 def _install_cors_and_logging(app: Flask) -> None:
