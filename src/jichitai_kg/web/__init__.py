@@ -53,7 +53,7 @@ def _install_cors_and_logging(app: Flask) -> None:
     def _cors_and_log(response):
         # Every route is read-only, so any origin may read it (YASGUI, notebooks, other sites).
         response.headers["Access-Control-Allow-Origin"] = "*"
-        response.headers.setdefault("Access-Control-Expose-Headers", "Content-Type, Vary")
+        response.headers.setdefault("Access-Control-Expose-Headers", "Content-Type, Vary, ETag, X-Data-Version")
         if request.method == "OPTIONS":
             response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
             response.headers["Access-Control-Allow-Headers"] = (

@@ -14,6 +14,8 @@ from ..query.cache import request_key
 from .state import get_dataset
 
 LANGUAGES = ("ja", "en")
+#: The data version (store content hash) that answered a query.
+DATA_VERSION_HEADER = "X-Data-Version"
 
 
 def text_response(status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
@@ -91,4 +93,6 @@ def answer_response(query: str, *, result_format: str, substitutions: dict[str, 
         resp = Response(outcome.body, status=200,
                         headers={**headers, "Content-Type": media.content_type(outcome.media_type)})
     resp.set_etag(etag)
+    if dataset.version:  # what answered, for citations and the Python API (docs/releases.md)
+        resp.headers[DATA_VERSION_HEADER] = dataset.version
     return resp
