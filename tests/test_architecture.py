@@ -20,7 +20,7 @@ LAYERS = {
     "web": 5, "api": 5,
     "cq": 4, "linked_data": 4, "search": 4,
     "dataset": 3,
-    "query": 2, "remote": 2,
+    "query": 2, "remote": 2, "releases": 2,
     "store": 1, "reasoning": 1, "validation": 1,
     "config": 0, "content": 0, "errors": 0, "namespaces": 0, "jsonld": 0,
 }

@@ -35,6 +35,8 @@ Value = Identifier | ox.NamedNode | ox.Literal | str | int | float | bool
 class Backend(Protocol):
     @property
     def data_version(self) -> str | None: ...
+    @property
+    def release(self) -> str | None: ...
     def run(self, query: str, media_type: str, *, infer: bool, substitutions: dict[str, str],
             timeout: float | None) -> tuple[bytes, str]: ...
     def questions(self, lang: str) -> list[dict[str, Any]]: ...
@@ -46,10 +48,12 @@ class Backend(Protocol):
     def close(self) -> None: ...
 
 
-def open(root: str | Path | None = None, *, inference: bool = True, cache_dir: str | Path | None = None,
-         timeout: float | None = None, settings: Mapping[str, Any] | None = None) -> KnowledgeGraph:
+def open(root: str | Path | None = None, *, release: str | None = None, inference: bool = True,
+         cache_dir: str | Path | None = None, timeout: float | None = None,
+         settings: Mapping[str, Any] | None = None) -> KnowledgeGraph:
     """The embedded dataset: the store of ``root`` (default: this checkout, or the wheel's
-    content), built on first use or reused from the cache (``CACHE_DIR``).
+    content), built on first use or reused from the cache (``CACHE_DIR``); with ``release``
+    (``1.2.0``, ``latest``) that release's content instead (docs/releases.md).
 
     ``inference`` is the default of every call's ``infer=`` (False: asserted triples only);
     ``timeout`` the time limit per query in seconds (default QUERY_TIMEOUT); ``settings``
@@ -59,15 +63,17 @@ def open(root: str | Path | None = None, *, inference: bool = True, cache_dir: s
 
     backend = Embedded.from_options(None if root is None else str(root),
                                     None if cache_dir is None else str(cache_dir), timeout,
-                                    dict(settings or {}))
+                                    dict(settings or {}), release)
     return KnowledgeGraph(backend, inference=inference)
 
 
-def connect(url: str, *, inference: bool = True, timeout: float = 60.0) -> KnowledgeGraph:
-    """A running jichitai-kg server (``url`` is its root, e.g. ``http://localhost:5000``)."""
+def connect(url: str, *, release: str | None = None, inference: bool = True,
+            timeout: float = 60.0) -> KnowledgeGraph:
+    """A running jichitai-kg server (``url`` is its root, e.g. ``http://localhost:5000``);
+    with ``release``, its ``/v/<release>/`` endpoints."""
     from .remote import Remote
 
-    return KnowledgeGraph(Remote(url, timeout=timeout), inference=inference)
+    return KnowledgeGraph(Remote(url, timeout=timeout, release=release), inference=inference)
 
 
 class KnowledgeGraph:
@@ -79,8 +85,13 @@ class KnowledgeGraph:
 
     @property
     def data_version(self) -> str | None:
-        """What answers: the store's content hash (or the release), for citations."""
+        """What answers: the content hash, for citations."""
         return self.backend.data_version
+
+    @property
+    def release(self) -> str | None:
+        """The release answering (``1.2.0``), or None while the working data is unreleased."""
+        return self.backend.release
 
     def _infer(self, infer: bool | None) -> bool:
         return self.inference if infer is None else bool(infer)
@@ -93,7 +104,8 @@ class KnowledgeGraph:
         media_type = NTRIPLES if form in ("CONSTRUCT", "DESCRIBE") else JSON_RESULTS
         body, served = self.backend.run(sparql, media_type, infer=self._infer(infer),
                                         substitutions=substitutions(params), timeout=timeout)
-        return Result.from_bytes(body, served or media_type, data_version=self.data_version)
+        return Result.from_bytes(body, served or media_type, data_version=self.data_version,
+                                 release=self.release)
 
     def graph(self, sparql: str, **kwargs: Any) -> Any:
         """A CONSTRUCT or DESCRIBE query's graph (an rdflib ``Graph``)."""
@@ -113,7 +125,8 @@ class KnowledgeGraph:
         body, served = self.backend.run_question(qid, {k: str(v) for k, v in params.items()}, lang=lang,
                                                  infer=self._infer(infer), media_type=JSON_RESULTS,
                                                  timeout=timeout)
-        return Result.from_bytes(body, served or JSON_RESULTS, data_version=self.data_version)
+        return Result.from_bytes(body, served or JSON_RESULTS, data_version=self.data_version,
+                                 release=self.release)
 
     def search(self, text: str, *, type: str | None = None, government: str | None = None,
                category: str | None = None, limit: int = 20, offset: int = 0, lang: str = "ja") -> dict[str, Any]:

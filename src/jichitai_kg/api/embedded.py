@@ -19,14 +19,14 @@ from ..query import syntax_errors
 class Embedded:
     """Answers from a :class:`~jichitai_kg.dataset.Dataset` opened with ``inline=True``."""
 
-    def __init__(self, settings: dict[str, Any]):
-        self.dataset = Dataset(settings, inline=True)
+    def __init__(self, settings: dict[str, Any], release: str | None = None):
+        self.dataset = Dataset(settings, inline=True, release=release)
         self._catalog: cq.Catalog | None = None
         self._index: Any = None
 
     @classmethod
     def from_options(cls, root: str | None, cache_dir: str | None, timeout: float | None,
-                     settings: dict[str, Any] | None) -> Embedded:
+                     settings: dict[str, Any] | None, release: str | None = None) -> Embedded:
         overrides: dict[str, Any] = dict(settings or {})
         if root is not None:
             overrides["ROOT"] = str(root)
@@ -35,12 +35,17 @@ class Embedded:
             overrides["CACHE_DIR"] = str(cache_dir)
         if timeout is not None:
             overrides["QUERY_TIMEOUT"] = timeout
-        return cls(load_settings(overrides))
+        return cls(load_settings(overrides), release)
 
     @property
     def data_version(self) -> str | None:
         self.dataset.prepare()
         return self.dataset.version
+
+    @property
+    def release(self) -> str | None:
+        release = self.dataset.release
+        return release.version if release else None
 
     def run(self, query: str, media_type: str, *, infer: bool, substitutions: dict[str, str],
             timeout: float | None) -> tuple[bytes, str]:

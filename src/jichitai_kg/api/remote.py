@@ -22,6 +22,7 @@ from ..remote.bindings import inline_bindings
 USER_AGENT = "jichitai-kg Python API"
 #: The answer's data version (release or content hash), for citations: see docs/releases.md.
 VERSION_HEADER = "X-Data-Version"
+RELEASE_HEADER = "X-Data-Release"
 _BY_STATUS: dict[int, type[JKGError]] = {400: errors.BadRequest, 403: errors.Forbidden, 404: errors.NotFound,
                                          406: errors.NotAcceptable, 422: errors.ResultTooLarge,
                                          503: errors.Unavailable}
@@ -30,10 +31,11 @@ _BY_STATUS: dict[int, type[JKGError]] = {400: errors.BadRequest, 403: errors.For
 class Remote:
     """Answers from the server at ``url`` (its root, e.g. ``http://localhost:5000``)."""
 
-    def __init__(self, url: str, *, timeout: float = 60.0):
-        self.url = url.rstrip("/")
+    def __init__(self, url: str, *, timeout: float = 60.0, release: str | None = None):
+        self.url = url.rstrip("/") + (f"/v/{urllib.parse.quote(release)}" if release else "")
         self.timeout = timeout
         self.last_version: str | None = None
+        self.last_release: str | None = None
         self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
     @property
@@ -41,6 +43,11 @@ class Remote:
         if self.last_version is None:
             self._request("GET", "/sparql", [("query", "ASK {}")], accept="application/sparql-results+json")
         return self.last_version
+
+    @property
+    def release(self) -> str | None:
+        self.data_version  # noqa: B018 - asks once
+        return self.last_release
 
     def _request(self, method: str, path: str, params: list[tuple[str, str]], *, accept: str,
                  timeout: float | None = None) -> tuple[bytes, str]:
@@ -54,7 +61,9 @@ class Remote:
         try:
             with self._opener.open(request, timeout=timeout or self.timeout) as resp:
                 body = _decoded(resp.read(), resp.headers.get("Content-Encoding"))
-                self.last_version = resp.headers.get(VERSION_HEADER) or self.last_version
+                if resp.headers.get(VERSION_HEADER):
+                    self.last_version = resp.headers[VERSION_HEADER]
+                    self.last_release = resp.headers.get(RELEASE_HEADER)
                 return body, (resp.headers.get("Content-Type") or "").split(";")[0].strip()
         except urllib.error.HTTPError as exc:
             body = _decoded(exc.read(), exc.headers.get("Content-Encoding"))

@@ -56,32 +56,34 @@ class Result:
     * ASK: ``boolean`` (and ``bool(result)``);
     * CONSTRUCT, DESCRIBE: ``graph``, an rdflib ``Graph``.
 
-    ``body`` and ``media_type`` are the bytes as served; ``data_version`` names the data
-    that answered (the release, or the store's content hash), for citations.
+    ``body`` and ``media_type`` are the bytes as served; ``data_version`` (the content
+    hash) and ``release`` (``1.2.0``, None while unreleased) name the data that answered.
     """
 
     kind: str  # "solutions" | "boolean" | "graph"
     body: bytes
     media_type: str
     data_version: str | None = None
+    release: str | None = None
     vars: list[str] = field(default_factory=list)
     boolean: bool | None = None
     _terms: list[dict[str, Term | None]] | None = None
     _graph: Graph | None = None
 
     @classmethod
-    def from_bytes(cls, body: bytes, media_type: str, *, data_version: str | None = None) -> Result:
+    def from_bytes(cls, body: bytes, media_type: str, *, data_version: str | None = None,
+                   release: str | None = None) -> Result:
         if media_type.startswith("application/sparql-results+json"):
             data = json.loads(body)
             if "boolean" in data:
-                return cls("boolean", body, media_type, data_version, boolean=bool(data["boolean"]))
+                return cls("boolean", body, media_type, data_version, release, boolean=bool(data["boolean"]))
             names = list(data["head"].get("vars", []))
             rows = [{n: term_from_json(b[n]) if n in b else None for n in names}
                     for b in data["results"]["bindings"]]
-            return cls("solutions", body, media_type, data_version, vars=names, _terms=rows)
+            return cls("solutions", body, media_type, data_version, release, vars=names, _terms=rows)
         graph = Graph()
         graph.parse(data=body.decode("utf-8"), format="nt")
-        return cls("graph", body, media_type, data_version, _graph=graph)
+        return cls("graph", body, media_type, data_version, release, _graph=graph)
 
     # ---------------------------------------------------------------- SELECT
     def terms(self) -> list[dict[str, Term | None]]:
