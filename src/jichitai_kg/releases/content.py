@@ -95,10 +95,18 @@ def open_release_store(root: Path | str, release: Release, cache_dir: Path | str
 
 def store_content_hash(store_path: Path, cache_dir: Path | str) -> str:
     """The content hash of a built store (computed once, remembered in the cache folder)."""
-    memo = Path(cache_dir) / f"content-{store_path.name}.sha256"
     with contextlib.suppress(OSError):
-        return memo.read_text(encoding="ascii").strip()
+        return _memo(store_path, cache_dir).read_text(encoding="ascii").strip()
     digest = content_hash(encode(canonical_lines(open_read_only(store_path))))
-    with contextlib.suppress(OSError):
-        memo.write_text(digest + "\n", encoding="ascii")
+    remember_content_hash(store_path, cache_dir, digest)
     return digest
+
+
+def remember_content_hash(store_path: Path, cache_dir: Path | str, digest: str) -> None:
+    """Note a store's content hash (``cut`` knows it), so serving need not compute it again."""
+    with contextlib.suppress(OSError):
+        _memo(store_path, cache_dir).write_text(digest + "\n", encoding="ascii")
+
+
+def _memo(store_path: Path, cache_dir: Path | str) -> Path:
+    return Path(cache_dir) / f"content-{store_path.name}.sha256"

@@ -31,6 +31,7 @@ def cut(root: Path | str, cache_dir: Path | str, *, version: str | None = None, 
     lines = content.canonical_lines(open_read_only(store_path))
     body = content.encode(lines)
     digest = content.content_hash(body)
+    content.remember_content_hash(store_path, cache_dir, digest)
     previous = releases[-1] if releases else None
     if previous is not None and previous.content_hash == digest:
         raise BadRequest(f"The data has not changed since release {previous.version}; nothing to release.")
