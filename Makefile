@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 
 BENCH_VENV ?= .venv-bench
 
-.PHONY: install wheel serve test test-virtuoso lint build validate bench bench-setup soak clean chromium vendor
+.PHONY: install wheel serve test test-virtuoso lint build validate bench bench-setup soak clean chromium apache vendor
 
 install: $(STAMP)
 
@@ -25,7 +25,7 @@ wheel: install
 serve: install
 	$(VENV)/bin/jichitai-kg serve $(ARGS)
 
-test: install lint chromium
+test: install lint chromium apache
 	$(PY) -m pytest $(ARGS)
 
 # The remote-store tests against Virtuoso Open Source (installed from Debian if missing),
@@ -39,6 +39,15 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
 	  echo "chromium could not be installed; the browser tests will be skipped"
+
+# The static-site tests (tests/web/test_publish_apache.py) serve the published site with Debian's
+# Apache httpd on loopback; installed when absent and we are root. The tests fail (never skip)
+# with a message naming this target when apache2 cannot be found.
+apache:
+	@command -v apache2 >/dev/null 2>&1 || [ -x /usr/sbin/apache2 ] || [ "$$(id -u)" != 0 ] || \
+	  ! command -v apt-get >/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	   apache2 >/dev/null) || echo "apache2 could not be installed; the static-site tests will fail"
 
 # Refresh the vendored front-end bundle (CodeMirror 6) from the npm registry; needs node and npm.
 vendor:

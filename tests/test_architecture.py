@@ -15,13 +15,14 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "jichitai_kg"
 
 #: Rank of each top-level part of the package; a module may import only parts of lower or equal rank.
 LAYERS = {
+    "__init__": 7,  # the package's front door: re-exports the Python API lazily (PEP 562)
     "cli": 6, "__main__": 6,
-    "web": 5,
+    "web": 5, "api": 5,
     "cq": 4, "linked_data": 4, "search": 4,
     "dataset": 3,
-    "query": 2, "remote": 2,
+    "query": 2, "remote": 2, "releases": 2,
     "store": 1, "reasoning": 1, "validation": 1,
-    "config": 0, "content": 0, "errors": 0, "namespaces": 0, "jsonld": 0, "__init__": 0,
+    "config": 0, "content": 0, "errors": 0, "namespaces": 0, "jsonld": 0,
 }
 
 

@@ -13,7 +13,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from . import releases
 from .content import app_query
+from .errors import BadRequest
 from .namespaces import INFERRED_GRAPH
 from .query.cache import CachingExecutor
 from .query.executor import QueryExecutor
@@ -30,9 +32,13 @@ class Dataset:
     """Built lazily, at most once; thread-safe."""
 
     def __init__(self, settings: dict[str, Any], *, workers: int | None = None,
-                 inline: bool = False):
-        """``inline``: answer in this process (:mod:`.query.inline`), for one-shot commands."""
+                 inline: bool = False, release: str | None = None):
+        """``inline``: answer in this process (:mod:`.query.inline`), for one-shot commands;
+        ``release``: serve that release (``1.2.0``, ``latest``) instead of the working data."""
         self.settings = settings
+        self.pinned = release
+        self._release: releases.Release | None = None
+        self._release_known = False
         self.root = Path(settings["ROOT"])
         self.cache_dir = Path(settings["CACHE_DIR"])
         self.inputs = Inputs.from_root(self.root, extra_graphs=settings["EXTRA_GRAPHS"])
@@ -60,7 +66,22 @@ class Dataset:
         remote mode the version ``push`` recorded in the remote store."""
         if isinstance(self._executor, RemoteExecutor):
             return self._executor.metadata.version
+        if self.pinned and self._release is not None:
+            return self._release.content_hash[:32]
         return self.store_path.name.removeprefix("store-") if self.store_path else None
+
+    @property
+    def release(self) -> releases.Release | None:
+        """The release answering: the pinned one, or for the working data the release with the
+        same content (None while the working data is unreleased, and in remote mode)."""
+        self.prepare()
+        if not self._release_known:
+            known = releases.load(self.root)
+            if known and self.store_path is not None:
+                digest = releases.store_content_hash(self.store_path, self.cache_dir)
+                self._release = next((r for r in reversed(known) if r.content_hash == digest), None)
+            self._release_known = True
+        return self._release
 
     def prepare(self) -> Path | None:
         """The on-disk store for the settings, built if needed (TurtleSyntaxError: nothing built).
@@ -71,9 +92,16 @@ class Dataset:
         """
         with self._lock:
             if self.remote:
+                if self.pinned:
+                    raise BadRequest("Releases are served from the local store; with "
+                                     "STORE_QUERY_ENDPOINT set there is none.")
                 if self._executor is None:
                     self._executor = from_config(self.settings, self.inputs.digest())
                 return None
+            if self.store_path is None and self.pinned:
+                self._release = releases.find(self.root, self.pinned)
+                self._release_known = True
+                self.store_path = releases.ensure_store(self.root, self._release, self.cache_dir)
             if self.store_path is None:
                 self.store_path = prepare(self.inputs, self.cache_dir,
                                           engine=self.settings.get("REASONING_ENGINE") or "auto")

@@ -34,7 +34,13 @@ class BadRequest(JKGError):
 
 
 class QuerySyntaxError(BadRequest):
-    """The query does not parse; the message carries the parser's message and position."""
+    """The query does not parse; the message carries the parser's message and position
+    (``line``, ``column`` and ``token`` once ``query/syntax_errors.rewrite`` has read it)."""
+
+    def __init__(self, message: str, *, line: int | None = None, column: int | None = None,
+                 token: str | None = None):
+        super().__init__(message)
+        self.line, self.column, self.token = line, column, token
 
 
 class QueryTooComplex(BadRequest):

@@ -80,12 +80,12 @@ def test_format_parameter_client_spellings(form, fmt, expected):
     assert p.negotiate_result(None, form, fmt) == expected
 
 
-@pytest.mark.parametrize("form, fmt", [("ASK", "csv"), ("SELECT", "turtle"),
-                                       ("CONSTRUCT", "csv"), ("SELECT", "pdf")])
-def test_format_parameter_unsuitable_is_400(form, fmt):
+@pytest.mark.parametrize("form, fmt, status", [("ASK", "csv", 406), ("SELECT", "turtle", 406),
+                                               ("CONSTRUCT", "csv", 406), ("SELECT", "pdf", 400)])
+def test_format_parameter_unsuitable_is_406_unknown_is_400(form, fmt, status):
     with pytest.raises(JKGError) as err:
         p.negotiate_result(None, form, fmt)
-    assert err.value.status == 400
+    assert err.value.status == status
     assert fmt in err.value.message
 
 

@@ -117,7 +117,18 @@ def test_format_parameter_for_construct(client, fmt, media_type):
     assert resp.headers["Content-Type"].split(";")[0] == media_type
 
 
-def test_format_parameter_wrong_for_form_is_400(client):
+def test_format_parameter_wrong_for_form_is_406_with_a_reason(client):
     resp = get(client, SELECT, format="turtle")
-    assert resp.status_code == 400
-    assert "format=turtle" in resp.data.decode()
+    assert resp.status_code == 406
+    text = resp.data.decode()
+    assert "format=turtle cannot represent the result of a SELECT query" in text
+    assert "use CONSTRUCT or DESCRIBE for RDF" in text
+
+
+@pytest.mark.parametrize("accept", ["text/n3", "text/rdf+n3", "application/turtle"])
+def test_n3_names_get_turtle_for_graphs(client, accept):
+    resp = get(client, CONSTRUCT, accept)
+    assert resp.status_code == 200
+    assert resp.headers["Content-Type"] == "text/turtle; charset=utf-8"
+    g = Graph().parse(data=resp.data.decode(), format="n3")
+    assert (None, RDFS.label, Literal("組織文化", lang="ja")) in g

@@ -59,8 +59,8 @@ def test_html_escapes_the_query(client):
 ])
 def test_bad_query_is_400_with_a_message(client, q, message):
     r = client.get("/search", query_string={"q": q, "format": "json"})
-    assert r.status_code == 400 and r.mimetype == "text/plain"
-    assert message in r.get_data(as_text=True)
+    assert r.status_code == 400 and r.mimetype == "application/problem+json"  # JSON clients get JSON
+    assert message in r.get_json()["detail"]
     page = client.get("/search", query_string={"q": q}, headers={"Accept": "text/html"})
     assert page.status_code == 400 and page.mimetype == "text/html"
     error = page.get_data(as_text=True).replace("&#39;", "'").split('<p class="error">', 1)[1].split("</p>")[0]
@@ -105,8 +105,9 @@ def test_no_local_store_is_503_with_a_message(client, app, monkeypatch):
     monkeypatch.setattr(get_dataset(app), "store_path", None)
     for path in ("/search?q=RPA&format=json", "/reconcile?query=港区"):
         r = client.get(path)
-        assert r.status_code == 503 and r.mimetype == "text/plain"
-        assert "search needs the local store" in r.get_data(as_text=True)
+        json_client = "format=json" in path
+        assert r.status_code == 503 and r.mimetype == ("application/problem+json" if json_client else "text/plain")
+        assert "search needs the local store" in (r.get_json()["detail"] if json_client else r.get_data(as_text=True))
         assert "Retry-After" not in r.headers
 
 

@@ -14,10 +14,10 @@ import os
 import sys
 import threading
 
-from . import build, cq, export, push, query, search, serve, validate
+from . import build, cq, export, publish, push, query, release, search, serve, validate
 
 #: Sub-command modules, in the order ``--help`` lists them.
-COMMANDS = (serve, query, cq, search, build, validate, export, push)
+COMMANDS = (serve, query, cq, search, build, validate, export, push, release, publish)
 
 
 def build_parser() -> argparse.ArgumentParser:

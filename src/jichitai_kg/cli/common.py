@@ -20,6 +20,8 @@ def add_query_arguments(parser: argparse.ArgumentParser) -> None:
                         help="query asserted triples only (leave the inferred graph out)")
     parser.add_argument("--timeout", type=float, default=None,
                         help="time limit in seconds (default: QUERY_TIMEOUT, 10)")
+    parser.add_argument("--release", metavar="VERSION",
+                        help="ask a release of the dataset (1.2.0, latest) instead of the working data")
 
 
 def settings(args: argparse.Namespace, **extra: Any) -> dict[str, Any]:
@@ -43,4 +45,4 @@ def open_dataset(args: argparse.Namespace, **extra: Any):
     """A :class:`~jichitai_kg.dataset.Dataset` answering in this process (a context manager)."""
     from ..dataset import Dataset
 
-    return Dataset(settings(args, **extra), inline=True)
+    return Dataset(settings(args, **extra), inline=True, release=getattr(args, "release", None))

@@ -42,6 +42,10 @@ ALIASES = {
     "text/plain": NTRIPLES,
     "application/json+ld": JSONLD,
     "application/x-json+ld": JSONLD,
+    # Turtle is a subset of N3: a client asking for N3 reads the Turtle answer.
+    "text/n3": TURTLE,
+    "text/rdf+n3": TURTLE,
+    "application/turtle": TURTLE,
 }
 #: Aliases that mean an RDF format when the answer is a graph.
 GRAPH_ALIASES = {
@@ -150,13 +154,23 @@ def negotiate_result(accept: str | None, form: str, format_param: str | None) ->
         for wanted in known:
             if wanted in offered:
                 return wanted
-        raise BadRequest(f"format={format_param} is not available for a {form} query; "
-                         f"available: {', '.join(offered)}")
+        raise NotAcceptable(f"format={format_param} cannot represent the result of a {form} query"
+                            f"{_FORM_HINT.get(form, '')}; available: {', '.join(offered)}.")
     chosen = negotiate(accept, offered, aliases)
     if chosen is None:
-        raise NotAcceptable(f"None of the types in Accept: {accept} can represent a {form} "
-                            f"result. Available: {', '.join(offered)}")
+        raise NotAcceptable(f"None of the types in Accept: {accept} can represent the result of a "
+                            f"{form} query{_FORM_HINT.get(form, '')}. Available: {', '.join(offered)}")
     return chosen
+
+
+#: Why a format does not fit (SPARQLWrapper shows this text with the 406).
+_FORM_HINT = {
+    "SELECT": " (a table of variable bindings: ask for JSON, XML, CSV or TSV results, or use "
+              "CONSTRUCT or DESCRIBE for RDF)",
+    "ASK": " (a yes/no answer: ask for JSON or XML results)",
+    "CONSTRUCT": " (an RDF graph: ask for Turtle, N-Triples, JSON-LD or RDF/XML)",
+    "DESCRIBE": " (an RDF graph: ask for Turtle, N-Triples, JSON-LD or RDF/XML)",
+}
 
 
 def format_value(value: str, form: str, aliases: dict[str, str]) -> str | None:

@@ -15,10 +15,12 @@ from werkzeug.exceptions import HTTPException
 
 from ..config import load_settings
 from ..errors import JKGError
-from . import access_log, cq, home, linked_data, map, reconcile, search, sparql, state, workbench
-from .responses import text_response
+from . import access_log, compression, cq, home, linked_data, map, reconcile, search, sparql, state, workbench
+from .problems import http_error, jkg_error
 
 BLUEPRINTS = (sparql.bp, home.bp, cq.bp, linked_data.bp, search.bp, reconcile.bp, map.bp)
+#: The blueprints also mounted under /v/<release>/ (docs/releases.md).
+RELEASED = (sparql.bp, cq.bp, linked_data.bp, search.bp, reconcile.bp)
 
 
 def create_app(test_config: dict | None = None, *, config_file: str | None = None) -> Flask:
@@ -29,10 +31,14 @@ def create_app(test_config: dict | None = None, *, config_file: str | None = Non
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     dataset = state.init_app(app)
     atexit.register(dataset.close)
+    atexit.register(state.close_releases, app)
     for bp in BLUEPRINTS:
         app.register_blueprint(bp)
-    app.register_error_handler(JKGError, _jkg_error)
-    app.register_error_handler(405, _method_not_allowed)
+    for bp in RELEASED:  # every release stays queryable: /v/<release>/sparql, /v/<release>/id/…
+        app.register_blueprint(bp, url_prefix="/v/<release>", name=f"v_{bp.name}")
+    app.register_error_handler(JKGError, jkg_error)  # JSON for JSON clients, else plain text
+    app.register_error_handler(HTTPException, http_error)
+    compression.install(app)  # first of the after_request hooks, so it runs last
     _install_cors_and_logging(app)
     app.after_request(_security_headers)
     workbench.install(app)
@@ -41,15 +47,6 @@ def create_app(test_config: dict | None = None, *, config_file: str | None = Non
     if app.config["EAGER_START"]:
         dataset.executor  # noqa: B018 - build the store and start the workers now
     return app
-
-
-def _jkg_error(exc: JKGError):
-    return text_response(exc.status, exc.message, {**exc.headers, "Vary": "Accept"})
-
-
-def _method_not_allowed(exc: HTTPException):
-    return text_response(405, f"Method {request.method} is not allowed on {request.path}; "
-                         "use GET or POST.", {"Allow": "GET, HEAD, POST, OPTIONS"})
 
 
 def _install_cors_and_logging(app: Flask) -> None:
@@ -61,7 +58,7 @@ def _install_cors_and_logging(app: Flask) -> None:
     def _cors_and_log(response):
         # Every route is read-only, so any origin may read it (YASGUI, notebooks, other sites).
         response.headers["Access-Control-Allow-Origin"] = "*"
-        response.headers.setdefault("Access-Control-Expose-Headers", "Content-Type, Vary")
+        response.headers.setdefault("Access-Control-Expose-Headers", "Content-Type, Vary, ETag, X-Data-Version, X-Data-Release")
         if request.method == "OPTIONS":
             response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
             response.headers["Access-Control-Allow-Headers"] = (

@@ -14,6 +14,10 @@ from ..query.cache import request_key
 from .state import get_dataset
 
 LANGUAGES = ("ja", "en")
+#: The data version (store content hash) that answered a query.
+DATA_VERSION_HEADER = "X-Data-Version"
+#: The release (``1.2.0``) that answered, when the data is a release; permalinks pin it.
+DATA_RELEASE_HEADER = "X-Data-Release"
 
 
 def text_response(status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
@@ -91,4 +95,17 @@ def answer_response(query: str, *, result_format: str, substitutions: dict[str, 
         resp = Response(outcome.body, status=200,
                         headers={**headers, "Content-Type": media.content_type(outcome.media_type)})
     resp.set_etag(etag)
+    add_data_version(resp)
+    return resp
+
+
+def add_data_version(resp: Response) -> Response:
+    """What answered, for citations, permalinks and the Python API (docs/releases.md):
+    ``X-Data-Version`` the content hash, ``X-Data-Release`` the release when there is one."""
+    dataset = get_dataset()
+    if dataset.version:
+        resp.headers[DATA_VERSION_HEADER] = dataset.version
+    release = dataset.release if not dataset.remote else None
+    if release is not None:
+        resp.headers[DATA_RELEASE_HEADER] = release.version
     return resp

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, render_template, request
 
-from ..errors import BadRequest, Forbidden, JKGError, NotAcceptable
+from ..errors import BadRequest, Forbidden, JKGError, NotAcceptable, QuerySyntaxError
 from ..linked_data.formats import BY_MEDIA_TYPE, write_rdf
 from ..linked_data.service import GRAPH_ROLES, RESULT_FORMAT_IRIS, describe_service
-from ..query import guard, media, protocol
+from ..query import guard, media, protocol, syntax_errors
 from .responses import answer_response, request_lang
 from .state import get_dataset, jsonld_context
 from .urls import endpoint_url
@@ -65,9 +65,12 @@ def run_query(sreq: protocol.SparqlRequest) -> Response:
         infer = current_app.config["INFERENCE"] if sreq.infer is None else sreq.infer
         graphs = dataset.protocol_dataset(infer)
     dataset.prepare()  # the ETag names the dataset version
-    return answer_response(sreq.query, result_format=media_type, base_iri=endpoint_url(),
-                           default_graph=graphs.get("default_graph"),
-                           named_graphs=graphs.get("named_graphs"))
+    try:
+        return answer_response(sreq.query, result_format=media_type, base_iri=endpoint_url(),
+                               default_graph=graphs.get("default_graph"),
+                               named_graphs=graphs.get("named_graphs"))
+    except QuerySyntaxError as exc:  # the parser's message as a sentence with its position
+        raise syntax_errors.rewrite(exc, sreq.query) from None
 
 
 def service_description(format_param: str | None) -> Response:
