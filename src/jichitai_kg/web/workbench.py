@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Flask, Response, request
+from flask import Flask, Response, request, url_for
 
 from ..content import app_query
 from ..namespaces import BASE, PREFIXES
@@ -29,7 +29,8 @@ def lang_url(path: str, lang: str, **params: str) -> str:
 
 
 def workbench_config(*, endpoint: str, lang: str, examples: list[dict], questions: list[dict],
-                     dataset_version: str | None, infer_default: bool) -> dict:
+                     dataset_version: str | None, infer_default: bool,
+                     governments: list[dict] | None = None) -> dict:
     """The JSON the workbench page hands its scripts (in a ``type=application/json`` tag:
     the CSP allows no inline script)."""
     return {
@@ -43,6 +44,10 @@ def workbench_config(*, endpoint: str, lang: str, examples: list[dict], question
         "termsQuery": app_query("workbench-terms"),
         "datasetVersion": dataset_version,
         "inferDefault": infer_default,
+        "governments": governments or [],
+        "cancelBase": url_for("runs.cancel", query_id="ID").removesuffix("ID"),
+        "shortLinks": url_for("runs.shorten"),
+        "cqBase": url_for("cq.catalog").rstrip("/") + "/",
     }
 
 

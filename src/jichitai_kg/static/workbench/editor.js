@@ -56,7 +56,7 @@ export function errorPosition(message) {
   return m ? { line: Number(m[1]), column: Number(m[2]) } : null;
 }
 
-export function createEditor(textarea, { onRun, prefixes, lang, getTerms }) {
+export function createEditor(textarea, { onRun, prefixes, lang, getTerms, label }) {
   // CodeMirror injects its styles; in a shadow root it uses constructed style sheets, which
   // the page's CSP (default-src 'self', no inline styles) allows, where a <style> tag is refused.
   const host = document.createElement("div");
@@ -81,6 +81,7 @@ export function createEditor(textarea, { onRun, prefixes, lang, getTerms }) {
         StreamLanguage.define(sparql),
         autocompletion({ override: [completionSource(getTerms, prefixes, lang)] }),
         lintGutter(),
+        EditorView.contentAttributes.of({ "aria-label": label || "SPARQL", "aria-multiline": "true" }),
         EditorView.updateListener.of((u) => {
           if (u.docChanged) textarea.value = u.state.doc.toString();
         }),

@@ -1,6 +1,6 @@
 // A paged, sortable, filterable result table: only one page of rows is ever in the DOM, so
 // 12,622 rows cost one sort/filter over plain strings, not 12,622 table rows.
-import { isNumeric, renderTerm, termText } from "./terms.js";
+import { collator, isNumeric, renderTerm, termText } from "./terms.js";
 import { t } from "./i18n.js";
 
 const PAGE_SIZE = 100;
@@ -46,8 +46,7 @@ export function renderTable(container, vars, rows, config, labels) {
   function compare(a, b, i) {
     const ta = rows[a][vars[i]], tb = rows[b][vars[i]];
     if (isNumeric(ta) && isNumeric(tb)) return Number(ta.value) - Number(tb.value);
-    const x = keys[a][i], y = keys[b][i];
-    return x < y ? -1 : x > y ? 1 : 0; // code-point order: predictable for mixed scripts
+    return collator.compare(keys[a][i], keys[b][i]); // Japanese collation (Intl.Collator("ja"))
   }
 
   function sortBy(i) {
