@@ -35,3 +35,4 @@ def test_cancel_by_id(client):
     assert resp.get_json() == {"id": "a" * 32, "cancelled": False}  # nothing runs under that id
     bad = client.post("/cancel/short")
     assert bad.status_code == 400 and b"16 to 64" in bad.data
+

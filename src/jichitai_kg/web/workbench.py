@@ -77,6 +77,8 @@ def _template_globals() -> dict:
 
 
 def install(app: Flask) -> None:
-    """Register the language cookie, the CSV byte order mark and the template helpers."""
+    """Register the language cookie, the CSV byte order mark, the template helpers and
+    ``/favicon.ico`` (browsers ask for it on every site, whatever the page's ``<link rel=icon>``)."""
     app.after_request(_after_request)
     app.context_processor(_template_globals)
+    app.add_url_rule("/favicon.ico", "favicon", lambda: app.send_static_file("favicon.ico"))

@@ -81,6 +81,7 @@ export function createEditor(textarea, { onRun, prefixes, lang, getTerms, label 
         StreamLanguage.define(sparql),
         autocompletion({ override: [completionSource(getTerms, prefixes, lang)] }),
         lintGutter(),
+        EditorView.lineWrapping, // no sideways scrolling region at phone width
         EditorView.contentAttributes.of({ "aria-label": label || "SPARQL", "aria-multiline": "true" }),
         EditorView.updateListener.of((u) => {
           if (u.docChanged) textarea.value = u.state.doc.toString();

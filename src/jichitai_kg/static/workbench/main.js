@@ -14,6 +14,8 @@ const config = JSON.parse(document.getElementById("jkg-config").textContent);
 const $ = (id) => document.getElementById(id);
 const form = $("query-form"), textarea = $("query"), infer = $("infer"), results = $("results");
 const status = $("status"), viewNav = $("views");
+//: Characters of the Text view drawn at most (the downloads give the whole answer).
+const RAW_LIMIT = 200000;
 let current = null; // {kind: "select"|"graph"|"boolean", vars, rows, raw, json}
 // The state of the result on screen (query or question and parameters, view, inference,
 // language, data version): the permalink and the citation are made from it and nothing else.
@@ -70,9 +72,17 @@ function draw() {
     return;
   }
   if (currentView === "raw") {
+    if (current.raw.length > RAW_LIMIT) { // a multi-megabyte <pre> freezes the page: show the start
+      const note = document.createElement("p");
+      note.className = "capped-note";
+      note.setAttribute("role", "note");
+      note.textContent = t.rawCapped.replace("{shown}", RAW_LIMIT.toLocaleString()).replace("{all}", current.raw.length.toLocaleString());
+      results.appendChild(note);
+    }
     const pre = document.createElement("pre");
     pre.className = "raw";
-    pre.textContent = current.raw;
+    pre.tabIndex = 0; // keyboard users can scroll it
+    pre.textContent = current.raw.length > RAW_LIMIT ? current.raw.slice(0, RAW_LIMIT) + "\n…" : current.raw;
     results.appendChild(pre);
     return;
   }
@@ -88,6 +98,7 @@ function showError(code, text) {
   results.replaceChildren();
   const pre = document.createElement("pre");
   pre.className = "error";
+  pre.tabIndex = 0;
   pre.setAttribute("role", "alert");
   pre.textContent = text;
   results.appendChild(pre);

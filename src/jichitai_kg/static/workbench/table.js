@@ -26,7 +26,13 @@ export function renderTable(container, vars, rows, config, labels) {
   const next = el("button", "next", t.next);
   prev.type = next.type = "button";
   const pageInfo = el("span", "page-info");
-  bar.append(filter, prev, pageInfo, next);
+  const jumpLabel = el("label", "page-jump", t.jump + " ");
+  const jump = el("input");
+  jump.type = "number";
+  jump.min = "1";
+  jump.inputMode = "numeric";
+  jumpLabel.appendChild(jump);
+  bar.append(filter, prev, pageInfo, next, jumpLabel);
   const wrap = el("div", "table-wrap");
   const table = el("table", "results-table");
   const thead = el("thead"), headRow = el("tr"), tbody = el("tbody");
@@ -84,12 +90,18 @@ export function renderTable(container, vars, rows, config, labels) {
     }
     tbody.replaceChildren(frag);
     pageInfo.textContent = `${state.page + 1} / ${pages} ${t.page} (${state.visible.length} ${t.rows})`;
+    jump.max = String(pages);
+    jump.value = String(state.page + 1);
     prev.disabled = state.page === 0;
     next.disabled = state.page >= pages - 1;
   }
 
   prev.addEventListener("click", () => { state.page -= 1; draw(); });
   next.addEventListener("click", () => { state.page += 1; draw(); });
+  jump.addEventListener("change", () => {
+    const n = Math.round(Number(jump.value));
+    if (Number.isFinite(n)) { state.page = Math.max(0, n - 1); draw(); }
+  });
   filter.addEventListener("input", applyFilter);
   applyFilter();
 }
