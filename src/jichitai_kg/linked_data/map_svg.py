@@ -75,15 +75,15 @@ def render_map(rows: Iterable[tuple], *, title: str = "Local governments",
     out += ["</g>", '<g class="case">']
     cases = sorted((p for p in places if p.is_case), key=lambda p: (float(xy(p)[1]), p.iri))
     anchors = [(float(xy(p)[0]), float(xy(p)[1])) for p in cases]
-    placed = place_labels([(x, y, p.label) for (x, y), p in zip(anchors, cases, strict=True)], WIDTH)
-    for p, (x, y), (lx, ly, anchor) in zip(cases, anchors, placed, strict=True):
+    placed = place_labels([(ax, ay, p.label) for (ax, ay), p in zip(anchors, cases, strict=True)], WIDTH)
+    for p, (ax, ay), (lx, ly, anchor) in zip(cases, anchors, placed, strict=True):
         leader = ""
-        if abs(ly - 4 - y) > 1:  # moved off its point: a thin line keeps them together
+        if abs(ly - 4 - ay) > 1:  # moved off its point: a thin line keeps them together
             end_x = lx - 2 if anchor == "start" else lx + 2
-            leader = (f'<line x1="{x:.1f}" y1="{y:.1f}" x2="{end_x:.1f}" y2="{ly - 4:.1f}" '
+            leader = (f'<line x1="{ax:.1f}" y1="{ay:.1f}" x2="{end_x:.1f}" y2="{ly - 4:.1f}" '
                       'stroke="#1b1b1b" stroke-width="0.8"/>')
         out.append(f"<a href={quoteattr(link(p.iri))}>{leader}"
-                   f'<circle cx="{x:.1f}" cy="{y:.1f}" {_attrs(CASE_POINT)}><title>{escape(p.label)}</title></circle>'
+                   f'<circle cx="{ax:.1f}" cy="{ay:.1f}" {_attrs(CASE_POINT)}><title>{escape(p.label)}</title></circle>'
                    f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}" {_attrs(LABEL)}>'
                    f"{escape(p.label)}</text></a>")
     out += ["</g>", "</svg>"]
