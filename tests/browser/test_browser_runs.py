@@ -87,7 +87,7 @@ def test_editor_link_keeps_the_questions_parameters(open_page, live_server):
     assert on_page == len(expected["results"]["bindings"]) == 19
     page.click("a.editor")
     page.wait_for_selector("table.results-table tbody tr")
-    page.wait_for_function("() => /^19 /.test(document.getElementById('row-count').textContent)")
+    page.wait_for_function("() => /^19 /.test((document.getElementById('row-count') || {}).textContent)")
     params = urllib.parse.parse_qs(urllib.parse.urlsplit(page.url).query)
     assert params["question"] == ["government-profile"] and params["gov"] == ["kamakura"]
     assert params["lang"] == ["en"]

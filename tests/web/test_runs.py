@@ -36,3 +36,11 @@ def test_cancel_by_id(client):
     bad = client.post("/cancel/short")
     assert bad.status_code == 400 and b"16 to 64" in bad.data
 
+
+
+def test_check_parses_without_running(client):
+    ok = client.post("/check", data={"query": "ASK { ?s ?p ?o }"})
+    assert ok.get_json() == {"ok": True, "form": "ASK"}
+    bad = client.post("/check", data={"query": "SELECT * WHERE { ?s ?p "})
+    assert bad.status_code == 400 and b"at 1:" in bad.data
+    assert client.post("/check", data={}).status_code == 400

@@ -1,4 +1,8 @@
-"""The workbench's runs on the server: stopping a query by its id, and short permalinks.
+"""The workbench's runs on the server: a syntax check, stopping a query by its id, short permalinks.
+
+- ``POST /check`` (form field ``query``) parses the query without running it
+  (``query/syntax_check.py``): ``{"ok": true, "form": "SELECT"}``, or the same 400 a run would
+  give (the parser's message with its line and column).  The workbench asks it as you type.
 
 - Every query request may name itself with ``X-Query-Id`` (the workbench sends a random id
   with each run); ``POST /cancel/<id>`` then kills the worker evaluating it, in whichever
@@ -18,10 +22,11 @@ import re
 from pathlib import Path
 from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, g, jsonify, redirect, request
+from flask import Blueprint, Flask, current_app, g, jsonify, redirect, request
 
 from ..errors import BadRequest, JKGError, NotFound
 from ..query.cancel import CURRENT_QUERY_ID, valid_id
+from ..query.syntax_check import check_syntax
 from .state import get_dataset
 
 bp = Blueprint("runs", __name__)
@@ -34,6 +39,18 @@ MAX_LINKS = 100_000
 _HASH = re.compile(r"^[0-9a-f]{12}$")
 #: Question parameters travel as plain query-string names; these names are the workbench's own.
 RESERVED = ("query", "question", "view", "infer", "lang")
+
+
+@bp.route("/check", methods=["POST"])
+def check():
+    limit = current_app.config["MAX_REQUEST_BYTES"]
+    if request.content_length is not None and request.content_length > limit:
+        raise JKGError(f"The request body is larger than {limit} bytes (MAX_REQUEST_BYTES).", status=413)
+    query = request.form.get("query")
+    if not query:
+        raise BadRequest("Send the query text in the form field query.")
+    info = check_syntax(query, current_app.config["SERVICE_ALLOWLIST"])
+    return jsonify(ok=True, form=info.form)
 
 
 @bp.route("/cancel/<query_id>", methods=["POST"])

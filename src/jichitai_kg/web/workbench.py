@@ -47,6 +47,7 @@ def workbench_config(*, endpoint: str, lang: str, examples: list[dict], question
         "governments": governments or [],
         "cancelBase": url_for("runs.cancel", query_id="ID").removesuffix("ID"),
         "shortLinks": url_for("runs.shorten"),
+        "checkUrl": url_for("runs.check"),
         "cqBase": url_for("cq.catalog").rstrip("/") + "/",
     }
 

@@ -73,6 +73,8 @@ const TEXT = {
   rawCapped: ["{all} 文字のうち最初の {shown} 文字を表示しています。全体はダウンロードで。",
     "Showing the first {shown} of {all} characters; the downloads have the whole answer."],
   jump: ["ページへ移動", "Go to page"],
+  syntaxOk: ["構文 OK", "Syntax OK"],
+  syntaxError: ["構文エラー", "Syntax error"],
   editorLabel: ["SPARQL クエリエディタ", "SPARQL query editor"],
 };
 

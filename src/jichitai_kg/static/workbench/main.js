@@ -1,5 +1,5 @@
 // The workbench page: editor, run, result views, permalink, history, citation, downloads.
-import { createEditor } from "./editor.js";
+import { createEditor, readError } from "./editor.js";
 import { renderTable } from "./table.js";
 import { VIEWS, parseViewSpec } from "./charts.js";
 import { renderGraph } from "./graph.js";
@@ -33,7 +33,7 @@ let currentSpec = { view: "table" };
 let terms = [];
 const termLabels = new Map();
 
-const editor = createEditor(textarea, { onRun: () => run(), label: t.editorLabel, prefixes: config.prefixes, lang, getTerms: () => terms });
+const editor = createEditor(textarea, { onRun: () => run(), label: t.editorLabel, onChange: () => scheduleCheck(), prefixes: config.prefixes, lang, getTerms: () => terms });
 
 function loadTerms() {
   // The query text comes with the page (src/jichitai_kg/sparql/workbench-terms.rq).
@@ -93,9 +93,43 @@ function draw() {
   else renderTable(results, current.vars, current.rows, config, labels);
 }
 
+// Checked as you type: 600 ms after the last change the server parses the text (POST /check,
+// nothing runs) and the editor marks the token the parser stopped at.
+let checkTimer = null, checkSeq = 0;
+function scheduleCheck() {
+  clearTimeout(checkTimer);
+  checkTimer = setTimeout(checkNow, 600);
+}
+
+async function checkNow() {
+  const seq = ++checkSeq, text = editor.value, line = $("syntax-status");
+  if (!text.trim()) { editor.clearErrors(); line.textContent = ""; return; }
+  let resp, body;
+  try {
+    resp = await fetch(config.checkUrl, { method: "POST", body: new URLSearchParams({ query: text }),
+      headers: { Accept: "application/json" } });
+    body = await resp.text();
+  } catch (e) {
+    return; // offline or stopped: the run will say what is wrong
+  }
+  if (seq !== checkSeq || editor.value !== text) return; // the text changed meanwhile
+  if (resp.ok) {
+    editor.clearErrors();
+    line.textContent = t.syntaxOk;
+    line.className = "syntax-status ok";
+    return;
+  }
+  const err = readError(body);
+  editor.markError(err.message, err);
+  line.textContent = `${t.syntaxError}: ${err.message}`;
+  line.className = "syntax-status error";
+}
+
 function showError(code, text) {
   current = null;
   results.replaceChildren();
+  const err = readError(text);
+  text = err.message;
   const pre = document.createElement("pre");
   pre.className = "error";
   pre.tabIndex = 0;
@@ -103,7 +137,7 @@ function showError(code, text) {
   pre.textContent = text;
   results.appendChild(pre);
   status.textContent = `${t.error} ${code}`;
-  if (code === 400) editor.markError(text);
+  if (code === 400) editor.markError(text, err);
 }
 
 async function cite(json, state) {

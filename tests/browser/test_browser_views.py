@@ -1,0 +1,164 @@
+"""The workbench's views and tools: charts that say what they show (title, legend, axis titles,
+<title>/<desc>, table, SVG/PNG), graph zoom, large results, jump to page, the syntax check as
+you type, short permalinks, and the whole workbench by keyboard alone."""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from workbench_page import type_query
+
+pytestmark = [pytest.mark.server, pytest.mark.slow]
+
+CONSTRUCT = """PREFIX jkg: <https://w3id.org/jichitai-kg/ontology#>
+CONSTRUCT { ?plan ?p ?o } WHERE { ?plan a jkg:Plan ; ?p ?o } LIMIT 83"""
+
+
+def test_charts_have_title_legend_axes_table_and_downloads(open_page, live_server):
+    page = open_page("/?question=category-matrix&view=heatmap&lang=en").page
+    svg = page.locator("svg.heatmap")
+    svg.wait_for()
+    title, desc = svg.locator("title").first.text_content(), svg.locator("desc").text_content()
+    assert title.startswith("Heatmap: initiatives") and "8 rows × 3 columns" in desc
+    assert svg.get_attribute("aria-labelledby").split() == [svg.locator("title").first.get_attribute("id"),
+                                                            svg.locator("desc").get_attribute("id")]
+    assert svg.locator("text.x-title").text_content() == "categoryLabel"
+    assert "govLabel" in svg.locator("text.y-title").text_content()
+    assert page.locator("figure.chart-figure ul.legend li").all_inner_texts() == ["low (0)", "high (3)"]
+    page.click("details.chart-table summary")
+    assert page.locator("details.chart-table tbody tr").count() == 24
+    with page.expect_download() as svg_file:
+        page.click("button.dl-svg")
+    text = open(svg_file.value.path(), encoding="utf-8").read()
+    assert text.startswith("<svg") and "<title" in text and "Kanagawa Prefecture" in text
+    with page.expect_download() as png_file:
+        page.click("button.dl-png")
+    png = open(png_file.value.path(), "rb").read()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 2000
+    page.click("#views button[data-view=bar]")
+    bar = page.locator("svg.bar-chart")
+    assert bar.locator("text.x-title").text_content() == "initiatives"
+    assert bar.locator("title").first.text_content().startswith("Bar chart")
+
+
+def test_graph_view_zooms_pans_and_labels(open_page):
+    page = open_page("/").page
+    type_query(page, CONSTRUCT)
+    page.click("#run")
+    page.wait_for_function("() => /^83 /.test((document.getElementById('row-count') || {}).textContent)")
+    page.click("#views button[data-view=graph]")
+    svg = page.locator("svg.graph")
+    svg.wait_for()
+    assert svg.get_attribute("data-zoom") == "1.00"
+    assert not page.locator("svg.graph .edge-label.detail").first.is_visible()  # 83 edges: hidden until zoomed
+    page.click("p.zoom-controls button >> nth=0")
+    page.click("p.zoom-controls button >> nth=0")
+    assert svg.get_attribute("data-zoom") == "1.56"
+    assert page.locator("svg.graph .edge-label.detail").first.is_visible()
+    before = page.locator("svg.graph g.viewport").get_attribute("transform")
+    svg.focus()
+    page.keyboard.press("ArrowLeft")
+    assert page.locator("svg.graph g.viewport").get_attribute("transform") != before
+    page.keyboard.press("0")
+    assert svg.get_attribute("data-zoom") == "1.00"
+    box = svg.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.wheel(0, -200)
+    assert float(svg.get_attribute("data-zoom")) > 1
+
+
+def test_large_results_stay_responsive_with_a_note_and_jump_to_page(open_page):
+    page = open_page("/").page
+    query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 20000"
+    type_query(page, query)
+    page.click("#run")
+    page.wait_for_function("() => /^20000 /.test((document.getElementById('row-count') || {}).textContent)")
+    jump = page.locator(".page-jump input")
+    jump.fill("150")
+    jump.press("Enter")
+    assert page.locator(".page-info").inner_text().startswith("150 / 200")
+    started = page.evaluate("() => performance.now()")
+    page.click("#views button[data-view=raw]")
+    page.wait_for_selector("pre.raw")
+    took = page.evaluate("() => performance.now()") - started
+    assert took < 3000, took
+    assert "200,000" in page.locator("p.capped-note").inner_text()
+    assert len(page.locator("pre.raw").text_content()) <= 200_002
+
+
+def test_syntax_is_checked_as_you_type(open_page):
+    page = open_page("/?lang=en").page
+    type_query(page, "SELECT ?s WHERE {\n  ?s ?p ?o .\n  FILTER(\n}")
+    page.wait_for_function("() => document.getElementById('syntax-status').classList.contains('error')")
+    assert page.locator("#syntax-status").inner_text().startswith("Syntax error")
+    assert page.locator(".cm-lintRange-error").count() == 1
+    marked = [i + 1 for i in range(page.locator(".cm-line").count())
+              if page.locator(".cm-line").nth(i).locator(".cm-lintRange-error").count()]
+    assert marked and marked[0] >= 3
+    assert page.locator("table.results-table").count() == 0  # nothing ran
+    type_query(page, "ASK { ?s ?p ?o }")
+    page.wait_for_function("() => document.getElementById('syntax-status').classList.contains('ok')")
+    assert page.locator(".cm-lintRange-error").count() == 0
+
+
+def test_short_permalink_resolves_to_the_same_result(open_page, live_server):
+    page = open_page("/?question=government-profile&gov=kamakura&lang=en").page
+    page.wait_for_function("() => /^19 /.test((document.getElementById('row-count') || {}).textContent)")
+    page.click("#shorten")
+    page.wait_for_function("() => document.getElementById('short-permalink').value.includes('/q/')")
+    short = page.locator("#short-permalink").input_value()
+    assert len(short) < len(live_server.url) + 20
+    again = open_page(urllib.parse.urlsplit(short).path).page
+    again.wait_for_function("() => /^19 /.test((document.getElementById('row-count') || {}).textContent)")
+    assert again.locator("#param-gov").input_value() == "kamakura"
+    assert urllib.parse.parse_qs(urllib.parse.urlsplit(again.url).query)["question"] == ["government-profile"]
+
+
+def test_the_workbench_by_keyboard_alone(open_page):
+    page = open_page("/?lang=en").page
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.textContent") == "Skip to content"
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+
+    def tab_to(predicate: str, limit: int = 60) -> None:
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            if page.evaluate(f"() => {{ const e = document.activeElement; return {predicate}; }}"):
+                return
+        raise AssertionError(f"Tab never reached {predicate}")
+
+    tab_to("e.id === 'questions'")
+    options = page.locator("#questions option").evaluate_all("(os) => os.map((o) => o.value)")
+    for _ in range(options.index("category-matrix")):
+        page.keyboard.press("ArrowDown")
+    assert page.locator("#questions").input_value() == "category-matrix"
+    tab_to("e.id === 'editor'")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector("svg.heatmap g.cell")
+    tab_to("e.dataset && e.dataset.view === 'table'")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("table.results-table tbody tr")
+    tab_to("e.classList.contains('sortable')")
+    page.keyboard.press("Enter")
+    assert page.locator("th[aria-sort]").count() == 1
+
+
+def test_question_parameters_in_the_picker_form(open_page, live_server):
+    page = open_page("/?lang=en").page
+    page.select_option("#questions", "government-profile")
+    page.click("#run")  # the browser's own check stops the run: gov is required
+    assert page.locator("#param-gov").evaluate("(e) => e.required && !e.validity.valid")
+    assert page.locator("#param-gov").evaluate("(e) => e.matches(':invalid')")
+    assert page.locator("table.results-table").count() == 0
+    page.select_option("#param-gov", "kamakura")
+    page.click("#run")
+    page.wait_for_function("() => /^19 /.test((document.getElementById('row-count') || {}).textContent)")
+    with urllib.request.urlopen(live_server.url + "/cq/government-profile?gov=kamakura&lang=en&format=json") as r:
+        expected = json.load(r)
+    shown = page.locator("table.results-table tbody tr").count()
+    assert shown == len(expected["results"]["bindings"]) == 19
