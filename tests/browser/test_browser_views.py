@@ -162,3 +162,19 @@ def test_question_parameters_in_the_picker_form(open_page, live_server):
         expected = json.load(r)
     shown = page.locator("table.results-table tbody tr").count()
     assert shown == len(expected["results"]["bindings"]) == 19
+
+
+@pytest.mark.parametrize("typed, offered, label", [
+    ("skos:alt", "skos:altLabel", "別名"),
+    ("rdfs:lab", "rdfs:label", "ラベル"),
+    ("org:hasU", "org:hasUnit", "部署"),
+    ("geo:la", "geo:lat", "緯度"),
+])
+def test_completion_knows_every_vocabulary_the_data_uses(open_page, typed, offered, label):
+    page = open_page("/").page
+    page.wait_for_load_state("networkidle")  # the terms arrive once per page
+    type_query(page, "SELECT * WHERE { ?s " + typed)
+    page.keyboard.press("Control+Space")
+    option = page.locator(".cm-tooltip-autocomplete li", has_text=offered).first
+    option.wait_for()
+    assert label in option.inner_text()

@@ -17,6 +17,10 @@ from ..query.media import CSV, UTF8_BOM
 from .responses import LANG_COOKIE, LANGUAGES, request_lang
 from .urls import local_base, local_href
 
+#: Vocabularies the data uses beyond the project's prefixes: the editor completes them too.
+EXTRA_PREFIXES = {"geo": "http://www.w3.org/2003/01/geo/wgs84_pos#",
+                  "geosparql": "http://www.opengis.net/ont/geosparql#"}
+
 #: A year: the language choice outlives the browser session.
 LANG_COOKIE_AGE = 365 * 24 * 3600
 
@@ -36,7 +40,7 @@ def workbench_config(*, endpoint: str, lang: str, examples: list[dict], question
     return {
         "endpoint": endpoint,
         "lang": lang,
-        "prefixes": dict(PREFIXES),
+        "prefixes": {**PREFIXES, **EXTRA_PREFIXES},
         "base": BASE,
         "localBase": local_base(),
         "examples": examples,

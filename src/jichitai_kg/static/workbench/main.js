@@ -8,6 +8,7 @@ import { loadHistory, permalink, readLocation, recordRun, remember } from "./his
 import { canonicalJSON, citation, sha256Hex } from "./cite.js";
 import { lang, t } from "./i18n.js";
 import { Runner } from "./run.js";
+import { VOCAB_LABELS } from "./vocab-labels.js";
 import { missingParams, renderParams } from "./params.js";
 
 const config = JSON.parse(document.getElementById("jkg-config").textContent);
@@ -40,8 +41,11 @@ function loadTerms() {
   fetch(config.endpoint, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded",
     Accept: "application/sparql-results+json" }, body: new URLSearchParams({ query: config.termsQuery, infer: "false" }) })
     .then((r) => r.json()).then((data) => {
-      terms = data.results.bindings.map((b) => ({ iri: b.term.value, kind: b.kind.value,
-        ja: b.labelJa && b.labelJa.value, en: b.labelEn && b.labelEn.value }));
+      terms = data.results.bindings.map((b) => {
+        const own = VOCAB_LABELS[b.term.value] || [];
+        return { iri: b.term.value, kind: b.kind.value,
+          ja: (b.labelJa && b.labelJa.value) || own[0], en: (b.labelEn && b.labelEn.value) || own[1] };
+      });
       for (const term of terms) {
         const label = (lang === "en" ? term.en : term.ja) || term.ja || term.en;
         if (label) termLabels.set(term.iri, label);
