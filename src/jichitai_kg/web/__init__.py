@@ -19,7 +19,7 @@ from . import (access_log, compression, cq, home, linked_data, map, reconcile, r
                workbench)
 from .problems import http_error, jkg_error
 
-BLUEPRINTS = (sparql.bp, home.bp, cq.bp, linked_data.bp, search.bp, reconcile.bp, map.bp)
+BLUEPRINTS = (sparql.bp, home.bp, cq.bp, linked_data.bp, search.bp, reconcile.bp, map.bp, runs.bp)
 #: The blueprints also mounted under /v/<release>/ (docs/releases.md).
 RELEASED = (sparql.bp, cq.bp, linked_data.bp, search.bp, reconcile.bp)
 

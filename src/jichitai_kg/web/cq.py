@@ -215,11 +215,35 @@ def _safe_governments() -> list[cq.Government]:
         return []
 
 
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+_JA_MONTH = re.compile(r"^(\d{4})年(\d{1,2})月$")
+_EN_MONTH = re.compile(rf"^({'|'.join(_MONTHS)}) (\d{{4}})$")
+_FISCAL = re.compile(r"^(?:(\d{4})年度|FY ?(\d{4}))$")
+
+
+def iso_date_text(text: str) -> str | None:
+    """A date label of the data in ISO 8601 (``2011年3月``/``March 2011`` → ``2011-03``, a
+    fiscal year ``2018年度``/``FY2018`` → ``2018-04/2019-03``), so a column reads in one form;
+    None for anything else (left as it is)."""
+    if m := _JA_MONTH.match(text):
+        return f"{m[1]}-{int(m[2]):02d}"
+    if m := _EN_MONTH.match(text):
+        return f"{m[2]}-{_MONTHS.index(m[1]) + 1:02d}"
+    if m := _FISCAL.match(text):
+        year = int(m[1] or m[2])
+        return f"{year}-04/{year + 1}-03"
+    return None
+
+
 def _cell(term: dict | None) -> dict:
-    """What the HTML table shows for one value: text, and a link for IRIs."""
+    """What the HTML table shows for one value: text, and a link for IRIs; date labels in
+    ISO 8601 with the label as written on hover."""
     if term is None:
         return {"text": ""}
     value = term["value"]
+    if term["type"] == "literal" and (iso := iso_date_text(value)) is not None:
+        return {"text": iso, "title": value}
     if term["type"] == "uri":
         text = compact(value) or value
         href = local_href(value)

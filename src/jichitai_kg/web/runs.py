@@ -151,7 +151,7 @@ def _release_query_id(exc: BaseException | None) -> None:
 
 
 def install(app: Flask) -> None:
-    """Register the routes and the hooks that carry a request's query id to the executor."""
-    app.register_blueprint(bp)
+    """Register the hooks that carry a request's query id to the executor (the routes are
+    the blueprint ``bp``, registered with the others)."""
     app.before_request(_take_query_id)
     app.teardown_request(_release_query_id)
