@@ -75,6 +75,7 @@ const TEXT = {
   jump: ["ページへ移動", "Go to page"],
   syntaxOk: ["構文 OK", "Syntax OK"],
   syntaxError: ["構文エラー", "Syntax error"],
+  params: ["パラメータ", "Parameters"],
   editorLabel: ["SPARQL クエリエディタ", "SPARQL query editor"],
 };
 

@@ -282,7 +282,9 @@ function pickQuestion(id, values, view) {
   $("questions").value = question ? question.id : "";
   if (!question) return;
   editor.value = question.query;
-  const spec = parseViewSpec(view || question.view || "table");
+  // A bare view name that is the question's own view keeps the question's columns for it.
+  const own = parseViewSpec(question.view || "table"), named = parseViewSpec(view || question.view || "table");
+  const spec = named.view === own.view && Object.keys(named).length === 1 ? own : named;
   setView(spec.view, spec);
 }
 

@@ -19,6 +19,7 @@ export function renderParams(box, question, values, governments) {
   }
   box.hidden = false;
   const inputs = {};
+  box.appendChild(el("legend", {}, `${t.params}: ${question.title}`));
   const intro = el("p", { class: "question-note", id: "question-note" });
   intro.textContent = question.description || "";
   box.appendChild(intro);
