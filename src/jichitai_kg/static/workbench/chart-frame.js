@@ -2,18 +2,12 @@
 // and <desc>, and as a visible caption), a legend, the same data as a table, and downloads as
 // SVG and PNG. Dates read from the data are put in one form here too (ISO 8601).
 import { t } from "./i18n.js";
+import { el, svgEl } from "./dom.js";
 
-const SVG = "http://www.w3.org/2000/svg";
 let serial = 0;
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
   "October", "November", "December"];
 
-function el(tag, attrs, text) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 
 /** A date as the data writes it (2004, 2011-02, 2011年3月, 2018年度, FY2018, 2014-04-01) →
  * {text: ISO 8601 (a fiscal year as its interval 2018-04/2019-03), at: ms of its start} or null. */
@@ -40,14 +34,8 @@ export function frameChart(container, svg, { title, desc, legend, columns, rows,
   const id = `chart-${++serial}`;
   svg.setAttribute("role", "img");
   svg.setAttribute("aria-labelledby", `${id}-title ${id}-desc`);
-  svg.setAttribute("xmlns", SVG);
-  const tEl = document.createElementNS(SVG, "title");
-  tEl.id = `${id}-title`;
-  tEl.textContent = title;
-  const dEl = document.createElementNS(SVG, "desc");
-  dEl.id = `${id}-desc`;
-  dEl.textContent = desc;
-  svg.prepend(tEl, dEl);
+  svg.setAttribute("xmlns", "http://www.w3.org/2000/svg");
+  svg.prepend(svgEl("title", { id: `${id}-title` }, title), svgEl("desc", { id: `${id}-desc` }, desc));
   const figure = el("figure", { class: "chart-figure" });
   const caption = el("figcaption", { class: "chart-title" });
   caption.append(el("strong", {}, title), el("span", { class: "chart-desc" }, " " + desc));

@@ -3,16 +3,10 @@
 import { isNumeric, termText } from "./terms.js";
 import { t } from "./i18n.js";
 import { frameChart, normalizeDate } from "./chart-frame.js";
+import { svgEl } from "./dom.js";
 
-const SVG = "http://www.w3.org/2000/svg";
 const DATE = /^\d{4}(-\d{2}(-\d{2})?)?/;
 
-function svgEl(tag, attrs, text) {
-  const e = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 
 /** Rough rendered width of a label at 12px: CJK characters are about twice as wide as Latin. */
 function textWidth(text) {

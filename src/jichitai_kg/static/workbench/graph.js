@@ -3,17 +3,11 @@
 import { termText } from "./terms.js";
 import { t } from "./i18n.js";
 import { frameChart } from "./chart-frame.js";
+import { svgEl } from "./dom.js";
 
-const SVG = "http://www.w3.org/2000/svg";
 const MAX_NODES = 150;
 const STEPS = 200;
 
-function svgEl(tag, attrs, text) {
-  const e = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 
 function layout(n, edges, size) {
   const pos = Array.from({ length: n }, (_, i) => [size / 2 + (size / 3) * Math.cos((2 * Math.PI * i) / n),

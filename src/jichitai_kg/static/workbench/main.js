@@ -301,6 +301,8 @@ $("history").addEventListener("change", (e) => {
 });
 form.addEventListener("submit", (e) => { e.preventDefault(); if (runner.running) stopRun(); else run(); });
 document.addEventListener("keydown", (e) => { if (e.key === "Escape" && runner.running) stopRun(); });
+// Leaving the page stops its query on the server too (the cancel request is sent keepalive).
+window.addEventListener("pagehide", () => runner.stop());
 $("shorten").addEventListener("click", async () => {
   if (!shown) return;
   const body = JSON.stringify({ query: shown.question ? undefined : shown.query, question: shown.question || undefined,

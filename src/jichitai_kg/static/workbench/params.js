@@ -2,13 +2,8 @@
 // of allowed values, or a text box, as the question's .rq header declares them.
 import { collator } from "./terms.js";
 import { t } from "./i18n.js";
+import { el } from "./dom.js";
 
-function el(tag, attrs, text) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 
 /** Draw the form for ``question`` into ``box`` with ``values``; returns a getter of the values. */
 export function renderParams(box, question, values, governments) {
