@@ -102,8 +102,16 @@ export function renderHeatmap(container, vars, rows, config, spec) {
   const svg = svgEl("svg", { class: "chart heatmap", width: w, height: h + 20, viewBox: `0 0 ${w} ${h + 20}` });
   svg.appendChild(svgEl("text", { x: left + (colNames.length * cw) / 2, y: 12, "text-anchor": "middle", class: "axis-title x-title" }, colVar));
   svg.appendChild(svgEl("text", { x: 4, y: h + 14, class: "axis-title y-title" }, `↑ ${rowVar}`));
-  colNames.forEach((c, j) => svg.appendChild(svgEl("text", { x: left + j * cw + cw / 2, y: top - 10,
-    "text-anchor": "middle", class: "axis col-label" }, c)));
+  const fit = (text, width) => { // cut to the column's width; the <title> keeps the whole name
+    let out = text;
+    while (textWidth(out) > width && out.length > 2) out = out.slice(0, -2) + "…";
+    return out;
+  };
+  colNames.forEach((c, j) => {
+    const label = svgEl("text", { x: left + j * cw + cw / 2, y: top - 10, "text-anchor": "middle", class: "axis col-label" }, fit(c, cw - 6));
+    label.appendChild(svgEl("title", {}, c));
+    svg.appendChild(label);
+  });
   rowNames.forEach((rname, i) => {
     svg.appendChild(svgEl("text", { x: left - 8, y: top + i * ch + ch / 2 + 5, "text-anchor": "end",
       class: "axis row-label" }, rname));
