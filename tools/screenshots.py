@@ -29,6 +29,8 @@ SELECT ?gov ?name (COUNT(DISTINCT ?entry) AS ?entries) WHERE {
 } GROUP BY ?gov ?name ORDER BY DESC(?entries)"""
 CONSTRUCT = """PREFIX jkg: <https://w3id.org/jichitai-kg/ontology#>
 CONSTRUCT { ?plan ?p ?o } WHERE { ?plan a jkg:Plan ; jkg:government <https://w3id.org/jichitai-kg/id/gov/yokohama> ; ?p ?o }"""
+MAP_EXAMPLE = (ROOT / "src" / "jichitai_kg" / "sparql" / "home-example-5-case-governments-on-a-map.rq").read_text(
+    encoding="utf-8")
 BROKEN = "PREFIX jkg: <https://w3id.org/jichitai-kg/ontology#>\nSELECT ?plan WHERE {\n  ?plan a jkg:Plan .\n  FILTER(\n}"
 
 
@@ -48,6 +50,7 @@ SHOTS = {
                           "table.results-table tbody tr", "section.workbench", 1100),
     "syntax-error.png": (wb(query=BROKEN), ".cm-lintRange-error", "section.workbench", 1100),
     "map.png": ("/map?lang=ja", "#map svg", "#map", 1100),
+    "map-view.png": (wb(query=MAP_EXAMPLE, view="map"), "svg.map-view", "section.results", 1100),
     "phone.png": (wb(question="plans-timeline", lang="ja"), "svg.timeline", "body", 390),
 }
 

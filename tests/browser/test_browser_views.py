@@ -190,3 +190,22 @@ def test_completion_knows_every_vocabulary_the_data_uses(open_page, typed, offer
     option = page.locator(".cm-tooltip-autocomplete li", has_text=offered).first
     option.wait_for()
     assert label in option.inner_text()
+
+
+def test_map_view_draws_the_places_of_a_result(open_page, live_server):
+    page = open_page("/map?lang=en").page
+    with urllib.request.urlopen(live_server.url + "/sparql?" + urllib.parse.urlencode({
+            "query": page.evaluate("() => new URL(document.querySelector('a.workbench-map').href).searchParams.get('query')"),
+            "format": "json"})) as r:
+        rows = json.load(r)["results"]["bindings"]
+    page.click("a.workbench-map")
+    svg = page.locator("svg.map-view")
+    svg.wait_for()
+    assert page.locator("#views button.active").get_attribute("data-view") == "map"
+    places = svg.locator("g.place")
+    assert places.count() == len(rows) > 100
+    assert {p.get_attribute("data-label") for p in places.element_handles()} == {r["label"]["value"] for r in rows}
+    north = max(places.element_handles(), key=lambda p: float(p.get_attribute("data-lat")))
+    assert float(north.query_selector("circle").get_attribute("cy")) == min(
+        float(p.query_selector("circle").get_attribute("cy")) for p in places.element_handles())
+    assert f"{len(rows)} places" in page.locator("figure.chart-figure figcaption").inner_text()

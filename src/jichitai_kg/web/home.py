@@ -43,7 +43,7 @@ TEXT = {
         "other_lang": "English",
         "questions": "コンピテンシー・クエスチョン", "history": "履歴", "views": "表示",
         "view_table": "表", "view_bar": "棒グラフ", "view_heatmap": "ヒートマップ",
-        "view_timeline": "年表", "view_graph": "グラフ図", "view_raw": "テキスト", "csv_excel": "CSV（Excel 用 BOM 付き）",
+        "view_timeline": "年表", "view_map": "地図", "view_graph": "グラフ図", "view_raw": "テキスト", "csv_excel": "CSV（Excel 用 BOM 付き）",
         "permalink": "この結果へのリンク", "cite": "この結果を引用", "version": "データセットの版",
         "retrieved": "取得日時", "shorten": "短いリンクを作る", "short_permalink": "短いリンク",
     },
@@ -70,7 +70,7 @@ TEXT = {
         "other_lang": "日本語",
         "questions": "Competency questions", "history": "History", "views": "Views",
         "view_table": "Table", "view_bar": "Bar chart", "view_heatmap": "Heatmap",
-        "view_timeline": "Timeline", "view_graph": "Graph", "view_raw": "Text", "csv_excel": "CSV for Excel (with BOM)",
+        "view_timeline": "Timeline", "view_map": "Map", "view_graph": "Graph", "view_raw": "Text", "csv_excel": "CSV for Excel (with BOM)",
         "permalink": "Link to this result", "cite": "Cite this result", "version": "Dataset version",
         "retrieved": "Retrieved", "shorten": "Make a short link", "short_permalink": "Short link",
     },
@@ -82,7 +82,8 @@ def example_queries(lang: str) -> list[dict[str, str]]:
     for name in app_query_names("home-example-"):
         fields, body = rq_header(app_query(name))
         title = (fields.get(f"title@{lang}") or fields.get("title") or [name])[0]
-        examples.append({"id": name.removeprefix("home-example-"), "title": title, "query": body})
+        examples.append({"id": name.removeprefix("home-example-"), "title": title, "query": body,
+                         "view": (fields.get("view") or ["table"])[0]})
     return examples
 
 

@@ -4,6 +4,7 @@ import { isNumeric, termText } from "./terms.js";
 import { t } from "./i18n.js";
 import { frameChart, normalizeDate } from "./chart-frame.js";
 import { svgEl } from "./dom.js";
+import { renderMap } from "./mapview.js";
 
 const DATE = /^\d{4}(-\d{2}(-\d{2})?)?/;
 
@@ -221,4 +222,4 @@ export function renderTimeline(container, vars, rows, config, spec) {
     rows: items.map((i) => [i.plan, i.who, i.p0 ? i.p0.text : "", i.s0 ? `${i.s0.text}/${i.e0 ? i.e0.text : ""}` : ""]) });
 }
 
-export const VIEWS = { bar: renderBar, heatmap: renderHeatmap, timeline: renderTimeline };
+export const VIEWS = { bar: renderBar, heatmap: renderHeatmap, timeline: renderTimeline, map: renderMap };

@@ -76,6 +76,13 @@ const TEXT = {
   syntaxOk: ["構文 OK", "Syntax OK"],
   syntaxError: ["構文エラー", "Syntax error"],
   params: ["パラメータ", "Parameters"],
+  map: ["地図", "Map"],
+  noMap: ["この結果には緯度・経度の列（lat と long、または WKT の POINT）がありません。",
+    "This result has no latitude and longitude columns (lat and long, or a WKT POINT)."],
+  mapDesc: ["{n} 地点（位置のない {skipped} 行は描いていません）。北が上、東が右。",
+    "{n} places ({skipped} rows without a position are not drawn); north is up, east is right."],
+  mapLabelled: ["地点（名前つき）", "place (named)"],
+  mapUnlabelled: ["地点（名前は点に重ねると表示）", "place (hover for its name)"],
   editorLabel: ["SPARQL クエリエディタ", "SPARQL query editor"],
 };
 

@@ -290,7 +290,7 @@ function pickQuestion(id, values, view) {
 
 $("examples").addEventListener("change", (e) => {
   const ex = config.examples.find((x) => x.id === e.target.value);
-  if (ex) { pickQuestion(null); editor.value = ex.query; }
+  if (ex) { pickQuestion(null); editor.value = ex.query; const spec = parseViewSpec(ex.view || "table"); setView(spec.view, spec); }
 });
 $("questions").addEventListener("change", (e) => pickQuestion(e.target.value));
 $("history").addEventListener("change", (e) => {
@@ -321,7 +321,7 @@ loadTerms();
 const start = readLocation();
 infer.checked = start.query || start.question ? start.infer : config.inferDefault;
 const startSpec = parseViewSpec(start.view || "table");
-if (["table", "bar", "heatmap", "timeline", "graph", "raw"].includes(startSpec.view)) setView(startSpec.view, startSpec);
+if (["table", "bar", "heatmap", "timeline", "map", "graph", "raw"].includes(startSpec.view)) setView(startSpec.view, startSpec);
 else setView("table");
 openLocation(start);
 $("permalink").value = permalink(pendingState());
