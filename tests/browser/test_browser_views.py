@@ -209,3 +209,14 @@ def test_map_view_draws_the_places_of_a_result(open_page, live_server):
     assert float(north.query_selector("circle").get_attribute("cy")) == min(
         float(p.query_selector("circle").get_attribute("cy")) for p in places.element_handles())
     assert f"{len(rows)} places" in page.locator("figure.chart-figure figcaption").inner_text()
+
+
+def test_table_sorts_by_japanese_collation(open_page):
+    page = open_page("/").page
+    type_query(page, 'SELECT ?x WHERE { VALUES ?x { "か" "ア" "あ" "カ" } }')
+    page.click("#run")
+    page.wait_for_selector("table.results-table tbody tr")
+    page.click("th.sortable")
+    cells = [c.strip() for c in page.locator("table.results-table tbody td").all_inner_texts()]
+    # By reading (hiragana and katakana of one sound together); code points give あ か ア カ.
+    assert set(cells[:2]) == {"あ", "ア"} and set(cells[2:]) == {"か", "カ"}
