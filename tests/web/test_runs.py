@@ -44,3 +44,12 @@ def test_check_parses_without_running(client):
     bad = client.post("/check", data={"query": "SELECT * WHERE { ?s ?p "})
     assert bad.status_code == 400 and b"at 1:" in bad.data
     assert client.post("/check", data={}).status_code == 400
+
+
+def test_check_gives_the_sentence_and_the_token_to_json_clients(client):
+    bad = client.post("/check", data={"query": "SELECT * WHERE { ?s foo:bar ?o }"},
+                      headers={"Accept": "application/json"})
+    body = bad.get_json()
+    assert bad.status_code == 400
+    assert body["line"] == 1 and body["token"] == "foo:" and "PREFIX foo:" in body["detail"]
+    assert "Unknown prefix" in body["detail"] and len(body["detail"]) < 200

@@ -15,8 +15,20 @@ from werkzeug.exceptions import HTTPException
 
 from ..config import load_settings
 from ..errors import JKGError
-from . import (access_log, compression, cq, home, linked_data, map, reconcile, runs, search, sparql, state,
-               workbench)
+from . import (
+    access_log,
+    compression,
+    cq,
+    home,
+    linked_data,
+    map,
+    reconcile,
+    runs,
+    search,
+    sparql,
+    state,
+    workbench,
+)
 from .problems import http_error, jkg_error
 
 BLUEPRINTS = (sparql.bp, home.bp, cq.bp, linked_data.bp, search.bp, reconcile.bp, map.bp, runs.bp)

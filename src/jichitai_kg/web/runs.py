@@ -24,7 +24,8 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, current_app, g, jsonify, redirect, request
 
-from ..errors import BadRequest, JKGError, NotFound
+from ..errors import BadRequest, JKGError, NotFound, QuerySyntaxError
+from ..query import syntax_errors
 from ..query.cancel import CURRENT_QUERY_ID, valid_id
 from ..query.syntax_check import check_syntax
 from .state import get_dataset
@@ -49,7 +50,10 @@ def check():
     query = request.form.get("query")
     if not query:
         raise BadRequest("Send the query text in the form field query.")
-    info = check_syntax(query, current_app.config["SERVICE_ALLOWLIST"])
+    try:
+        info = check_syntax(query, current_app.config["SERVICE_ALLOWLIST"])
+    except QuerySyntaxError as exc:  # the sentence a run would give, with line/column/token
+        raise syntax_errors.rewrite(exc, query) from None
     return jsonify(ok=True, form=info.form)
 
 
