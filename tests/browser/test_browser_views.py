@@ -220,3 +220,16 @@ def test_table_sorts_by_japanese_collation(open_page):
     cells = [c.strip() for c in page.locator("table.results-table tbody td").all_inner_texts()]
     # By reading (hiragana and katakana of one sound together); code points give あ か ア カ.
     assert set(cells[:2]) == {"あ", "ア"} and set(cells[2:]) == {"か", "カ"}
+
+
+def test_an_unknown_prefix_is_named_and_marked_at_its_token(open_page):
+    page = open_page("/?lang=en").page
+    type_query(page, "SELECT * WHERE {\n  ?s foo:bar ?o\n}")
+    page.wait_for_function("() => document.getElementById('syntax-status').classList.contains('error')")
+    status = page.locator("#syntax-status").inner_text()
+    assert "Unknown prefix `foo:`" in status and "PREFIX foo:" in status and len(status) < 200
+    assert page.locator(".cm-lintRange-error").inner_text() == "foo:"
+    page.click("#run")  # a run's 400 says and marks the same
+    page.wait_for_selector("pre.error")
+    assert "Unknown prefix `foo:`" in page.locator("pre.error").inner_text()
+    assert page.locator(".cm-lintRange-error").inner_text() == "foo:"
