@@ -29,6 +29,11 @@ export function normalizeDate(value) {
   return null;
 }
 
+/** The note shown instead of a chart the result cannot fill. */
+export function noChart(container, text) {
+  container.appendChild(el("p", { class: "no-chart" }, text));
+}
+
 /** Wrap ``svg`` in a figure with caption, legend, table fallback and downloads. */
 export function frameChart(container, svg, { title, desc, legend, columns, rows, name }) {
   const id = `chart-${++serial}`;

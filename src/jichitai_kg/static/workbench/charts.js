@@ -2,7 +2,7 @@
 // SVG so every mark carries its value as text and data- attributes.
 import { isNumeric, termText } from "./terms.js";
 import { t } from "./i18n.js";
-import { frameChart, normalizeDate } from "./chart-frame.js";
+import { frameChart, noChart, normalizeDate } from "./chart-frame.js";
 import { svgEl } from "./dom.js";
 import { renderMap } from "./mapview.js";
 
@@ -47,17 +47,11 @@ function dateVars(vars, rows) {
     rows.some((r) => r[v] && (r[v].datatype || "").includes("date")));
 }
 
-function message(container, text) {
-  const p = document.createElement("p");
-  p.className = "no-chart";
-  p.textContent = text;
-  container.appendChild(p);
-}
 
 export function renderBar(container, vars, rows, config, spec) {
   const label = spec.label || categoricalVars(vars, rows)[0];
   const value = spec.value || numericVars(vars, rows)[0];
-  if (!label || !value) return message(container, t.noChart);
+  if (!label || !value) return noChart(container, t.noChart);
   const data = rows.filter((r) => r[value]).map((r) => [textOf(r[label], config.prefixes), Number(r[value].value)]);
   const max = Math.max(1, ...data.map((d) => d[1]));
   const rowH = 22, plotW = 420;
@@ -88,7 +82,7 @@ export function renderHeatmap(container, vars, rows, config, spec) {
   const cats = categoricalVars(vars, rows);
   const rowVar = spec.row || cats[0], colVar = spec.column || cats.find((v) => v !== rowVar);
   const value = spec.value || numericVars(vars, rows)[0];
-  if (!rowVar || !colVar || !value) return message(container, t.noChart);
+  if (!rowVar || !colVar || !value) return noChart(container, t.noChart);
   const rowNames = [], colNames = [], cells = new Map();
   for (const r of rows) {
     const a = textOf(r[rowVar], config.prefixes), b = textOf(r[colVar], config.prefixes);
@@ -144,7 +138,7 @@ export function renderTimeline(container, vars, rows, config, spec) {
   const start = spec.start || vars.find((v) => /start/i.test(v) && dates.includes(v)) || dates[0];
   const end = spec.end || vars.find((v) => /end/i.test(v) && dates.includes(v)) || dates.find((v) => v !== start);
   const label = spec.label || categoricalVars(vars, rows).find((v) => !dates.includes(v));
-  if (!label) return message(container, t.noChart);
+  if (!label) return noChart(container, t.noChart);
   const point = spec.point || vars.find((v) => v !== start && v !== end && v !== label && rows.some((r) => r[v]) &&
     rows.every((r) => !r[v] || (r[v].type === "literal" && normalizeDate(r[v].value))));
   const group = spec.group || vars.find((v) => v !== label && /gov.*label/i.test(v));
@@ -162,7 +156,7 @@ export function renderTimeline(container, vars, rows, config, spec) {
     items.push({ name: who ? `${who}｜${name}` : name, plan: name, who, s0, e0, p0 });
   }
   const times = items.flatMap((i) => [i.s0, i.e0, i.p0].filter(Boolean).map((d) => d.at));
-  if (!times.length) return message(container, t.noChart);
+  if (!times.length) return noChart(container, t.noChart);
   items.sort((a, b) => ((a.p0 || a.s0) ? (a.p0 || a.s0).at : Infinity) - ((b.p0 || b.s0) ? (b.p0 || b.s0).at : Infinity));
   const min = Math.min(...times), max = Math.max(...times);
   const rowH = 22, plotW = 480, top = 40, bottom = 30;

@@ -2,7 +2,7 @@
 // A fixed number of force-layout steps from a circle, so the drawing is the same every time.
 import { termText } from "./terms.js";
 import { t } from "./i18n.js";
-import { frameChart } from "./chart-frame.js";
+import { frameChart, noChart } from "./chart-frame.js";
 import { svgEl } from "./dom.js";
 
 const MAX_NODES = 150;
@@ -54,13 +54,7 @@ export function renderGraph(container, vars, allRows, config) {
     node(r.object);
   }
   const edges = rows.map((r) => [ids.get(key(r.subject)), ids.get(key(r.object)), termText(r.predicate, config.prefixes)]);
-  if (!rows.length) {
-    const p = document.createElement("p");
-    p.className = "no-chart";
-    p.textContent = t.noChart;
-    container.appendChild(p);
-    return;
-  }
+  if (!rows.length) return noChart(container, t.noChart);
   if (rows.length < allRows.length) {
     const p = document.createElement("p");
     p.className = "capped-note";

@@ -2,7 +2,7 @@
 // same plain projection as /map (equirectangular, squeezed by the cosine of the middle latitude).
 import { isNumeric, termText } from "./terms.js";
 import { t } from "./i18n.js";
-import { frameChart } from "./chart-frame.js";
+import { frameChart, noChart } from "./chart-frame.js";
 import { svgEl } from "./dom.js";
 
 const WIDTH = 640, MARGIN = 20, MAX_LABELS = 30;
@@ -27,13 +27,7 @@ export function renderMap(container, vars, rows, config, spec) {
       points.push({ lat: pos[0], long: pos[1], name: label && r[label] ? termText(r[label], config.prefixes) : "" });
     }
   }
-  if (!points.length) {
-    const p = document.createElement("p");
-    p.className = "no-chart";
-    p.textContent = t.noMap;
-    container.appendChild(p);
-    return;
-  }
+  if (!points.length) return noChart(container, t.noMap);
   const lats = points.map((p) => p.lat), longs = points.map((p) => p.long);
   const minLat = Math.min(...lats), maxLat = Math.max(...lats), minLong = Math.min(...longs), maxLong = Math.max(...longs);
   const squeeze = Math.cos(((minLat + maxLat) / 2) * Math.PI / 180);
