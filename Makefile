@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 
 BENCH_VENV ?= .venv-bench
 
-.PHONY: install wheel serve test test-virtuoso lint build validate bench bench-setup soak clean chromium apache vendor
+.PHONY: install wheel serve test test-virtuoso lint build validate bench bench-setup soak clean chromium apache vendor fonts screenshots
 
 install: $(STAMP)
 
@@ -48,6 +48,16 @@ apache:
 	  ! command -v apt-get >/dev/null || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 	   apache2 >/dev/null) || echo "apache2 could not be installed; the static-site tests will fail"
+
+# A Japanese font for headless Chromium (screenshots and the browser tests' pages read right).
+fonts:
+	@fc-list | grep -qi ipagothic || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-ipafont-gothic >/dev/null) || \
+	  echo "fonts-ipafont-gothic could not be installed; Japanese text will show as boxes"
+
+# The screenshots of docs/workbench.md (starts its own server on a free loopback port).
+screenshots: install fonts
+	$(PY) tools/screenshots.py
 
 # Refresh the vendored front-end bundle (CodeMirror 6) from the npm registry; needs node and npm.
 vendor:

@@ -14,6 +14,8 @@ import pytest
 from rdflib import Namespace, URIRef
 from rdflib.namespace import RDF, RDFS
 
+from workbench_page import editor_text, type_query
+
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 
 JKG = Namespace("https://w3id.org/jichitai-kg/ontology#")
@@ -38,18 +40,6 @@ def sparql_json(server, query: str, infer: bool = True) -> dict:
         params["infer"] = "false"
     with urllib.request.urlopen(server.url + "/sparql?" + urllib.parse.urlencode(params)) as resp:
         return json.load(resp)
-
-
-def type_query(page, text: str) -> None:
-    page.click(".cm-content")
-    page.keyboard.press("Control+a")
-    page.keyboard.press("Delete")
-    page.keyboard.insert_text(text)
-    page.keyboard.press("Escape")  # close the completion list, if it opened
-
-
-def editor_text(page) -> str:
-    return "\n".join(page.locator(".cm-line").all_text_contents())
 
 
 def test_ctrl_enter_runs_the_query_and_shows_rows(open_page, live_server, asserted_graph):

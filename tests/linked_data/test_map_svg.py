@@ -83,3 +83,37 @@ def test_map_page_and_svg(client) -> None:
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "Minato City" in html and "<title>Sapporo City</title>" in html and 'href="/id/gov/minato"' in html
+
+
+#: The report's governments around Tokyo (and two further away): close enough that labels
+#: put right of their points would overlap.
+NEAR_TOKYO = [
+    ("https://w3id.org/jichitai-kg/id/gov/minato", "港区", 35.658, 139.751, True),
+    ("https://w3id.org/jichitai-kg/id/gov/yokohama", "横浜市", 35.444, 139.638, True),
+    ("https://w3id.org/jichitai-kg/id/gov/kanagawa", "神奈川県", 35.45, 139.40, True),
+    ("https://w3id.org/jichitai-kg/id/gov/kamakura", "鎌倉市", 35.319, 139.547, True),
+    ("https://w3id.org/jichitai-kg/id/gov/saitama", "埼玉県", 35.93, 139.50, True),
+    ("https://w3id.org/jichitai-kg/id/gov/tsukuba", "つくば市", 36.083, 140.077, True),
+    ("https://w3id.org/jichitai-kg/id/gov/kyoto", "京都府", 35.15, 135.55, True),
+    ("https://w3id.org/jichitai-kg/id/gov/tokushima", "徳島県", 33.95, 134.35, True),
+    ("https://w3id.org/jichitai-kg/id/gov/sapporo", "札幌市", 43.062, 141.354, False),
+    ("https://w3id.org/jichitai-kg/id/gov/naha", "那覇市", 26.212, 127.681, False),
+]
+
+
+def test_labels_do_not_overlap_around_tokyo() -> None:
+    root = ET.fromstring(render_map(NEAR_TOKYO))
+    boxes = []
+    for text in root.iter(f"{SVG}text"):
+        x, y, w = float(text.get("x")), float(text.get("y")), 13.0 * len(text.text)
+        x0 = x if text.get("text-anchor") == "start" else x - w
+        boxes.append((text.text, x0, y - 11, x0 + w, y + 3))
+    assert len(boxes) == 8
+    for i, (a, ax0, ay0, ax1, ay1) in enumerate(boxes):
+        for b, bx0, by0, bx1, by1 in boxes[i + 1:]:
+            assert ax1 <= bx0 or bx1 <= ax0 or ay1 <= by0 or by1 <= ay0, f"{a} overlaps {b}"
+    # A label moved off its point is joined to it by a leader line inside the same link.
+    for a in root.iter(f"{SVG}a"):
+        circle, text = a.find(f"{SVG}circle"), a.find(f"{SVG}text")
+        if abs(float(text.get("y")) - 4 - float(circle.get("cy"))) > 1:
+            assert a.find(f"{SVG}line") is not None

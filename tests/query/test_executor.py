@@ -238,3 +238,37 @@ def test_from_clause_names_the_default_graph(executor):
     assert with_from == in_graph < union
     assert count(f"SELECT (COUNT(*) AS ?n) FROM <{data}> FROM <{ONTOLOGY_GRAPH}> "
                  "WHERE { ?s ?p ?o }") > with_from
+
+
+def test_cancel_by_query_id_frees_the_worker_at_once(service_store, tmp_path, monkeypatch):
+    """A query named by the client (query.cancel.CURRENT_QUERY_ID) is stopped by cancel(id):
+    QueryCancelled for its caller, and the next query does not wait for a new process."""
+    import contextvars
+
+    from jichitai_kg.query import cancel
+
+    monkeypatch.setattr(cancel.tempfile, "gettempdir", lambda: str(tmp_path))
+    with QueryExecutor(service_store, workers=1, long_workers=1, timeout=30) as ex:
+        outcome: list = []
+
+        def runaway():
+            cancel.CURRENT_QUERY_ID.set("c" * 32)
+            try:
+                ex.run(RUNAWAY, result_format=JSON)
+            except Exception as exc:  # noqa: BLE001 - the test looks at which
+                outcome.append(exc)
+
+        t = threading.Thread(target=contextvars.copy_context().run, args=(runaway,))
+        t.start()
+        deadline = time.monotonic() + 20
+        while not ex.cancel("c" * 32):  # until the query has reached its worker
+            assert time.monotonic() < deadline and t.is_alive()
+            time.sleep(0.05)
+        t.join(10)
+        assert [type(e).__name__ for e in outcome] == ["QueryCancelled"]
+        assert outcome[0].status == 499
+        started = time.monotonic()
+        assert json.loads(ex.run("ASK {}", result_format=JSON, timeout=10).body)["boolean"] is True
+        assert time.monotonic() - started < 1.0
+        assert ex.cancel("c" * 32) is False
+        assert list(cancel.registry_dir(str(service_store)).iterdir()) == []

@@ -75,7 +75,7 @@ def test_every_blueprint_is_registered():
     app = create_app({"EAGER_START": False})
     released = {"sparql", "cq", "linked_data", "search", "reconcile"}  # also under /v/<release>/
     assert set(app.blueprints) == {"sparql", "pages", "cq", "linked_data", "search", "reconcile",
-                                   "map"} | {f"v_{name}" for name in released}
+                                   "map", "runs"} | {f"v_{name}" for name in released}
 
 
 def test_public_base_names_the_endpoint(w3c_root):

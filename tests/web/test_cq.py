@@ -63,10 +63,10 @@ def test_catalog_html_for_browsers(client):
     assert "各自治体の一覧表は" in html      # its question
     assert 'href="/cq/cdo?lang=ja&amp;format=html"' in html  # a run link
     assert "skos:hasTopConcept" in html     # the SPARQL is shown
-    editor = [a for a in html.split('href="')[1:] if a.startswith("/?query=")]
+    editor = [a for a in html.split('href="')[1:] if a.startswith("/?question=")]
     assert editor, "an 'open in the query editor' link"
-    query = parse_qs(urlparse(editor[0].split('"')[0].replace("&amp;", "&")).query)["query"][0]
-    assert query.startswith("# id: ")
+    args = parse_qs(urlparse(editor[0].split('"')[0].replace("&amp;", "&")).query)
+    assert args["question"] == ["category-matrix"] and args["lang"] == ["ja"]
 
 
 def test_catalog_html_in_english(client):
@@ -208,7 +208,7 @@ def test_result_page_html(client):
     assert "(3 件)" in html
     # Links go to this server (PUBLIC_BASE is unset), the full IRI on hover.
     assert 'href="/id/gov/tokushima" title="https://w3id.org/jichitai-kg/id/gov/tokushima">gov:tokushima</a>' in html
-    assert "format=csv" in html and "/?query=" in html
+    assert "format=csv" in html and "/?question=" in html
 
 
 def test_result_page_html_english_with_parameter(client):
@@ -223,3 +223,28 @@ def test_result_page_html_error(client):
     assert resp.status_code == 400 and resp.mimetype == "text/html"
     html = resp.get_data(as_text=True)
     assert 'role="alert"' in html and "osaka" in html and "kanagawa (140007" in html
+
+
+@pytest.mark.parametrize("label, iso", [("2011年3月", "2011-03"), ("March 2011", "2011-03"),
+                                        ("2018年度", "2018-04/2019-03"), ("FY2018", "2018-04/2019-03"),
+                                        ("2004", None), ("鎌倉市", None)])
+def test_date_labels_read_in_one_form(label, iso):
+    from jichitai_kg.web.cq import iso_date_text
+
+    assert iso_date_text(label) == iso
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_plans_timeline_page_writes_every_adoption_date_in_iso_form(client, lang):
+    page = client.get(f"/cq/plans-timeline?format=html&lang={lang}").get_data(as_text=True)
+    table = page[page.index('<table class="cq-results">'):]
+    for bad in ("年3月", "年度", "FY20", "March "):
+        assert f">{bad}" not in table and bad not in table.split("<tbody>")[1].replace('title="', "\0").split("\0")[0]
+    assert "<span title=\"" in table and ">2018-04/2019-03<" in table
+
+
+def test_editor_link_keeps_parameters_language_and_inference(client):
+    page = client.get("/cq/government-profile?gov=kamakura&format=html&lang=en&infer=false").get_data(as_text=True)
+    href = page.split('<a class="editor" href="')[1].split('"')[0].replace("&amp;", "&")
+    assert parse_qs(urlparse(href).query) == {"question": ["government-profile"], "gov": ["kamakura"],
+                                              "infer": ["false"], "lang": ["en"]}

@@ -27,6 +27,7 @@ from collections import OrderedDict
 from pathlib import Path
 
 from ..errors import BY_NAME, QueryFailed, QueryTimeout, WorkerLost
+from . import cancel as cancellation
 from . import guard
 from .worker import QueryOutcome, make_request, worker_main
 from .worker_setup import WorkerLimits
@@ -136,10 +137,26 @@ class QueryExecutor:
             self._all[worker] = lane
         lane.idle.put(worker)
 
-    def _discard(self, worker: _Worker) -> None:
+    def _discard(self, worker: _Worker, *, refill: bool = False) -> None:
+        """Kill ``worker`` and start a replacement.  ``refill``: a quick-lane worker stopped on
+        request is replaced at once by an idle long-lane one (the next query need not wait for
+        a process to start); the replacement then joins the long lane."""
         with self._lock:
             lane = self._all.pop(worker, None)
         worker.kill()
+        if refill and lane is self.quick and self.long is not None:
+            try:
+                idle = self.long.idle.get_nowait()
+            except queue.Empty:
+                idle = None
+            if idle is not None:
+                with self._lock:
+                    moved = idle in self._all
+                    if moved:
+                        self._all[idle] = self.quick
+                if moved:
+                    self.quick.idle.put(idle)
+                    lane = self.long
         if lane is not None and not self._closed:
             threading.Thread(target=self._replace, args=(lane,), daemon=True,
                              name="jichitai-kg-respawn").start()
@@ -199,7 +216,8 @@ class QueryExecutor:
                 self._discard(worker)
 
     def _evaluate(self, lane: _Lane, request: dict, deadline: float, limit: float,
-                  budget: float | None = None, key: str | None = None) -> tuple:
+                  budget: float | None = None, key: str | None = None,
+                  query_id: str | None = None) -> tuple:
         """One query in one lane: the worker's reply, or QueryTimeout / _OverBudget.
 
         ``budget``: seconds of evaluation (waiting for a worker not counted) before the
@@ -207,7 +225,9 @@ class QueryExecutor:
         places with an idle long-lane worker and goes on; with none idle, it is stopped
         and _OverBudget raised (the caller queues the query in the long lane).
         """
-        worker: _Worker | None = self._checkout(lane, request, deadline, limit, key)
+        checked_out = self._checkout(lane, request, deadline, limit, key)
+        registered = cancellation.Registration(self.store_path, query_id, checked_out.process.pid)
+        worker: _Worker | None = checked_out
         try:
             assert worker is not None
             budget_end = None if budget is None else time.monotonic() + budget
@@ -235,13 +255,17 @@ class QueryExecutor:
             return reply
         except (EOFError, OSError, BrokenPipeError):
             exitcode = None
+            cancelled = cancellation.was_cancelled(self.store_path, query_id)
             if worker is not None:
                 worker.process.join(2)
                 exitcode = worker.process.exitcode
-                self._discard(worker)
+                self._discard(worker, refill=cancelled)
                 worker = None
+            if cancelled:
+                raise cancellation.QueryCancelled() from None
             raise WorkerLost(_lost_message(exitcode)) from None
         finally:
+            registered.close()
             if worker is not None and not self._closed:
                 lane.idle.put(worker)
 
@@ -271,6 +295,11 @@ class QueryExecutor:
             while len(self._known_long) > KNOWN_LONG_MAX:
                 self._known_long.popitem(last=False)
 
+    def cancel(self, query_id: str) -> bool:
+        """Stop the query the client named ``query_id`` (in any serving process of this store):
+        its worker is killed and replaced.  False when no such query is running."""
+        return cancellation.cancel(self.store_path, query_id)
+
     def is_known_long(self, query: str) -> bool:
         return _text_key(query) in self._known_long
 
@@ -295,16 +324,17 @@ class QueryExecutor:
         request = make_request(query, result_format, substitutions, default_graph, named_graphs,
                                base_iri)
         key = _text_key(query)
+        qid = cancellation.CURRENT_QUERY_ID.get()
         if self.long is None or limit <= self.quick_budget:
-            reply = self._evaluate(self.quick, request, deadline, limit)
+            reply = self._evaluate(self.quick, request, deadline, limit, query_id=qid)
         elif key in self._known_long:
-            reply = self._evaluate(self.long, request, deadline, limit)
+            reply = self._evaluate(self.long, request, deadline, limit, query_id=qid)
         else:
             try:
                 reply = self._evaluate(self.quick, request, deadline, limit,
-                                       budget=self.quick_budget, key=key)
+                                       budget=self.quick_budget, key=key, query_id=qid)
             except _OverBudget:
-                reply = self._evaluate(self.long, request, deadline, limit)
+                reply = self._evaluate(self.long, request, deadline, limit, query_id=qid)
         if reply[0] == "ok":
             return QueryOutcome(kind=reply[1], body=reply[2], media_type=reply[3])
         raise BY_NAME.get(reply[1], QueryFailed)(reply[2])

@@ -15,10 +15,23 @@ from werkzeug.exceptions import HTTPException
 
 from ..config import load_settings
 from ..errors import JKGError
-from . import access_log, compression, cq, home, linked_data, map, reconcile, search, sparql, state, workbench
+from . import (
+    access_log,
+    compression,
+    cq,
+    home,
+    linked_data,
+    map,
+    reconcile,
+    runs,
+    search,
+    sparql,
+    state,
+    workbench,
+)
 from .problems import http_error, jkg_error
 
-BLUEPRINTS = (sparql.bp, home.bp, cq.bp, linked_data.bp, search.bp, reconcile.bp, map.bp)
+BLUEPRINTS = (sparql.bp, home.bp, cq.bp, linked_data.bp, search.bp, reconcile.bp, map.bp, runs.bp)
 #: The blueprints also mounted under /v/<release>/ (docs/releases.md).
 RELEASED = (sparql.bp, cq.bp, linked_data.bp, search.bp, reconcile.bp)
 
@@ -42,6 +55,7 @@ def create_app(test_config: dict | None = None, *, config_file: str | None = Non
     _install_cors_and_logging(app)
     app.after_request(_security_headers)
     workbench.install(app)
+    runs.install(app)
     rules = {r.rule.rstrip("/") for r in app.url_map.iter_rules()}
     app.context_processor(lambda: {"has_route": lambda path: path in rules})
     if app.config["EAGER_START"]:

@@ -67,9 +67,19 @@ def _catalog() -> cq.Catalog:
 
 
 def question_summaries(lang: str) -> list[dict]:
-    """The questions for the workbench's picker: id, title, query text and the view that fits."""
-    return [{"id": q.id, "title": q.localized("title", lang), "query": q.text, "view": q.view}
+    """The questions for the workbench's picker: id, title, description, query text, the view
+    that fits, and the parameters (the picker draws a form for them)."""
+    return [{"id": q.id, "title": q.localized("title", lang),
+             "description": q.localized("description", lang), "query": q.text, "view": q.view,
+             "params": [{"name": p.name, "type": p.type, "required": p.required,
+                         "description": p.description, "allowed": list(p.allowed)}
+                        for p in q.params]}
             for q in _catalog()]
+
+
+def government_choices() -> list[dict]:
+    """The values of a ``government`` parameter, for the workbench's question form."""
+    return [{"slug": g.slug, "label": g.label or g.slug} for g in _safe_governments()]
 
 
 def _governments() -> cq.Governments:
@@ -79,10 +89,17 @@ def _governments() -> cq.Governments:
     return cache["governments"]
 
 
-def _editor_link(question: cq.Question, lang: str) -> str:
-    args = {"query": question.text, "lang": lang}
+def _editor_link(question: cq.Question, lang: str, raw: dict | None = None,
+                 infer: bool = True) -> str:
+    """The workbench running this question with the same parameters, language and inference
+    switch (the page's own permalink form: ``/?question=<id>&<param>=…``)."""
+    args = {"question": question.id}
+    args.update({k: v for k, v in (raw or {}).items() if v and question.param(k) is not None})
     if "view" in question.extra:
         args["view"] = question.view
+    if not infer:
+        args["infer"] = "false"
+    args["lang"] = lang
     return "/?" + urlencode(args)
 
 
@@ -179,7 +196,7 @@ def _page(q: cq.Question, lang: str, raw: dict, infer: bool, *, results: dict | 
     other = "en" if lang == "ja" else "ja"
     html = render_template(
         "cq_question.html", lang=lang, t=TEXT[lang], q=q, raw=raw, infer=infer, columns=columns,
-        rows=rows, error=error, downloads=downloads, editor_link=_editor_link(q, lang),
+        rows=rows, error=error, downloads=downloads, editor_link=_editor_link(q, lang, raw, infer),
         other_lang_url=url_for("cq.question", qid=q.id, **{**base_args, "lang": other}),
         governments=_safe_governments(), view=q.view,
         chart_data={"view": q.view, "prefixes": PREFIXES,
@@ -198,11 +215,35 @@ def _safe_governments() -> list[cq.Government]:
         return []
 
 
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+_JA_MONTH = re.compile(r"^(\d{4})年(\d{1,2})月$")
+_EN_MONTH = re.compile(rf"^({'|'.join(_MONTHS)}) (\d{{4}})$")
+_FISCAL = re.compile(r"^(?:(\d{4})年度|FY ?(\d{4}))$")
+
+
+def iso_date_text(text: str) -> str | None:
+    """A date label of the data in ISO 8601 (``2011年3月``/``March 2011`` → ``2011-03``, a
+    fiscal year ``2018年度``/``FY2018`` → ``2018-04/2019-03``), so a column reads in one form;
+    None for anything else (left as it is)."""
+    if m := _JA_MONTH.match(text):
+        return f"{m[1]}-{int(m[2]):02d}"
+    if m := _EN_MONTH.match(text):
+        return f"{m[2]}-{_MONTHS.index(m[1]) + 1:02d}"
+    if m := _FISCAL.match(text):
+        year = int(m[1] or m[2])
+        return f"{year}-04/{year + 1}-03"
+    return None
+
+
 def _cell(term: dict | None) -> dict:
-    """What the HTML table shows for one value: text, and a link for IRIs."""
+    """What the HTML table shows for one value: text, and a link for IRIs; date labels in
+    ISO 8601 with the label as written on hover."""
     if term is None:
         return {"text": ""}
     value = term["value"]
+    if term["type"] == "literal" and (iso := iso_date_text(value)) is not None:
+        return {"text": iso, "title": value}
     if term["type"] == "uri":
         text = compact(value) or value
         href = local_href(value)

@@ -9,7 +9,7 @@ from ..errors import JKGError, QueryFailed, Unavailable
 from ..query import media
 from ..query.guard import sniff
 from ..query.runner import plain
-from .cq import question_summaries
+from .cq import government_choices, question_summaries
 from .responses import request_lang
 from .state import get_dataset
 from .workbench import workbench_config
@@ -43,9 +43,9 @@ TEXT = {
         "other_lang": "English",
         "questions": "コンピテンシー・クエスチョン", "history": "履歴", "views": "表示",
         "view_table": "表", "view_bar": "棒グラフ", "view_heatmap": "ヒートマップ",
-        "view_timeline": "年表", "view_graph": "グラフ図", "view_raw": "テキスト", "csv_excel": "CSV（Excel 用 BOM 付き）",
+        "view_timeline": "年表", "view_map": "地図", "view_graph": "グラフ図", "view_raw": "テキスト", "csv_excel": "CSV（Excel 用 BOM 付き）",
         "permalink": "この結果へのリンク", "cite": "この結果を引用", "version": "データセットの版",
-        "retrieved": "取得日時",
+        "retrieved": "取得日時", "shorten": "短いリンクを作る", "short_permalink": "短いリンク",
     },
     "en": {
         "title": "Local Government ICT Adoption Knowledge Graph",
@@ -70,9 +70,9 @@ TEXT = {
         "other_lang": "日本語",
         "questions": "Competency questions", "history": "History", "views": "Views",
         "view_table": "Table", "view_bar": "Bar chart", "view_heatmap": "Heatmap",
-        "view_timeline": "Timeline", "view_graph": "Graph", "view_raw": "Text", "csv_excel": "CSV for Excel (with BOM)",
+        "view_timeline": "Timeline", "view_map": "Map", "view_graph": "Graph", "view_raw": "Text", "csv_excel": "CSV for Excel (with BOM)",
         "permalink": "Link to this result", "cite": "Cite this result", "version": "Dataset version",
-        "retrieved": "Retrieved",
+        "retrieved": "Retrieved", "shorten": "Make a short link", "short_permalink": "Short link",
     },
 }
 
@@ -82,7 +82,8 @@ def example_queries(lang: str) -> list[dict[str, str]]:
     for name in app_query_names("home-example-"):
         fields, body = rq_header(app_query(name))
         title = (fields.get(f"title@{lang}") or fields.get("title") or [name])[0]
-        examples.append({"id": name.removeprefix("home-example-"), "title": title, "query": body})
+        examples.append({"id": name.removeprefix("home-example-"), "title": title, "query": body,
+                         "view": (fields.get("view") or ["table"])[0]})
     return examples
 
 
@@ -96,13 +97,16 @@ def index():
     except (Unavailable, QueryFailed, OSError) as exc:
         error = getattr(exc, "message", str(exc))
     examples = example_queries(lang)
-    initial = request.args.get("query") or (examples[0]["query"] if examples else "")
     questions = question_summaries(lang)
+    picked = next((q for q in questions if q["id"] == request.args.get("question")), None)
+    initial = (picked["query"] if picked else request.args.get("query")) or (
+        examples[0]["query"] if examples else "")
     version = get_dataset().version
     infer_default = bool(current_app.config["INFERENCE"])
     config_json = workbench_config(endpoint=url_for("sparql.sparql"), lang=lang, examples=examples,
                                    questions=questions, dataset_version=version,
-                                   infer_default=infer_default)
+                                   infer_default=infer_default,
+                                   governments=government_choices())
     other = "en" if lang == "ja" else "ja"
     args = {k: v for k, v in request.args.items() if k != "lang"}
     return render_template("index.html", t=TEXT[lang], lang=lang, counts=counts, error=error,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, url_for
 from markupsafe import Markup
 
-from ..content import app_query
+from ..content import app_query, rq_header
 from ..linked_data.map_svg import render_map
 from ..query.runner import plain
 from .home import TEXT
@@ -41,6 +41,9 @@ def map_page():
     lang = request_lang()
     svg = draw(lang)
     other = "ja" if lang == "en" else "en"
+    example = rq_header(app_query("home-example-5-case-governments-on-a-map"))[1]
+    workbench_href = url_for("pages.index", query=example, view="map", lang=lang)
     return render_template("map.html", t=TEXT[lang], lang=lang, title=TITLE[lang], svg=Markup(svg),
+                           workbench_href=workbench_href,
                            svg_href=url_for("map.map_svg", lang=lang),
                            other_lang_href=url_for("map.map_page", lang=other))

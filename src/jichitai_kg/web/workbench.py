@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Flask, Response, request
+from flask import Flask, Response, request, url_for
 
 from ..content import app_query
 from ..namespaces import BASE, PREFIXES
 from ..query.media import CSV, UTF8_BOM
 from .responses import LANG_COOKIE, LANGUAGES, request_lang
 from .urls import local_base, local_href
+
+#: Vocabularies the data uses beyond the project's prefixes: the editor completes them too.
+EXTRA_PREFIXES = {"geo": "http://www.w3.org/2003/01/geo/wgs84_pos#",
+                  "geosparql": "http://www.opengis.net/ont/geosparql#"}
 
 #: A year: the language choice outlives the browser session.
 LANG_COOKIE_AGE = 365 * 24 * 3600
@@ -29,13 +33,14 @@ def lang_url(path: str, lang: str, **params: str) -> str:
 
 
 def workbench_config(*, endpoint: str, lang: str, examples: list[dict], questions: list[dict],
-                     dataset_version: str | None, infer_default: bool) -> dict:
+                     dataset_version: str | None, infer_default: bool,
+                     governments: list[dict] | None = None) -> dict:
     """The JSON the workbench page hands its scripts (in a ``type=application/json`` tag:
     the CSP allows no inline script)."""
     return {
         "endpoint": endpoint,
         "lang": lang,
-        "prefixes": dict(PREFIXES),
+        "prefixes": {**PREFIXES, **EXTRA_PREFIXES},
         "base": BASE,
         "localBase": local_base(),
         "examples": examples,
@@ -43,6 +48,11 @@ def workbench_config(*, endpoint: str, lang: str, examples: list[dict], question
         "termsQuery": app_query("workbench-terms"),
         "datasetVersion": dataset_version,
         "inferDefault": infer_default,
+        "governments": governments or [],
+        "cancelBase": url_for("runs.cancel", query_id="ID").removesuffix("ID"),
+        "shortLinks": url_for("runs.shorten"),
+        "checkUrl": url_for("runs.check"),
+        "cqBase": url_for("cq.catalog").rstrip("/") + "/",
     }
 
 
@@ -72,6 +82,8 @@ def _template_globals() -> dict:
 
 
 def install(app: Flask) -> None:
-    """Register the language cookie, the CSV byte order mark and the template helpers."""
+    """Register the language cookie, the CSV byte order mark, the template helpers and
+    ``/favicon.ico`` (browsers ask for it on every site, whatever the page's ``<link rel=icon>``)."""
     app.after_request(_after_request)
     app.context_processor(_template_globals)
+    app.add_url_rule("/favicon.ico", "favicon", lambda: app.send_static_file("favicon.ico"))

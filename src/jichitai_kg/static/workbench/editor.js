@@ -56,7 +56,22 @@ export function errorPosition(message) {
   return m ? { line: Number(m[1]), column: Number(m[2]) } : null;
 }
 
-export function createEditor(textarea, { onRun, prefixes, lang, getTerms }) {
+/** An error answer (plain text, or JSON with detail/line/column/token) → {message, line, column, token}. */
+export function readError(text) {
+  try {
+    const j = JSON.parse(text);
+    if (j && typeof j === "object") {
+      const message = j.detail || j.message || j.error || text;
+      const pos = j.line ? { line: j.line, column: j.column || 1 } : errorPosition(message);
+      return { message, ...(pos || {}), token: j.token || null };
+    }
+  } catch (e) {
+    // plain text: the position is in the sentence
+  }
+  return { message: text, ...(errorPosition(text) || {}), token: null };
+}
+
+export function createEditor(textarea, { onRun, prefixes, lang, getTerms, label, onChange }) {
   // CodeMirror injects its styles; in a shadow root it uses constructed style sheets, which
   // the page's CSP (default-src 'self', no inline styles) allows, where a <style> tag is refused.
   const host = document.createElement("div");
@@ -81,8 +96,13 @@ export function createEditor(textarea, { onRun, prefixes, lang, getTerms }) {
         StreamLanguage.define(sparql),
         autocompletion({ override: [completionSource(getTerms, prefixes, lang)] }),
         lintGutter(),
+        EditorView.lineWrapping, // no sideways scrolling region at phone width
+        EditorView.contentAttributes.of({ "aria-label": label || "SPARQL", "aria-multiline": "true" }),
         EditorView.updateListener.of((u) => {
-          if (u.docChanged) textarea.value = u.state.doc.toString();
+          if (u.docChanged) {
+            textarea.value = u.state.doc.toString();
+            if (onChange) onChange();
+          }
         }),
       ],
     }),
@@ -93,16 +113,18 @@ export function createEditor(textarea, { onRun, prefixes, lang, getTerms }) {
     set value(text) { view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } }); },
     focus() { view.focus(); },
     clearErrors() { view.dispatch(setDiagnostics(view.state, [])); },
-    /** Mark the parser's error at its line and column; returns whether a position was found. */
-    markError(message) {
-      const pos = errorPosition(message);
+    /** Mark the parser's error at its line and column (over its token when the server names
+     * it); returns whether a position was found. */
+    markError(message, where) {
+      const pos = where && where.line ? where : errorPosition(message);
       if (!pos) return false;
       const doc = view.state.doc;
       const line = doc.line(Math.min(Math.max(pos.line, 1), doc.lines));
       // The parser points at the character it stumbled on; past the line's end, at its last one.
       let from = Math.min(line.from + Math.max(pos.column - 1, 0), line.to);
       if (from === line.to && line.length > 0) from -= 1;
-      const to = Math.min(from + 1, line.to);
+      const token = where && where.token && line.text.slice(from - line.from).startsWith(where.token) ? where.token : null;
+      const to = Math.min(from + (token ? token.length : 1), line.to);
       view.dispatch(setDiagnostics(view.state, [{ from, to, severity: "error", message }]));
       return true;
     },

@@ -1,6 +1,6 @@
 // A paged, sortable, filterable result table: only one page of rows is ever in the DOM, so
 // 12,622 rows cost one sort/filter over plain strings, not 12,622 table rows.
-import { isNumeric, renderTerm, termText } from "./terms.js";
+import { collator, isNumeric, renderTerm, termText } from "./terms.js";
 import { t } from "./i18n.js";
 
 const PAGE_SIZE = 100;
@@ -26,7 +26,13 @@ export function renderTable(container, vars, rows, config, labels) {
   const next = el("button", "next", t.next);
   prev.type = next.type = "button";
   const pageInfo = el("span", "page-info");
-  bar.append(filter, prev, pageInfo, next);
+  const jumpLabel = el("label", "page-jump", t.jump + " ");
+  const jump = el("input");
+  jump.type = "number";
+  jump.min = "1";
+  jump.inputMode = "numeric";
+  jumpLabel.appendChild(jump);
+  bar.append(filter, prev, pageInfo, next, jumpLabel);
   const wrap = el("div", "table-wrap");
   const table = el("table", "results-table");
   const thead = el("thead"), headRow = el("tr"), tbody = el("tbody");
@@ -46,8 +52,7 @@ export function renderTable(container, vars, rows, config, labels) {
   function compare(a, b, i) {
     const ta = rows[a][vars[i]], tb = rows[b][vars[i]];
     if (isNumeric(ta) && isNumeric(tb)) return Number(ta.value) - Number(tb.value);
-    const x = keys[a][i], y = keys[b][i];
-    return x < y ? -1 : x > y ? 1 : 0; // code-point order: predictable for mixed scripts
+    return collator.compare(keys[a][i], keys[b][i]); // Japanese collation (Intl.Collator("ja"))
   }
 
   function sortBy(i) {
@@ -85,12 +90,18 @@ export function renderTable(container, vars, rows, config, labels) {
     }
     tbody.replaceChildren(frag);
     pageInfo.textContent = `${state.page + 1} / ${pages} ${t.page} (${state.visible.length} ${t.rows})`;
+    jump.max = String(pages);
+    jump.value = String(state.page + 1);
     prev.disabled = state.page === 0;
     next.disabled = state.page >= pages - 1;
   }
 
   prev.addEventListener("click", () => { state.page -= 1; draw(); });
   next.addEventListener("click", () => { state.page += 1; draw(); });
+  jump.addEventListener("change", () => {
+    const n = Math.round(Number(jump.value));
+    if (Number.isFinite(n)) { state.page = Math.max(0, n - 1); draw(); }
+  });
   filter.addEventListener("input", applyFilter);
   applyFilter();
 }

@@ -4,6 +4,9 @@ const XSD = "http://www.w3.org/2001/XMLSchema#";
 const NUMERIC = new Set(["integer", "decimal", "double", "float", "int", "long", "nonNegativeInteger",
   "positiveInteger", "short", "byte", "gYear"].map((n) => XSD + n));
 
+/** Japanese collation for every sort of the workbench (kana and kanji in dictionary order). */
+export const collator = new Intl.Collator("ja", { numeric: true });
+
 export function compact(iri, prefixes) {
   let best = null;
   for (const [prefix, ns] of Object.entries(prefixes)) {
