@@ -9,7 +9,9 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib import namespace as rns
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
+from rdflib.namespace import DCTERMS, RDF, RDFS
+
+from jichitai_kg.namespaces import SCHEMA
 
 pytest.register_assert_rewrite("datahelpers")
 from datahelpers import (  # noqa: E402
@@ -112,7 +114,7 @@ def test_law(asserted_graph: Graph) -> None:
     assert (LAW, RDF.type, JKG.Law) in g
     assert lang_label(g, LAW, "ja") == "官民データ活用推進基本法"
     assert (LAW, RDFS.seeAlso, URIRef("https://laws.e-gov.go.jp/law/428AC1000000103")) in g
-    assert (LAW, PROV.wasDerivedFrom, SOURCE["footnote-1"]) in g
+    assert (LAW, SCHEMA.subjectOf, SOURCE["footnote-1"]) in g
 
 
 def test_author_unit_chain(asserted_graph: Graph) -> None:
@@ -172,9 +174,9 @@ def test_rpa_narrative_and_table_dates_kept_apart(asserted_graph: Graph) -> None
     narrative = EVENT["kanagawa-rpa-full-deployment-fy2019"]
     preparation = EVENT["kanagawa-rpa-deployment-preparation-fy2019"]
     start = EVENT["kanagawa-rpa-operation-start-fy2020"]
-    assert set(g.objects(narrative, PROV.wasDerivedFrom)) == {SOURCE["kanagawa-narrative-5"]}
-    assert set(g.objects(preparation, PROV.wasDerivedFrom)) == {SOURCE["kanagawa-table-flagship-1"]}
-    assert set(g.objects(start, PROV.wasDerivedFrom)) == {SOURCE["kanagawa-table-flagship-1"]}
+    assert set(g.objects(narrative, SCHEMA.subjectOf)) == {SOURCE["kanagawa-narrative-5"]}
+    assert set(g.objects(preparation, SCHEMA.subjectOf)) == {SOURCE["kanagawa-table-flagship-1"]}
+    assert set(g.objects(start, SCHEMA.subjectOf)) == {SOURCE["kanagawa-table-flagship-1"]}
     notes = {str(n) for n in g.objects(INITIATIVE["kanagawa-rpa-full-deployment"], rns.SKOS.editorialNote)}
     assert any("disagree" in n for n in notes) and any("食い違う" in n for n in notes)
 

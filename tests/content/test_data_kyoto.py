@@ -11,6 +11,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib import namespace as rns
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS
 
+from jichitai_kg.namespaces import SCHEMA
+
 pytest.register_assert_rewrite("datahelpers")
 from datahelpers import (  # noqa: E402
     all_initiatives,
@@ -145,7 +147,7 @@ def test_committee_and_project_team(asserted_graph: Graph) -> None:
     assert g.value(chair, ORG.role) == ROLE["deputy-governor"]
     assert g.value(chair, ORG.postIn) == KYOTO
     assert lang_label(g, chair, "ja") == "副知事"
-    assert g.value(team, ORG.unitOf) == committee
+    assert g.value(team, ORG.subOrganizationOf) == committee
     assert g.value(team, JKG.establishedIn) == TIMEREF.fy2017
     pt = INITIATIVE["kyoto-workstyle-reform-pt"]
     assert g.value(pt, JKG.responsibleUnit) == team
@@ -230,7 +232,7 @@ def test_glossary_terms(asserted_graph: Graph) -> None:
     g = asserted_graph
     assert GLOSSARY.assessor in set(g.objects(INITIATIVE["kyoto-assessor-activities"], JKG.usesTerm))
     assert GLOSSARY.byod in set(g.objects(INITIATIVE["kyoto-byod-cloud"], JKG.usesTerm))
-    assert (INITIATIVE["kyoto-assessor-activities"], PROV.wasDerivedFrom, SOURCE["footnote-8"]) in g
+    assert (INITIATIVE["kyoto-assessor-activities"], SCHEMA.subjectOf, SOURCE["footnote-8"]) in g
 
 
 def test_narrative_only_initiatives(asserted_graph: Graph) -> None:
@@ -283,4 +285,4 @@ def test_aims_of_ict_use(asserted_graph: Graph) -> None:
     g = asserted_graph
     aims = sorted(g.objects(KYOTO, JKG.aim), key=lambda a: g.value(a, JKG.order).toPython())
     assert [lang_label(g, a, "ja") for a in aims] == ["業務の効率化", "業務プロセスの改革", "府民サービスの向上", "業務の高度化"]
-    assert set(g.objects(aims[3], PROV.wasDerivedFrom)) == {SOURCE["kyoto-narrative-3"]}
+    assert set(g.objects(aims[3], SCHEMA.subjectOf)) == {SOURCE["kyoto-narrative-3"]}

@@ -12,6 +12,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib import namespace as rns
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
+from jichitai_kg.namespaces import SCHEMA
+
 pytest.register_assert_rewrite("datahelpers")
 from datahelpers import (  # noqa: E402
     all_initiatives,
@@ -97,7 +99,7 @@ def test_plan(asserted_graph: Graph) -> None:
     assert (p, RDF.type, JKG.Plan) in g
     assert g.value(p, JKG.government) == SAITAMA
     assert lang_label(g, p, "ja") == "埼玉県ICT推進アクションプラン2017-2019"
-    assert g.value(p, DCTERMS.type) == iri(PLANTYPE, "action-plan")
+    assert g.value(p, JKG.planType) == iri(PLANTYPE, "action-plan")
     assert g.value(p, JKG.adoptedIn) == TIMEREF["2017-04"]
     assert g.value(p, DCTERMS.issued) == Literal("2017-04", datatype=rns.XSD.gYearMonth)
     assert g.value(p, JKG.adoptionStatus) == iri(STATUS, "adopted")
@@ -106,7 +108,7 @@ def test_plan(asserted_graph: Graph) -> None:
     assert g.value(period, rns.TIME.hasXSDDuration) == Literal("P3Y", datatype=rns.XSD.duration)
     assert str(g.value(period, JKG.startDate)) == "2017-04-01"
     assert str(g.value(period, JKG.endDate)) == "2020-03-31"
-    assert g.value(period, rns.TIME.hasEnd) == TIMEREF["fy2019"]
+    assert g.value(period, rns.TIME.intervalFinishedBy) == TIMEREF["fy2019"]
     assert ordered_pillar_labels(g, p) == [
         "利便性の高い県民サービスの提供", "新たな事業展開への支援", "効率的で効果的な行政運営",
     ]

@@ -11,7 +11,9 @@ from decimal import Decimal
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib import namespace as rns
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
+from rdflib.namespace import DCTERMS, RDF, RDFS
+
+from jichitai_kg.namespaces import SCHEMA
 
 pytest.register_assert_rewrite("datahelpers")
 from datahelpers import (  # noqa: E402
@@ -98,7 +100,7 @@ def test_narrative_initiatives(asserted_graph: Graph) -> None:
     assert INITIATIVE["tokushima-ai-ocr-verification"] in got
     assert INITIATIVE["tokushima-catv-network-concept"] in got
     assert g.value(INITIATIVE["tokushima-catv-network-concept"], JKG.partOfPlan) == PLAN["tokushima-e-tokushima-plan"]
-    assert (INITIATIVE["tokushima-catv-network-concept"], PROV.wasDerivedFrom, SOURCE["footnote-11"]) in g
+    assert (INITIATIVE["tokushima-catv-network-concept"], SCHEMA.subjectOf, SOURCE["footnote-11"]) in g
 
 
 # (plan, ja label, type, status, adoptedIn, period start, period end)
@@ -143,7 +145,7 @@ def test_author_unit_chain(asserted_graph: Graph) -> None:
 def test_accounting_division_ran_rpa_verification(asserted_graph: Graph) -> None:
     g = asserted_graph
     division = UNIT["tokushima-accounting-division"]
-    assert g.value(division, ORG.unitOf) == UNIT["tokushima-treasury-bureau"]
+    assert g.value(division, ORG.subOrganizationOf) == UNIT["tokushima-treasury-bureau"]
     assert lang_label(g, UNIT["tokushima-treasury-bureau"], "ja") == "出納局"
     verification = g.value(None, JKG.responsibleUnit, division)
     assert verification == EVENT["tokushima-rpa-verification-fy2018"]
