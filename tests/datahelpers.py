@@ -155,9 +155,10 @@ def check_plan(g: Graph, p, gov, *, name: str, plan_type: str, status: str, adop
         assert g.value(period, JKG.endDate) == Literal(end, datatype=rns.XSD.date)
 
 
-def ordered_pillar_labels(g: Graph, plan) -> list:
-    """Japanese labels of ``plan``'s pillars in report order, each checked to have an en label too."""
-    pillars = sorted(g.objects(plan, JKG.pillar), key=lambda x: g.value(x, JKG.order).toPython())
+def ordered_pillar_labels(g: Graph, plan, prop=JKG.pillar) -> list:
+    """Japanese labels of ``plan``'s pillars (or its aims, ``prop=JKG.aim``) in report order,
+    each checked to have an en label too."""
+    pillars = sorted(g.objects(plan, prop), key=lambda x: g.value(x, JKG.order).toPython())
     assert all(lang_label(g, x, "en") for x in pillars)
     return [lang_label(g, x, "ja") for x in pillars]
 

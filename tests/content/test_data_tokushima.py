@@ -76,7 +76,7 @@ def test_government_identity(asserted_graph: Graph) -> None:
     [
         ("culture", {"テレワークの推進", "テレビ会議の推進", "行政手続のオンライン化、電子決裁の推進"}),
         ("resources", {"情報セキュリティ・アドバイザの設置", "OSS(オープン・ソース・ソフトウェア)の活用"}),
-        ("information", {"CIO(最高情報統括監)の設置", "ICT推進本部"}),
+        ("information", {"CIO(最高情報統括監)の設置", "ICT推進本部による全庁推進"}),  # the bullet 「ICT推進本部」 is its altLabel
     ],
 )
 def test_overview_table_rows(asserted_graph: Graph, category: str, labels: set[str]) -> None:
