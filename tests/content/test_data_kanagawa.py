@@ -17,27 +17,20 @@ pytest.register_assert_rewrite("datahelpers")
 from datahelpers import (  # noqa: E402
     all_initiatives,
     check_figure,
-    check_government,
     check_initiative,
-    entries,
     figure_subject,
     iri,
-    ja_labels,
     lang_label,
     milestones,
     ordered_pillar_labels,
-    overview_row,
     own_iris_without_label,
-    single_category_entries,
     unit_chain,
 )
 from jichitai_kg.namespaces import (
-    CATEGORY,
     EVENT,
     FIGURE,
     GLOSSARY,
     GOV,
-    GOVTYPE,
     ID,
     INITIATIVE,
     JKG,
@@ -48,48 +41,14 @@ from jichitai_kg.namespaces import (
     PLAN,
     POST,
     ROLE,
-    SAC,
     SOURCE,
     TIMEREF,
     UNIT,
-    WD,
 )
 
 KANAGAWA = GOV.kanagawa
 LAW = URIRef(str(ID) + "law/public-private-data-act")
 STATUS = URIRef(str(ID) + "adoption-status/")
-
-
-def test_government_identity(asserted_graph: Graph) -> None:
-    g = asserted_graph
-    check_government(g, KANAGAWA, classification=GOVTYPE.prefecture, ja="神奈川県", en="Kanagawa Prefecture",
-                     dantai_code="140007", area=SAC.C14000, order=1,
-                     pages={URIRef("https://www.pref.kanagawa.jp/docs/b8k/index.html")})
-    assert (KANAGAWA, RDFS.seeAlso, WD.Q127513) in g
-
-
-# Bullets counted by hand in the Kanagawa overview table.
-@pytest.mark.parametrize(
-    ("category", "labels"),
-    [
-        ("culture", {"モバイルPCの導入", "ICT活用事例の紹介等"}),
-        ("resources", {"ICT分野全体における研修体系の構築", "ICT分野における人材モデルとキャリアパスの構築"}),
-        ("information", {"CDOの設置", "ICT・データ戦略課の設置(2019年6月)", "RPA導入に係るガバナンスの基準策定"}),
-    ],
-)
-def test_overview_table_rows(asserted_graph: Graph, category: str, labels: set[str]) -> None:
-    g = asserted_graph
-    assert overview_row(g, KANAGAWA, CATEGORY[category]) == labels
-
-
-def test_overview_entries_have_exactly_one_stated_category(asserted_graph: Graph) -> None:
-    assert len(single_category_entries(asserted_graph, KANAGAWA)) == 7
-
-
-def test_flagship_cases(asserted_graph: Graph) -> None:
-    g = asserted_graph
-    labels = ja_labels(g, entries(g, JKG.FlagshipCase, KANAGAWA))
-    assert labels == {"RPAの本格導入", "AI活用サービスの実証実験"}
 
 
 def test_plan(asserted_graph: Graph) -> None:

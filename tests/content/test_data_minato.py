@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib import namespace as rns
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from jichitai_kg.namespaces import SCHEMA
 
@@ -18,24 +18,18 @@ from datahelpers import (  # noqa: E402
     all_initiatives,
     bullets,
     check_figure,
-    check_government,
     check_initiative,
     checked_report_locations,
     entries,
     figure_subject,
     iri,
-    ja_labels,
     lang_label,
-    overview_row,
     paragraph_numbers,
-    single_category_entries,
 )
 from jichitai_kg.namespaces import (
-    CATEGORY,
     FIGURE,
     GLOSSARY,
     GOV,
-    GOVTYPE,
     ID,
     INITIATIVE,
     JKG,
@@ -46,7 +40,6 @@ from jichitai_kg.namespaces import (
     PLAN,
     POST,
     ROLE,
-    SAC,
     SCHEMA,
     SOURCE,
     TIMEREF,
@@ -57,41 +50,6 @@ MINATO = GOV.minato
 STATUS = URIRef(str(ID) + "adoption-status/")
 PLANTYPE = URIRef(str(ID) + "plan-type/")
 BACKGROUND = URIRef(str(ID) + "background/")
-
-
-def test_government_identity(asserted_graph: Graph) -> None:
-    g = asserted_graph
-    check_government(g, MINATO, classification=GOVTYPE["special-ward"], ja="港区", en="Minato City",
-                     dantai_code="131032", area=SAC.C13103, order=6,
-                     pages={URIRef("https://www.city.minato.tokyo.jp/jouhoseisaku/kuse/johosesaku/index.html")})
-    assert (MINATO, SKOS.altLabel, Literal("東京都港区", lang="ja")) in g
-    assert (MINATO, RDFS.seeAlso, None) not in g
-
-
-# Bullets counted by hand in the Minato overview table: 3 / 1 / 2.
-@pytest.mark.parametrize(
-    ("category", "labels"),
-    [
-        ("culture", {"ICTリテラシー研修", "ICT展示会", "『ICT通信』"}),
-        ("resources", {"ICTに関する人材育成と庁内適用可能性調査"}),
-        ("information", {"組織改編", "CIO補佐官の設置"}),
-    ],
-)
-def test_overview_table_rows(asserted_graph: Graph, category: str, labels: set[str]) -> None:
-    g = asserted_graph
-    assert overview_row(g, MINATO, CATEGORY[category]) == labels
-
-
-def test_overview_entries_have_exactly_one_stated_category(asserted_graph: Graph) -> None:
-    assert len(single_category_entries(asserted_graph, MINATO)) == 6
-
-
-def test_flagship_cases(asserted_graph: Graph) -> None:
-    g = asserted_graph
-    assert ja_labels(g, entries(g, JKG.FlagshipCase, MINATO)) == {
-        "「港区AI元年」",
-        "ICTの活用による業務の効率化",
-    }
 
 
 def test_every_initiative_is_labelled_kinded_and_sourced(asserted_graph: Graph) -> None:
@@ -280,3 +238,7 @@ def test_only_stated_plan_links(asserted_graph: Graph) -> None:
         if whole == "minato-ict-efficiency":
             assert g.value(INITIATIVE[local], JKG.partOfPlan) is None, local
     assert g.value(INITIATIVE["minato-ict-efficiency"], JKG.partOfPlan) is None
+
+
+def test_full_name_as_alternative_label(asserted_graph: Graph) -> None:
+    assert (MINATO, SKOS.altLabel, Literal("東京都港区", lang="ja")) in asserted_graph

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib import namespace as rns
-from rdflib.namespace import DCTERMS, RDF, RDFS
+from rdflib.namespace import DCTERMS, RDF
 
 from jichitai_kg.namespaces import SCHEMA
 
@@ -20,27 +20,21 @@ from datahelpers import (  # noqa: E402
     all_initiatives,
     check_figure,
     check_figure_subjects,
-    check_government,
     check_initiative,
     check_plan,
     entries,
-    ja_labels,
     lang_label,
     milestones,
-    overview_row,
     own_iris_without_label,
     report_locations,
-    single_category_entries,
     unit_chain,
 )
 from jichitai_kg.namespaces import (
     AGENT,
-    CATEGORY,
     EVENT,
     FIGURE,
     GLOSSARY,
     GOV,
-    GOVTYPE,
     ID,
     INITIATIVE,
     JKG,
@@ -51,47 +45,13 @@ from jichitai_kg.namespaces import (
     PLAN,
     POST,
     ROLE,
-    SAC,
     SOURCE,
     TIMEREF,
     UNIT,
-    WD,
 )
 
 TOKUSHIMA = GOV.tokushima
 BACKGROUND = str(ID) + "background/"
-
-
-def test_government_identity(asserted_graph: Graph) -> None:
-    g = asserted_graph
-    check_government(g, TOKUSHIMA, classification=GOVTYPE.prefecture, ja="徳島県", en="Tokushima Prefecture",
-                     dantai_code="360007", area=SAC.C36000, order=7,
-                     pages={URIRef("https://www.pref.tokushima.lg.jp/ict/")})
-    assert (TOKUSHIMA, RDFS.seeAlso, WD.Q160734) in g
-
-
-# Bullets counted by hand in the Tokushima overview table: 3 / 2 / 2.
-@pytest.mark.parametrize(
-    ("category", "labels"),
-    [
-        ("culture", {"テレワークの推進", "テレビ会議の推進", "行政手続のオンライン化、電子決裁の推進"}),
-        ("resources", {"情報セキュリティ・アドバイザの設置", "OSS(オープン・ソース・ソフトウェア)の活用"}),
-        ("information", {"CIO(最高情報統括監)の設置", "ICT推進本部による全庁推進"}),  # the bullet 「ICT推進本部」 is its altLabel
-    ],
-)
-def test_overview_table_rows(asserted_graph: Graph, category: str, labels: set[str]) -> None:
-    g = asserted_graph
-    assert overview_row(g, TOKUSHIMA, CATEGORY[category]) == labels
-
-
-def test_overview_entries_have_exactly_one_stated_category(asserted_graph: Graph) -> None:
-    assert len(single_category_entries(asserted_graph, TOKUSHIMA)) == 7
-
-
-def test_flagship_cases(asserted_graph: Graph) -> None:
-    g = asserted_graph
-    labels = ja_labels(g, entries(g, JKG.FlagshipCase, TOKUSHIMA))
-    assert labels == {"RPAの本格導入", "AI・FAQシステムの構築", "情報通信基盤の強靱化(庁内クラウド)"}
 
 
 def test_narrative_initiatives(asserted_graph: Graph) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib import namespace as rns
-from rdflib.namespace import DCTERMS, FOAF, RDFS
+from rdflib.namespace import DCTERMS, FOAF
 
 from jichitai_kg.namespaces import SCHEMA
 
@@ -18,27 +18,21 @@ from datahelpers import (  # noqa: E402
     all_initiatives,
     check_figure,
     check_figure_subjects,
-    check_government,
     check_initiative,
     check_plan,
     entries,
-    ja_labels,
     lang_label,
     milestones,
     ordered_pillar_labels,
-    overview_row,
     own_iris_without_label,
     report_locations,
-    single_category_entries,
     unit_chain,
 )
 from jichitai_kg.namespaces import (
-    CATEGORY,
     EVENT,
     FIGURE,
     GLOSSARY,
     GOV,
-    GOVTYPE,
     ID,
     INITIATIVE,
     JKG,
@@ -46,11 +40,9 @@ from jichitai_kg.namespaces import (
     MEASURE,
     PHASE,
     PLAN,
-    SAC,
     SOURCE,
     TIMEREF,
     UNIT,
-    WD,
 )
 
 YOKOHAMA = GOV.yokohama
@@ -59,51 +51,12 @@ REFERENCE_PAGE = URIRef(
 )
 
 
-def test_government_identity(asserted_graph: Graph) -> None:
-    g = asserted_graph
-    check_government(g, YOKOHAMA, classification=GOVTYPE["designated-city"], ja="横浜市", en="Yokohama City",
-                     dantai_code="141003", area=SAC.C14100, order=8,
-                     pages={REFERENCE_PAGE})
-    assert (YOKOHAMA, RDFS.seeAlso, WD.Q38283) in g
-
-
-# Bullets counted by hand in the Yokohama overview table: the 組織文化 row has no bullet,
-# only a note pointing to the training listed under 資源.
-@pytest.mark.parametrize(
-    ("category", "labels"),
-    [
-        ("culture", set()),
-        ("resources", {"ICT関連分野の各種研修実施", "ICTに関する人材育成プランの策定"}),
-        ("information", {"ICT調達統制担当部門の設置", "RPA導入・運用ガイドラインの策定"}),
-    ],
-)
-def test_overview_table_rows(asserted_graph: Graph, category: str, labels: set[str]) -> None:
-    g = asserted_graph
-    assert overview_row(g, YOKOHAMA, CATEGORY[category]) == labels
-
-
-def test_overview_entries_have_exactly_one_stated_category(asserted_graph: Graph) -> None:
-    assert len(single_category_entries(asserted_graph, YOKOHAMA)) == 4
-
-
 def test_culture_row_note_is_recorded_without_a_bullet(asserted_graph: Graph) -> None:
     g = asserted_graph
     note = SOURCE["yokohama-table-culture-note"]
     assert g.value(note, JKG.tableRow) == URIRef(str(ID) + "table-row/culture")
     assert g.value(note, JKG.bulletNumber) is None
     assert (INITIATIVE["yokohama-ict-training"], SCHEMA.subjectOf, note) in g
-
-
-def test_flagship_cases(asserted_graph: Graph) -> None:
-    g = asserted_graph
-    labels = ja_labels(g, entries(g, JKG.FlagshipCase, YOKOHAMA))
-    assert labels == {"RPAの試行運用", "チャットボットの本格運用"}
-    chatbot = INITIATIVE["yokohama-garbage-sorting-chatbot"]
-    assert Literal("イーオのごみ分別案内", lang="ja") in set(g.objects(chatbot, rns.SKOS.altLabel))
-    assert KIND["ai-chatbot"] in set(g.objects(chatbot, JKG.kind))
-    (m,) = g.objects(chatbot, JKG.hasMilestone)
-    assert g.value(m, JKG.when) == TIMEREF["2018-04"]
-    assert g.value(m, DCTERMS.date) == Literal("2018-04", datatype=rns.XSD.gYearMonth)
 
 
 # (plan, ja label, type, status, adoptedIn, period start, period end)
@@ -268,3 +221,13 @@ def test_vision_looks_ahead_to_around_2025(asserted_graph: Graph) -> None:
     assert lang_label(g, horizon, "ja") == "2025年頃"
     assert (horizon, URIRef("http://www.w3.org/2006/time#intervalDuring"), TIMEREF["2025"]) in g
     assert any("Approximate" in str(n) for n in g.objects(horizon, rns.SKOS.editorialNote))
+
+
+def test_chatbot_flagship_case(asserted_graph: Graph) -> None:
+    g = asserted_graph
+    chatbot = INITIATIVE["yokohama-garbage-sorting-chatbot"]
+    assert Literal("イーオのごみ分別案内", lang="ja") in set(g.objects(chatbot, rns.SKOS.altLabel))
+    assert KIND["ai-chatbot"] in set(g.objects(chatbot, JKG.kind))
+    (m,) = g.objects(chatbot, JKG.hasMilestone)
+    assert g.value(m, JKG.when) == TIMEREF["2018-04"]
+    assert g.value(m, DCTERMS.date) == Literal("2018-04", datatype=rns.XSD.gYearMonth)
