@@ -65,7 +65,7 @@ def single_category_entries(g: Graph, gov) -> set:
 
 def check_initiative(g: Graph, i, gov, *, descriptions: bool = True, typed_location: bool = True) -> None:
     """An initiative has ja and en labels, a kind, (optionally) ja and en descriptions, and is
-    derived from a location in ``gov``'s chapter (with ``typed_location``, a jkg:ReportLocation)."""
+    ``schema:subjectOf`` a location in ``gov``'s chapter (with ``typed_location``, a jkg:ReportLocation)."""
     assert lang_label(g, i, "ja") and lang_label(g, i, "en"), i
     assert any(g.objects(i, JKG.kind)), i
     if descriptions:

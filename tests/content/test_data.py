@@ -1,7 +1,7 @@
 """What every chapter's data must carry, checked for each of the eight governments against
 expected values read off the report (tests/expected/governments/<gov>.json): the government's
-identity, the overview table's bullets row by row, that each bullet sits in exactly one row, and
-the flagship cases. Facts particular to one chapter stay in tests/content/test_data_<gov>.py."""
+identity, the overview table's bullets row by row, that each bullet sits in exactly one row, the
+flagship cases, and that every initiative is labelled, kinded and sourced. Facts particular to one chapter stay in tests/content/test_data_<gov>.py."""
 
 from __future__ import annotations
 
@@ -13,7 +13,15 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 
 pytest.register_assert_rewrite("datahelpers")
-from datahelpers import check_government, entries, ja_labels, overview_row, single_category_entries  # noqa: E402
+from datahelpers import (  # noqa: E402
+    all_initiatives,
+    check_government,
+    check_initiative,
+    entries,
+    ja_labels,
+    overview_row,
+    single_category_entries,
+)
 from jichitai_kg.namespaces import CATEGORY, GOV, GOVTYPE, JKG, SAC, WD  # noqa: E402
 
 EXPECTED_DIR = Path(__file__).resolve().parents[1] / "expected" / "governments"
@@ -51,3 +59,16 @@ def test_overview_entries_have_exactly_one_stated_category(asserted_graph: Graph
 def test_flagship_cases(asserted_graph: Graph, gov: str) -> None:
     g = asserted_graph
     assert ja_labels(g, entries(g, JKG.FlagshipCase, GOV[gov])) == set(EXPECTED[gov]["flagship_cases"])
+
+
+@pytest.mark.parametrize("gov", sorted(EXPECTED))
+def test_every_initiative_is_labelled_kinded_and_sourced(asserted_graph: Graph, gov: str) -> None:
+    """Options per chapter are those of datahelpers.check_initiative (``descriptions``,
+    ``typed_location``), as each chapter's test used them."""
+    g, e = asserted_graph, EXPECTED[gov]["initiatives"]
+    initiatives = all_initiatives(g, GOV[gov])
+    assert len(initiatives) == e["count"]
+    if "narrative_only" in e:  # Minato: every narrative measure is also in the table
+        assert len(entries(g, JKG.NarrativeInitiative, GOV[gov])) == e["narrative_only"]
+    for i in initiatives:
+        check_initiative(g, i, GOV[gov], **e["check_options"])

@@ -13,9 +13,7 @@ from rdflib.namespace import DCTERMS, RDF
 
 pytest.register_assert_rewrite("datahelpers")
 from datahelpers import (  # noqa: E402
-    all_initiatives,
     check_figure,
-    check_initiative,
     figure_subject,
     lang_label,
     milestones,
@@ -149,14 +147,6 @@ def test_publitech_city_network(asserted_graph: Graph) -> None:
     assert lang_label(g, net, "ja") == "パブリテックシティネットワーク"
     assert g.value(net, JKG.partnerKind) == PARTNERKIND.network
     assert (INITIATIVE["kamakura-publitech-city-network"], JKG.partner, net) in g
-
-
-def test_every_initiative_is_labelled_kinded_and_sourced(asserted_graph: Graph) -> None:
-    g = asserted_graph
-    initiatives = all_initiatives(g, KAMAKURA)
-    assert len(initiatives) == 9
-    for i in initiatives:
-        check_initiative(g, i, KAMAKURA, descriptions=False)
 
 
 def test_every_project_iri_in_the_file_is_labelled(asserted_graph: Graph, project_root) -> None:

@@ -17,7 +17,6 @@ pytest.register_assert_rewrite("datahelpers")
 from datahelpers import (  # noqa: E402
     all_initiatives,
     check_figure,
-    check_initiative,
     figure_subject,
     iri,
     lang_label,
@@ -150,14 +149,6 @@ def test_mobile_pc_uses_security_terms(asserted_graph: Graph) -> None:
     (milestone,) = g.objects(mobile, JKG.hasMilestone)
     assert g.value(milestone, JKG.when) == TIMEREF["2021"]
     assert g.value(milestone, DCTERMS.date) == Literal("2021", datatype=rns.XSD.gYear)
-
-
-def test_every_initiative_is_labelled_kinded_and_sourced(asserted_graph: Graph) -> None:
-    g = asserted_graph
-    initiatives = all_initiatives(g, KANAGAWA)
-    assert len(initiatives) == 9
-    for i in initiatives:
-        check_initiative(g, i, KANAGAWA, descriptions=False)
 
 
 def test_every_project_iri_in_the_file_is_labelled(asserted_graph: Graph, project_root) -> None:

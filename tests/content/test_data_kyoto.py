@@ -17,7 +17,6 @@ pytest.register_assert_rewrite("datahelpers")
 from datahelpers import (  # noqa: E402
     all_initiatives,
     check_figure,
-    check_initiative,
     entries,
     figure_subject,
     iri,
@@ -196,14 +195,6 @@ def test_narrative_only_initiatives(asserted_graph: Graph) -> None:
     # 庁内テレビ会議, モバイル・パソコン化, 市町村と共同の各種システム (narrative paragraphs 2-3).
     assert {KIND["video-conferencing"], KIND["mobile-pc"], KIND["shared-systems"]} <= kinds
     assert len(entries(g, JKG.NarrativeInitiative, KYOTO)) == 3
-
-
-def test_every_initiative_is_labelled_kinded_and_sourced(asserted_graph: Graph) -> None:
-    g = asserted_graph
-    initiatives = all_initiatives(g, KYOTO)
-    assert len(initiatives) == 12
-    for i in initiatives:
-        check_initiative(g, i, KYOTO, descriptions=False)
 
 
 def test_narrative_has_six_paragraph_locations(asserted_graph: Graph) -> None:

@@ -18,7 +18,6 @@ from datahelpers import (  # noqa: E402
     all_initiatives,
     bullets,
     check_figure,
-    check_initiative,
     checked_report_locations,
     entries,
     figure_subject,
@@ -50,16 +49,6 @@ MINATO = GOV.minato
 STATUS = URIRef(str(ID) + "adoption-status/")
 PLANTYPE = URIRef(str(ID) + "plan-type/")
 BACKGROUND = URIRef(str(ID) + "background/")
-
-
-def test_every_initiative_is_labelled_kinded_and_sourced(asserted_graph: Graph) -> None:
-    g = asserted_graph
-    initiatives = all_initiatives(g, MINATO)
-    # Every measure in the narrative also appears in the table, so none is narrative-only.
-    assert entries(g, JKG.NarrativeInitiative, MINATO) == set()
-    assert len(initiatives) == 8
-    for i in initiatives:
-        check_initiative(g, i, MINATO, typed_location=False)
 
 
 def test_no_partners_named(asserted_graph: Graph) -> None:

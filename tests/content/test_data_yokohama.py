@@ -18,9 +18,7 @@ from datahelpers import (  # noqa: E402
     all_initiatives,
     check_figure,
     check_figure_subjects,
-    check_initiative,
     check_plan,
-    entries,
     lang_label,
     milestones,
     ordered_pillar_labels,
@@ -190,15 +188,6 @@ def test_no_partner_is_named(asserted_graph: Graph) -> None:
     """The Yokohama chapter names no company, university or other outside body."""
     g = asserted_graph
     assert [(i, p) for i in all_initiatives(g, YOKOHAMA) for p in g.objects(i, JKG.partner)] == []
-
-
-def test_every_initiative_is_labelled_kinded_and_sourced(asserted_graph: Graph) -> None:
-    g = asserted_graph
-    initiatives = all_initiatives(g, YOKOHAMA)
-    assert len(initiatives) == 8
-    assert len(entries(g, JKG.NarrativeInitiative, YOKOHAMA)) == 2
-    for i in initiatives:
-        check_initiative(g, i, YOKOHAMA)
 
 
 def test_report_locations(asserted_graph: Graph) -> None:
