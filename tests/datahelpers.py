@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from rdflib import Graph, Literal, URIRef
 from rdflib import namespace as rns
-from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS
+from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS
 
 from jichitai_kg.namespaces import APPROX, FIGTYPE, ID, JKG, ORG, PLANTYPE, SCHEMA, SOURCE, STATUS, TIMEREF
 
@@ -65,12 +65,12 @@ def single_category_entries(g: Graph, gov) -> set:
 
 def check_initiative(g: Graph, i, gov, *, descriptions: bool = True, typed_location: bool = True) -> None:
     """An initiative has ja and en labels, a kind, (optionally) ja and en descriptions, and is
-    derived from a location in ``gov``'s chapter (with ``typed_location``, a jkg:ReportLocation)."""
+    ``schema:subjectOf`` a location in ``gov``'s chapter (with ``typed_location``, a jkg:ReportLocation)."""
     assert lang_label(g, i, "ja") and lang_label(g, i, "en"), i
     assert any(g.objects(i, JKG.kind)), i
     if descriptions:
         assert {d.language for d in g.objects(i, DCTERMS.description)} >= {"ja", "en"}, i
-    locations = set(g.objects(i, PROV.wasDerivedFrom))
+    locations = set(g.objects(i, SCHEMA.subjectOf))
     assert any((loc, JKG.government, gov) in g
                and (not typed_location or (loc, RDF.type, JKG.ReportLocation) in g)
                for loc in locations), i
@@ -144,7 +144,7 @@ def check_plan(g: Graph, p, gov, *, name: str, plan_type: str, status: str, adop
     assert g.value(p, JKG.government) == gov
     assert lang_label(g, p, "ja") == name
     assert lang_label(g, p, "en")
-    assert g.value(p, DCTERMS.type) == iri(PLANTYPE, plan_type)
+    assert g.value(p, JKG.planType) == iri(PLANTYPE, plan_type)
     assert g.value(p, JKG.adoptionStatus) == iri(STATUS, status)
     assert g.value(p, JKG.adoptedIn) == (TIMEREF[adopted] if adopted else None)
     period = g.value(p, JKG.period)
@@ -155,18 +155,20 @@ def check_plan(g: Graph, p, gov, *, name: str, plan_type: str, status: str, adop
         assert g.value(period, JKG.endDate) == Literal(end, datatype=rns.XSD.date)
 
 
-def ordered_pillar_labels(g: Graph, plan) -> list:
-    """Japanese labels of ``plan``'s pillars in report order, each checked to have an en label too."""
-    pillars = sorted(g.objects(plan, JKG.pillar), key=lambda x: g.value(x, JKG.order).toPython())
+def ordered_pillar_labels(g: Graph, plan, prop=JKG.pillar) -> list:
+    """Japanese labels of ``plan``'s pillars (or its aims, ``prop=JKG.aim``) in report order,
+    each checked to have an en label too."""
+    pillars = sorted(g.objects(plan, prop), key=lambda x: g.value(x, JKG.order).toPython())
     assert all(lang_label(g, x, "en") for x in pillars)
     return [lang_label(g, x, "ja") for x in pillars]
 
 
 def unit_chain(g: Graph, unit, gov) -> list:
-    """``unit`` and the units above it (org:unitOf) up to and including ``gov``."""
+    """``unit`` and the units above it up to and including ``gov``: org:unitOf links a unit to
+    its government (ORG's range is a FormalOrganization), org:subOrganizationOf to a parent unit."""
     chain = [unit]
     while chain[-1] != gov and len(chain) < 10:
-        chain.append(g.value(chain[-1], ORG.unitOf))
+        chain.append(g.value(chain[-1], ORG.unitOf) or g.value(chain[-1], ORG.subOrganizationOf))
         if chain[-1] is None:
             break
     return chain

@@ -32,7 +32,7 @@ src:testgov-table-culture-1 a jkg:ReportLocation ; jkg:government gov:testgov ;
     rdfs:label "試験県 一覧表 組織文化 1"@ja , "Test prefecture overview table, culture, bullet 1"@en .
 initiative:testgov-newsletter a jkg:OverviewTableEntry ;
     jkg:government gov:testgov ; jkg:kind kind:newsletter ; jkg:statedCategory category:culture ;
-    prov:wasDerivedFrom src:testgov-table-culture-1 ;
+    schema:subjectOf src:testgov-table-culture-1 ;
     rdfs:label "庁内報"@ja , "Internal newsletter"@en .
 """
 

@@ -45,6 +45,7 @@ PREFIXES = """@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix foaf: <http://xmlns.com/foaf/0.1/> .
 @prefix geo: <http://www.w3.org/2003/01/geo/wgs84_pos#> .
 @prefix gsp: <http://www.opengis.net/ont/geosparql#> .
+@prefix schema: <http://schema.org/> .
 @prefix sac: <http://data.e-stat.go.jp/lod/sac/> .
 @prefix jkg: <https://w3id.org/jichitai-kg/ontology#> .
 @prefix gov: <https://w3id.org/jichitai-kg/id/gov/> .
@@ -199,11 +200,18 @@ def _lit(text: str, lang: str | None = None) -> str:
     return f'"{escaped}"' + (f"@{lang}" if lang else "")
 
 
-def _point(b: Body) -> list[str]:
-    if b.lat is None:
-        return []
-    return [f"geo:lat {b.lat!r} ; geo:long {b.long!r}",
-            f'gsp:hasGeometry [ a gsp:Geometry ; gsp:asWKT "POINT({b.long!r} {b.lat!r})"^^gsp:wktLiteral ]']
+def area_turtle(b: Body) -> str:
+    """The area the body governs (its e-Stat standard area code), with the register's position.
+
+    The position belongs to the place, not to the body (jkg:LocalGovernment is the
+    organization; geo:lat's domain is geo:SpatialThing, gsp:hasGeometry's is gsp:Feature).
+    """
+    lines = [f"sac:C{b.code[:5]} a jkg:Area"]
+    if b.lat is not None:
+        lines += [f"geo:lat {b.lat!r} ; geo:long {b.long!r}",
+                  f'gsp:hasGeometry [ a gsp:Geometry ; gsp:asWKT "POINT({b.long!r} {b.lat!r})"^^gsp:wktLiteral ]']
+    lines.append("schema:subjectOf src:register-japancode")
+    return " ;\n    ".join(lines) + " .\n"
 
 
 def body_turtle(b: Body, segment: str, pref_segment: str | None, is_case: bool) -> str:
@@ -217,21 +225,20 @@ def body_turtle(b: Body, segment: str, pref_segment: str | None, is_case: bool) 
         lines += [f'jkg:iso3166Code "{b.iso}"', f"foaf:homepage <{b.homepage}>"]
     if pref_segment:
         lines.append(f"jkg:inPrefecture gov:{pref_segment}")
-    lines += _point(b)
-    lines.append("prov:wasDerivedFrom src:register-japancode")
-    return " ;\n    ".join(lines) + " .\n"
+    lines.append("schema:subjectOf src:register-japancode")
+    return " ;\n    ".join(lines) + " .\n" + area_turtle(b)
 
 
 def ward_turtle(w: Body, city_segment: str) -> str:
     lines = [f"ward:{w.base_slug} a jkg:AdministrativeWard", f"rdfs:label {_lit(w.name, 'ja')} , {_lit(w.en, 'en')}",
              f"skos:altLabel {_lit(w.kana, 'ja-Hira')}", f'jkg:wardCode "{w.code}"',
-             f"dcterms:spatial sac:C{w.code[:5]}", f"jkg:wardOf gov:{city_segment}", *_point(w),
-             "prov:wasDerivedFrom src:register-japancode"]
-    return " ;\n    ".join(lines) + " .\n"
+             f"dcterms:spatial sac:C{w.code[:5]}", f"jkg:wardOf gov:{city_segment}",
+             "schema:subjectOf src:register-japancode"]
+    return " ;\n    ".join(lines) + " .\n" + area_turtle(w)
 
 
 def source_turtle(version: str) -> str:
-    return f"""src:register-japancode a prov:Entity ;
+    return f"""src:register-japancode a prov:Entity , schema:Dataset ;
     rdfs:label "全国地方公共団体の一覧（japancode {version} 同梱データ）"@ja ,
         "Register of Japan's local governments (data shipped in japancode {version})"@en ;
     dcterms:description "PyPIのjapancodeパッケージ {version} に同梱された data/prefectures.json と data/municipalities.json。団体コード・名称・読み・位置・都道府県のISO 3166-2と公式サイトを収める。報告書ではなくこの一覧に由来する事実の出典。"@ja ,

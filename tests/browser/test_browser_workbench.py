@@ -89,7 +89,7 @@ SELECT * WHERE {
   ?s ?p ?o .
   FILTER(!isBlank(?s))
   FILTER NOT EXISTS {
-    ?s prov:wasDerivedFrom <https://w3id.org/jichitai-kg/id/source/register-japancode>
+    ?s <http://schema.org/subjectOf> <https://w3id.org/jichitai-kg/id/source/register-japancode>
     FILTER NOT EXISTS { ?s a jkg:CaseGovernment }
   }
 }"""

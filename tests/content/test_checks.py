@@ -52,6 +52,7 @@ PREFIXES = """\
 @prefix jkg: <https://w3id.org/jichitai-kg/ontology#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix schema: <http://schema.org/> .
 @prefix org: <http://www.w3.org/ns/org#> .
 @prefix gov: <https://w3id.org/jichitai-kg/id/gov/> .
 @prefix unit: <https://w3id.org/jichitai-kg/id/unit/> .
@@ -88,17 +89,17 @@ PLANTED = {
     "stated-category": (
         GOOD + """initiative:testgov-x a jkg:OverviewTableEntry ; jkg:government gov:testgov ;
             jkg:statedCategory category:culture , category:information ;
-            prov:wasDerivedFrom src:testgov-table-culture-1 ; rdfs:label "X"@ja , "X"@en .""",
+            schema:subjectOf src:testgov-table-culture-1 ; rdfs:label "X"@ja , "X"@en .""",
         "not exactly one stated category"),
     "stated-category-row": (
         GOOD + """initiative:testgov-x a jkg:OverviewTableEntry ; jkg:government gov:testgov ;
             jkg:statedCategory category:information ;
-            prov:wasDerivedFrom src:testgov-table-culture-1 ; rdfs:label "X"@ja , "X"@en .""",
+            schema:subjectOf src:testgov-table-culture-1 ; rdfs:label "X"@ja , "X"@en .""",
         "https://w3id.org/jichitai-kg/id/initiative/testgov-x"),
     "government-mismatch": (
         GOOD + """initiative:testgov-x a jkg:OverviewTableEntry ; jkg:government gov:testgov ;
             jkg:statedCategory category:culture ;
-            prov:wasDerivedFrom src:othergov-table-culture-1 ; rdfs:label "X"@ja , "X"@en .""",
+            schema:subjectOf src:othergov-table-culture-1 ; rdfs:label "X"@ja , "X"@en .""",
         "https://w3id.org/jichitai-kg/id/source/othergov-table-culture-1"),
     "unit-parent": (
         GOOD + 'unit:testgov-orphan a org:OrganizationalUnit ; rdfs:label "孤立課"@ja , "Orphan division"@en .',

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 from rdflib import Graph, Literal
-from rdflib.namespace import PROV, RDF, RDFS, SKOS
+from rdflib.namespace import RDF, RDFS, SKOS
 
-from jichitai_kg.namespaces import GLOSSARY, JKG, ROLE, SOURCE
+from jichitai_kg.namespaces import GLOSSARY, JKG, ROLE, SCHEMA, SOURCE
 
 TERMS = {
     "lgwan", "lte-closed-network", "two-factor-authentication", "cio", "cdo", "publitech",
@@ -43,7 +43,7 @@ def test_term_is_bilingual_defined_and_sourced(asserted_graph: Graph, term: str)
     assert {"ja", "en"} <= _langs(g, c, SKOS.prefLabel)
     assert {"ja", "en"} <= _langs(g, c, RDFS.label)
     assert {"ja", "en"} <= _langs(g, c, SKOS.definition)
-    sources = set(g.objects(c, PROV.wasDerivedFrom))
+    sources = set(g.objects(c, SCHEMA.subjectOf))
     assert sources, term
     for loc in sources:
         assert (loc, RDF.type, JKG.ReportLocation) in g, loc
@@ -51,7 +51,7 @@ def test_term_is_bilingual_defined_and_sourced(asserted_graph: Graph, term: str)
 
 @pytest.mark.parametrize(("term", "footnote"), sorted(FOOTNOTES.items()))
 def test_footnote_terms_point_at_their_footnote(asserted_graph: Graph, term: str, footnote: int) -> None:
-    assert (GLOSSARY[term], PROV.wasDerivedFrom, SOURCE[f"footnote-{footnote}"]) in asserted_graph
+    assert (GLOSSARY[term], SCHEMA.subjectOf, SOURCE[f"footnote-{footnote}"]) in asserted_graph
 
 
 @pytest.mark.parametrize(
@@ -81,9 +81,9 @@ def test_chief_officer_terms_relate_to_roles(asserted_graph: Graph) -> None:
 
 def test_inline_expansions_cite_their_location(asserted_graph: Graph) -> None:
     g = asserted_graph
-    assert (GLOSSARY.byod, PROV.wasDerivedFrom, SOURCE["kyoto-narrative-3"]) in g
-    assert (GLOSSARY.oss, PROV.wasDerivedFrom, SOURCE["tokushima-table-resources-2"]) in g
-    assert (GLOSSARY.lgwan, PROV.wasDerivedFrom, SOURCE["kanagawa-narrative-4"]) in g
+    assert (GLOSSARY.byod, SCHEMA.subjectOf, SOURCE["kyoto-narrative-3"]) in g
+    assert (GLOSSARY.oss, SCHEMA.subjectOf, SOURCE["tokushima-table-resources-2"]) in g
+    assert (GLOSSARY.lgwan, SCHEMA.subjectOf, SOURCE["kanagawa-narrative-4"]) in g
 
 
 def test_every_used_term_is_in_the_glossary(asserted_graph: Graph) -> None:

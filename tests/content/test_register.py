@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
-from jichitai_kg.namespaces import GOV, GOVTYPE, JKG, ORG, SOURCE
+from jichitai_kg.namespaces import GOV, GOVTYPE, JKG, ORG, SCHEMA, SOURCE
 
 ROOT = Path(__file__).resolve().parents[2]
 REGISTER = ROOT / "data" / "register"
@@ -90,7 +90,7 @@ def test_case_governments_keep_their_iris_and_agree_with_the_register(asserted_g
         assert (body, RDF.type, JKG.CaseGovernment) in g
         assert len([o for o in g.objects(body, RDFS.label) if o.language == "ja"]) == 1
         assert len(set(g.objects(body, ORG.classification))) == 1
-        assert REGISTER_SOURCE in set(g.objects(body, PROV.wasDerivedFrom))
+        assert REGISTER_SOURCE in set(g.objects(body, SCHEMA.subjectOf))
     assert len(set(g.subjects(RDF.type, JKG.CaseGovernment))) == 8
     assert g.value(GOV.yokohama, ORG.classification) == GOVTYPE["designated-city"]
     assert g.value(GOV.minato, ORG.classification) == GOVTYPE["special-ward"]
@@ -114,8 +114,12 @@ def test_names_readings_and_places(asserted_graph: Graph, codes: dict[str, URIRe
     g = asserted_graph
     kamakura = codes["142042"]
     assert Literal("かまくらし", lang="ja-Hira") in set(g.objects(kamakura, SKOS.altLabel))
-    assert 35.0 < float(g.value(kamakura, GEO.lat)) < 35.5 and 139.3 < float(g.value(kamakura, GEO.long)) < 139.8
-    geometry = g.value(kamakura, GSP.hasGeometry)
+    # the position is the area's (the body's dcterms:spatial), never the body's own
+    area = g.value(kamakura, DCTERMS.spatial)
+    assert area == URIRef("http://data.e-stat.go.jp/lod/sac/C14204") and (area, RDF.type, JKG.Area) in g
+    assert 35.0 < float(g.value(area, GEO.lat)) < 35.5 and 139.3 < float(g.value(area, GEO.long)) < 139.8
+    assert all((b, GEO.lat, None) not in g and (b, GSP.hasGeometry, None) not in g for b in codes.values())
+    geometry = g.value(area, GSP.hasGeometry)
     assert str(g.value(geometry, GSP.asWKT)).startswith("POINT(139.")
     hokkaido = codes["010006"]
     assert Literal("Hokkaido", lang="en") in set(g.objects(hokkaido, RDFS.label))
@@ -129,10 +133,12 @@ def test_register_facts_cite_the_register_not_the_report(asserted_graph: Graph, 
     g = asserted_graph
     case = set(g.subjects(RDF.type, JKG.CaseGovernment))
     for body in codes.values():
-        sources = set(g.objects(body, PROV.wasDerivedFrom))
+        sources = set(g.objects(body, SCHEMA.subjectOf))
         assert REGISTER_SOURCE in sources
-        if body not in case:
+        if body not in case and (body, JKG.partnerKind, None) not in g:
             assert sources == {REGISTER_SOURCE}
+        elif body not in case:  # a partner of a case government: the chapter that names it
+            assert all((s, RDF.type, JKG.ReportLocation) in g for s in sources - {REGISTER_SOURCE})
     assert "MIT" in str(g.value(REGISTER_SOURCE, DCTERMS.license))
     assert str(g.value(REGISTER_SOURCE, DCTERMS.hasVersion)) == "0.1.0"
 

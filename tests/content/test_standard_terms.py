@@ -1,13 +1,16 @@
 """A client that knows only standard vocabularies gets the same answers as one that speaks jkg:.
 
 Each file in fixtures/standard-twins/ rewrites one competency question with standard terms only
-(no jkg: term; project IRIs appear only as data values such as concept schemes).  With the
+(no jkg: term; project IRIs appear only as data values such as concept schemes), except the
+properties in ``NO_STANDARD_COUNTERPART``: kinds of things valued by SKOS concepts, which used to
+be aligned to dcterms:type until its DCMI range (rdfs:Class) showed the alignment wrong.  With the
 alignment axioms of ontology/alignment.ttl and OWL 2 RL inference, twin and question return the
 same rows; over the asserted triples alone the twin misses them, so the alignment is what counts.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -42,11 +45,18 @@ def rows(store: ox.Store, text: str, columns: list[str], *, inference: bool = Tr
     return {tuple(None if s[c] is None else str(s[c]) for c in columns) for s in result}
 
 
+#: jkg: properties a twin may read, each because no standard property fits (docs/data-model.md).
+NO_STANDARD_COUNTERPART = {"jkg:phase", "jkg:partnerKind"}
+
+
 def test_at_least_five_twins() -> None:
     assert len(QUESTIONS) >= 5
     for name in QUESTIONS:
-        assert "jkg:" not in (TWINS / f"{name}.rq").read_text(encoding="utf-8")
-        assert "ontology#" not in (TWINS / f"{name}.rq").read_text(encoding="utf-8")
+        text = (TWINS / f"{name}.rq").read_text(encoding="utf-8")
+        body = "\n".join(line for line in text.splitlines() if not line.startswith(("#", "PREFIX")))
+        used = set(re.findall(r"jkg:[A-Za-z]+", body))
+        assert used <= NO_STANDARD_COUNTERPART, (name, used - NO_STANDARD_COUNTERPART)
+        assert "ontology#" not in body
 
 
 @pytest.mark.parametrize("qid", QUESTIONS)

@@ -79,6 +79,7 @@ export const VOCAB_LABELS = {
   [PROV + "Entity"]: ["実体（資料）", "Entity"],
   [PROV + "Agent"]: ["行為者", "Agent"],
   [PROV + "Plan"]: ["計画（PROV）", "Plan (PROV)"],
+  [SCHEMA + "subjectOf"]: ["記述している資料（出典）", "subject of"],
   [SCHEMA + "value"]: ["値", "value"],
   [SCHEMA + "minValue"]: ["最小値", "minimum value"],
   [SCHEMA + "maxValue"]: ["最大値", "maximum value"],

@@ -1,0 +1,74 @@
+"""What every chapter's data must carry, checked for each of the eight governments against
+expected values read off the report (tests/expected/governments/<gov>.json): the government's
+identity, the overview table's bullets row by row, that each bullet sits in exactly one row, the
+flagship cases, and that every initiative is labelled, kinded and sourced. Facts particular to one chapter stay in tests/content/test_data_<gov>.py."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDFS
+
+pytest.register_assert_rewrite("datahelpers")
+from datahelpers import (  # noqa: E402
+    all_initiatives,
+    check_government,
+    check_initiative,
+    entries,
+    ja_labels,
+    overview_row,
+    single_category_entries,
+)
+from jichitai_kg.namespaces import CATEGORY, GOV, GOVTYPE, JKG, SAC, WD  # noqa: E402
+
+EXPECTED_DIR = Path(__file__).resolve().parents[1] / "expected" / "governments"
+EXPECTED = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(EXPECTED_DIR.glob("*.json"))}
+ROWS = ("culture", "resources", "information")
+
+
+def test_there_is_one_expectation_file_per_case_government(asserted_graph: Graph) -> None:
+    case = {str(g).removeprefix(str(GOV)) for g in asserted_graph.subjects(None, JKG.CaseGovernment)}
+    assert set(EXPECTED) == case and len(case) == 8
+
+
+@pytest.mark.parametrize("gov", sorted(EXPECTED))
+def test_government_identity(asserted_graph: Graph, gov: str) -> None:
+    e = EXPECTED[gov]["government"]
+    check_government(asserted_graph, GOV[gov], classification=GOVTYPE[e["classification"]], ja=e["ja"], en=e["en"],
+                     dantai_code=e["dantai_code"], area=SAC[e["area"]], order=e["order"],
+                     pages={URIRef(p) for p in e["pages"]})
+    # Wikidata only where verified (none for Kamakura, Tsukuba, Minato); never owl:sameAs
+    assert set(asserted_graph.objects(GOV[gov], RDFS.seeAlso)) == {WD[q] for q in e["wikidata"]}
+
+
+@pytest.mark.parametrize(("gov", "row"), [(g, r) for g in sorted(EXPECTED) for r in ROWS])
+def test_overview_table_rows(asserted_graph: Graph, gov: str, row: str) -> None:
+    """Bullets counted by hand in each overview table, by row (組織文化 / 資源 / 情報力・組織体制)."""
+    assert overview_row(asserted_graph, GOV[gov], CATEGORY[row]) == set(EXPECTED[gov]["overview_rows"][row])
+
+
+@pytest.mark.parametrize("gov", sorted(EXPECTED))
+def test_overview_entries_have_exactly_one_stated_category(asserted_graph: Graph, gov: str) -> None:
+    assert len(single_category_entries(asserted_graph, GOV[gov])) == EXPECTED[gov]["single_category_entries"]
+
+
+@pytest.mark.parametrize("gov", sorted(EXPECTED))
+def test_flagship_cases(asserted_graph: Graph, gov: str) -> None:
+    g = asserted_graph
+    assert ja_labels(g, entries(g, JKG.FlagshipCase, GOV[gov])) == set(EXPECTED[gov]["flagship_cases"])
+
+
+@pytest.mark.parametrize("gov", sorted(EXPECTED))
+def test_every_initiative_is_labelled_kinded_and_sourced(asserted_graph: Graph, gov: str) -> None:
+    """Options per chapter are those of datahelpers.check_initiative (``descriptions``,
+    ``typed_location``), as each chapter's test used them."""
+    g, e = asserted_graph, EXPECTED[gov]["initiatives"]
+    initiatives = all_initiatives(g, GOV[gov])
+    assert len(initiatives) == e["count"]
+    if "narrative_only" in e:  # Minato: every narrative measure is also in the table
+        assert len(entries(g, JKG.NarrativeInitiative, GOV[gov])) == e["narrative_only"]
+    for i in initiatives:
+        check_initiative(g, i, GOV[gov], **e["check_options"])
