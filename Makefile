@@ -89,5 +89,13 @@ bench: bench-setup
 soak: install
 	$(PY) tools/soak.py $(ARGS)
 
+# The reconciliation gold set: regenerate it from the register (seeded), then print the figures
+# of issue #21 with and without a type (docs/search.md records them).
+reconcile-gold: install
+	$(PY) tools/gen_reconcile_gold.py
+
+reconcile-eval: install
+	$(PY) -m jichitai_kg.search.evaluate
+
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) .cache build dist *.egg-info src/*.egg-info

@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import rank
+from .names import NameMatcher, bodies_from_rows
 from .text import highlight, terms
 
 MIN_TRIGRAM = 3
 #: Longest query text accepted (by /search, /reconcile and the CLI).
 MAX_QUERY_CHARS = 200
 #: The entity columns, in the order :meth:`SearchIndex._row` reads them.
-ENTITY_COLUMNS = "id, iri, kind, label_ja, label_en, types, gov, categories, code, prefecture"
+ENTITY_COLUMNS = "id, iri, kind, label_ja, label_en, types, gov, categories, code, prefecture, class, city"
 FACETS = ("type", "government", "category")
 
 
@@ -61,6 +62,9 @@ class SearchIndex:
         self._local = threading.local()
         self._terms: dict[str, tuple[str, str]] | None = None
         self._rows: dict[int, dict] | None = None
+        self._by_iri: dict[str, dict] | None = None
+        self._matcher: NameMatcher | None = None
+        self._matcher_lock = threading.Lock()
 
     def _con(self) -> sqlite3.Connection:
         con = getattr(self._local, "con", None)
@@ -83,6 +87,22 @@ class SearchIndex:
         if self._rows is None:
             self._rows = {r[0]: self._row(r) for r in self._con().execute(f"SELECT {ENTITY_COLUMNS} FROM entity")}
         return self._rows
+
+    def row_of(self, iri: str) -> dict | None:
+        """The in-memory entity row of an IRI (without its names)."""
+        if self._by_iri is None:
+            self._by_iri = {e["iri"]: e for e in self._entities().values()}
+        return self._by_iri.get(iri)
+
+    def name_matcher(self) -> NameMatcher:
+        """The matcher of the register's written names, made on first use (about a second)."""
+        with self._matcher_lock:
+            if self._matcher is None:
+                names: dict[int, list[tuple[str, str]]] = {}
+                for entity_id, fld, text in self._con().execute("SELECT entity, field, text FROM name WHERE field = 'kana'"):
+                    names.setdefault(entity_id, []).append((fld, text))
+                self._matcher = NameMatcher(bodies_from_rows(list(self._entities().values()), names))
+            return self._matcher
 
     def entity(self, iri: str) -> dict | None:
         """The stored row of one IRI, with its names; None when it is not indexed."""
@@ -116,7 +136,7 @@ class SearchIndex:
     def _row(row) -> dict:
         return {"id": row[0], "iri": row[1], "kind": row[2], "label_ja": row[3], "label_en": row[4],
                 "types": json.loads(row[5]), "government": row[6], "categories": json.loads(row[7]),
-                "code": row[8], "prefecture": row[9]}
+                "code": row[8], "prefecture": row[9], "class": row[10], "city": row[11]}
 
     # ------------------------------------------------------------------ search
 

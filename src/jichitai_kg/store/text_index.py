@@ -34,14 +34,14 @@ from .text_norm import normalize
 
 INDEX_PREFIX = "search-"
 INDEX_SUFFIX = ".sqlite"
-QUERY_NAMES = ("texts", "types", "context", "prefectures", "term-labels")
+QUERY_NAMES = ("texts", "types", "context", "prefectures", "term-labels", "bodies")
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE entity(
   id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
   label_ja TEXT NOT NULL, label_en TEXT NOT NULL, types TEXT NOT NULL, gov TEXT,
-  categories TEXT NOT NULL, code TEXT, prefecture TEXT);
+  categories TEXT NOT NULL, code TEXT, prefecture TEXT, class TEXT, city TEXT);
 CREATE TABLE name(
   id INTEGER PRIMARY KEY, entity INTEGER NOT NULL REFERENCES entity(id),
   field TEXT NOT NULL, text TEXT NOT NULL, norm TEXT NOT NULL);
@@ -123,8 +123,9 @@ def collect(store: ox.Store) -> dict:
             categories[row["s"]].add(row["category"])
     prefectures = {row["gov"]: row["prefecture"] for row in _select(store, "prefectures")}
     terms = {row["term"]: (row.get("labelJa", ""), row.get("labelEn", "")) for row in _select(store, "term-labels")}
+    bodies = {row["body"]: (row.get("class"), row.get("city")) for row in _select(store, "bodies")}
     return {"texts": texts, "types": types, "govs": govs, "categories": categories,
-            "prefectures": prefectures, "terms": terms}
+            "prefectures": prefectures, "terms": terms, "bodies": bodies}
 
 
 _WARD = re.compile(r"^(.+市)\s*([^市\s]+区)$")
@@ -144,6 +145,15 @@ def ward_names(field: str, text: str) -> list[tuple[str, str]]:
     return []
 
 
+def ward_readings(texts: list[tuple[str, str]], data: dict, iri: str) -> list[tuple[str, str]]:
+    """A ward's reading without its city's (なごやしみなとく → みなとく), so that the short
+    reading finds every ward of that name, as the short name does."""
+    city = data["bodies"].get(iri, (None, None))[1]
+    city_readings = [t for f, t in data["texts"].get(city, {}) if f == "kana"] if city else []
+    return [("kana", t[len(c):]) for f, t in texts if f == "kana" for c in city_readings
+            if t.startswith(c) and len(t) > len(c)]
+
+
 def _display_order(types, terms: dict) -> list[str]:
     """The project's own classes first, then labelled ones, then the rest (each by IRI)."""
     return sorted(set(types), key=lambda t: (not t.startswith(str(JKG)), t not in terms, t))
@@ -157,6 +167,7 @@ def _entity_rows(data: dict):
         codes = [t for f, t in texts if f == "code"]
         if codes:
             texts += [extra for f, t in texts for extra in ward_names(f, t) if extra not in texts]
+            texts += [extra for extra in ward_readings(texts, data, iri) if extra not in texts]
         kind = kind_of(data["types"].get(iri, ()), has_code=bool(codes))
         gov = iri if kind == "government" else min(data["govs"].get(iri, ()), default=None)
         ja, en = terms.get(iri, ("", ""))
@@ -164,7 +175,7 @@ def _entity_rows(data: dict):
         row = (iri, kind, ja or en or fallback, en or ja or fallback,
                json.dumps(_display_order(data["types"].get(iri, ()), terms)), gov,
                json.dumps(sorted(data["categories"].get(iri, ()))),
-               min(codes, default=None), data["prefectures"].get(iri))
+               min(codes, default=None), data["prefectures"].get(iri), *data["bodies"].get(iri, (None, None)))
         yield row, texts
 
 
@@ -175,11 +186,11 @@ def write(data: dict, path: Path) -> None:
         con.executescript(SCHEMA)
         referenced: set[str] = set()
         for n, (row, texts) in enumerate(_entity_rows(data), start=1):
-            con.execute("INSERT INTO entity VALUES (?,?,?,?,?,?,?,?,?,?)", (n, *row))
+            con.execute("INSERT INTO entity VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", (n, *row))
             con.executemany("INSERT INTO name(entity, field, text, norm) VALUES (?,?,?,?)",
                             [(n, field, text, normalize(text)) for field, text in texts])
             referenced.update(json.loads(row[4]), json.loads(row[6]))
-            referenced.update(x for x in (row[5], row[8]) if x)
+            referenced.update(x for x in (row[5], row[8], row[9], row[10]) if x)
         con.executemany("INSERT INTO term VALUES (?,?,?)",
                         [(t, *data["terms"][t]) for t in sorted(referenced) if t in data["terms"]])
         con.execute("INSERT INTO name_fts(name_fts) VALUES ('rebuild')")

@@ -17,6 +17,7 @@ from ..linked_data.pages import local_path
 from ..query import media
 from ..search import MAX_QUERY_CHARS, SearchIndex
 from ..search.present import results_dict
+from ..search.reconcile import clean_text
 from ..store.text_index import ensure_index
 from .responses import request_lang
 from .state import app_cache, get_dataset
@@ -81,17 +82,24 @@ def int_arg(name: str, default: int, low: int, high: int) -> int:
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit():
-        raise BadRequest(f"'{name}' must be a whole number")
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
+        raise BadRequest(f"'{name}' must be a whole number (0–999999999, ASCII digits)")
     return max(low, min(int(raw), high))
 
 
 def _problem(q: str) -> str | None:
     if not q:
         return "Give a search word in 'q' (e.g. /search?q=テレワーク)."
-    if len(q) > MAX_QUERY_CHARS:
-        return f"'q' is {len(q)} characters long; at most {MAX_QUERY_CHARS} are accepted."
+    try:
+        clean_text(q, "'q'")
+    except BadRequest as exc:
+        return exc.message + "."
     return None
+
+
+def _printable(text: str) -> str:
+    """The text without control characters and lone surrogates (to show back in the page)."""
+    return "".join(ch for ch in text if ch >= " " and not "\ud800" <= ch <= "\udfff")
 
 
 @bp.route("/search")
@@ -102,7 +110,7 @@ def search():
     if problem:
         if wants_json():
             raise BadRequest(problem)
-        page = render_template("search.html", q=q[:MAX_QUERY_CHARS], error=problem, total=0, hits=[],
+        page = render_template("search.html", q=_printable(q[:MAX_QUERY_CHARS]), error=problem, total=0, hits=[],
                                facets={}, filters={}, offset=0, limit=DEFAULT_LIMIT, lang=lang, t=TEXT[lang])
         return Response(page, status=400, headers={"Vary": "Accept"})
     limit = int_arg("limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
