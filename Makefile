@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 
 BENCH_VENV ?= .venv-bench
 
-.PHONY: install wheel serve test test-virtuoso lint build validate bench bench-setup soak clean chromium apache vendor fonts screenshots
+.PHONY: install wheel serve test test-virtuoso lint build validate bench bench-setup soak clean chromium apache vendor fonts screenshots reconcile-gold reconcile-eval
 
 install: $(STAMP)
 

@@ -56,6 +56,7 @@ def test_html_escapes_the_query(client):
     ("", "Give a search word in 'q'"),
     ("   ", "Give a search word in 'q'"),
     ("あ" * 201, "at most 200 are accepted"),
+    ("\x00abc", "control character"),
 ])
 def test_bad_query_is_400_with_a_message(client, q, message):
     r = client.get("/search", query_string={"q": q, "format": "json"})
@@ -69,8 +70,13 @@ def test_bad_query_is_400_with_a_message(client, q, message):
 
 def test_200_characters_are_accepted_and_bad_limit_is_400(client):
     assert client.get("/search", query_string={"q": "あ" * 200, "format": "json"}).get_json()["total"] == 0
-    r = client.get("/search", query_string={"q": "RPA", "limit": "ten", "format": "json"})
-    assert r.status_code == 400 and "'limit' must be a whole number" in r.get_data(as_text=True)
+    for limit in ("ten", "²", "１０", "9" * 4000):
+        r = client.get("/search", query_string={"q": "RPA", "limit": limit, "format": "json"})
+        assert r.status_code == 400 and "'limit' must be a whole number" in r.get_json()["message"]
+    raw = client.get("/search?q=%00abc", headers={"Accept": "application/json"})
+    assert raw.status_code == 400 and "control character" in raw.get_json()["message"]
+    surrogate = client.get("/search?q=a%ED%A0%80&format=json")  # a lone surrogate in UTF-8 bytes
+    assert surrogate.status_code == 200 and surrogate.get_json()["total"] == 0
     paged = client.get("/search", query_string={"q": "RPA", "limit": 3, "offset": 3, "format": "json"}).get_json()
     everything = client.get("/search", query_string={"q": "RPA", "limit": 6, "format": "json"}).get_json()
     assert [h["iri"] for h in paged["results"]] == [h["iri"] for h in everything["results"][3:6]]
@@ -103,7 +109,7 @@ def test_no_local_store_is_503_with_a_message(client, app, monkeypatch):
 
     monkeypatch.setattr(Dataset, "executor", property(lambda self: object()))
     monkeypatch.setattr(get_dataset(app), "store_path", None)
-    for path, mimetype in (("/search?q=RPA&format=json", "text/plain"), ("/reconcile?query=港区", "application/json")):
+    for path, mimetype in (("/search?q=RPA&format=json", "application/json"), ("/reconcile?query=港区", "application/json")):
         r = client.get(path)
         assert r.status_code == 503 and r.mimetype == mimetype  # the reconciliation API answers JSON
         assert "search needs the local store" in r.get_data(as_text=True)
