@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import cutlet  # noqa: E402
-import pykakasi  # noqa: E402
 import jaconv  # noqa: E402
+import pykakasi  # noqa: E402
 from gen_reconcile_gold import halfwidth, katakana, load_bodies  # noqa: E402
 from kana_hepburn import romanize as hand  # noqa: E402
 
