@@ -76,7 +76,8 @@ def test_200_characters_are_accepted_and_bad_limit_is_400(client):
     raw = client.get("/search?q=%00abc", headers={"Accept": "application/json"})
     assert raw.status_code == 400 and "control character" in raw.get_json()["message"]
     surrogate = client.get("/search?q=a%ED%A0%80&format=json")  # a lone surrogate in UTF-8 bytes
-    assert surrogate.status_code == 200 and surrogate.get_json()["total"] == 0
+    assert surrogate.status_code == 200 and surrogate.get_json()["query"].startswith("a")
+    assert surrogate.get_json()["did_you_mean"] is None
     paged = client.get("/search", query_string={"q": "RPA", "limit": 3, "offset": 3, "format": "json"}).get_json()
     everything = client.get("/search", query_string={"q": "RPA", "limit": 6, "format": "json"}).get_json()
     assert [h["iri"] for h in paged["results"]] == [h["iri"] for h in everything["results"][3:6]]
@@ -122,3 +123,29 @@ def test_facet_links_keep_the_other_filters(client):
     facets = page.split('<aside class="facets">', 1)[1].split("</aside>", 1)[0]
     assert "type=initiative&amp;government=https://w3id.org/jichitai-kg/id/gov/kamakura" in facets
     assert 'type=initiative" class="current">取組</a>' in facets
+
+
+@pytest.mark.parametrize("typo, meant, expected", [
+    ("telewrok", "telework", "https://w3id.org/jichitai-kg/id/initiative/kamakura-telework"),
+    ("鎌蔵市", "鎌倉市", "https://w3id.org/jichitai-kg/id/gov/kamakura"),
+    ("糸嶋市", "糸島市", "https://w3id.org/jichitai-kg/id/gov/itoshima"),
+])
+def test_did_you_mean_when_nothing_is_found(client, typo, meant, expected):
+    data = client.get("/search", query_string={"q": typo, "format": "json", "limit": 100}).get_json()
+    assert data["query"] == typo and data["did_you_mean"] == meant
+    assert expected in [h["iri"] for h in data["results"]]
+    page = client.get("/search", query_string={"q": typo}).get_data(as_text=True)
+    assert "もしかして" in page and f">{meant}</a>" in page
+
+
+def test_rows_show_type_labels_and_one_rpa_concept_and_report_locations_last(client):
+    data = client.get("/search", query_string={"q": "RPA", "format": "json", "limit": 100}).get_json()
+    iris = [h["iri"] for h in data["results"]]
+    # the glossary's RPA and the kind RPA are one concept (skos:exactMatch): shown once
+    assert ("https://w3id.org/jichitai-kg/id/glossary/rpa" in iris) != ("https://w3id.org/jichitai-kg/id/kind/rpa" in iris)
+    assert all(not h["kind_label"].startswith("http") for h in data["results"])
+    assert all(t["label"] and not t["label"].startswith("http") for h in data["results"] for t in h["types"])
+    kinds = [h["kind"] for h in data["results"]]
+    assert "source" not in kinds or kinds[kinds.index("source"):] == ["source"] * (len(kinds) - kinds.index("source"))
+    page = client.get("/search", query_string={"q": "鎌倉"}).get_data(as_text=True)
+    assert '<span class="kind">http' not in page

@@ -14,6 +14,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
 from . import rank
 from .names import NameMatcher, bodies_from_rows
 from .text import highlight, terms
@@ -22,8 +25,13 @@ MIN_TRIGRAM = 3
 #: Longest query text accepted (by /search, /reconcile and the CLI).
 MAX_QUERY_CHARS = 200
 #: The entity columns, in the order :meth:`SearchIndex._row` reads them.
-ENTITY_COLUMNS = "id, iri, kind, label_ja, label_en, types, gov, categories, code, prefecture, class, city"
+ENTITY_COLUMNS = "id, iri, kind, label_ja, label_en, types, gov, categories, code, prefecture, class, city, same"
 FACETS = ("type", "government", "category")
+#: Suggestions: names up to this long are offered whole; Latin words from this long alone.
+MAX_SUGGESTION_CHARS = 30
+MIN_SUGGESTION_WORD = 4
+#: Least score of a place name the matcher found (a typo one edit away) to be suggested.
+SUGGESTION_SCORE = 85.0
 
 
 @dataclass
@@ -42,6 +50,7 @@ class Hit:
     matched_field: str
     snippet: str
     snippet_html: str
+    same: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -64,6 +73,7 @@ class SearchIndex:
         self._rows: dict[int, dict] | None = None
         self._by_iri: dict[str, dict] | None = None
         self._matcher: NameMatcher | None = None
+        self._vocab: dict[str, str] | None = None
         self._matcher_lock = threading.Lock()
 
     def _con(self) -> sqlite3.Connection:
@@ -104,6 +114,37 @@ class SearchIndex:
                 self._matcher = NameMatcher(bodies_from_rows(list(self._entities().values()), names))
             return self._matcher
 
+    def _vocabulary(self) -> dict[str, str]:
+        """Normalized → written names and Latin words of every entity but report locations."""
+        if self._vocab is None:
+            vocab: dict[str, str] = {}
+            rows = self._con().execute("SELECT n.text, n.norm FROM name n JOIN entity e ON e.id = n.entity"
+                                       " WHERE n.field IN ('label', 'alt', 'keyword') AND e.kind != 'source'")
+            for text, norm in rows:
+                if len(norm) <= MAX_SUGGESTION_CHARS:
+                    vocab.setdefault(norm, text)
+                for word, norm_word in zip(text.split(), norm.split(), strict=False):
+                    if len(norm_word) >= MIN_SUGGESTION_WORD and norm_word.isascii() and norm_word.isalpha():
+                        vocab.setdefault(norm_word, word.strip(",.()").lower())
+            self._vocab = vocab
+        return self._vocab
+
+    def suggest(self, query: str) -> str | None:
+        """A spelling that finds something, for a query that finds nothing (「もしかして」): a place
+        name the name matcher recognises (鎌蔵市 → 鎌倉市, 糸嶋市 → 糸島市), else the closest name
+        or word of the index within one edit (two for 7 characters or more; a swap is one edit)."""
+        key = " ".join(terms(query))
+        if not key or not all(ch.isalpha() or ch in " -,'・ー" for ch in key):
+            return None  # only words are corrected (not codes, symbols or undecodable bytes)
+        candidates = self.name_matcher().match(query)
+        if candidates and (candidates[0].exact or candidates[0].score >= SUGGESTION_SCORE):
+            return candidates[0].body.label
+        if len(key) < MIN_SUGGESTION_WORD:
+            return None
+        vocab = self._vocabulary()
+        found = process.extractOne(key, list(vocab), scorer=OSA.distance, score_cutoff=1 if len(key) < 7 else 2)
+        return vocab[found[0]] if found else None
+
     def entity(self, iri: str) -> dict | None:
         """The stored row of one IRI, with its names; None when it is not indexed."""
         con = self._con()
@@ -136,7 +177,8 @@ class SearchIndex:
     def _row(row) -> dict:
         return {"id": row[0], "iri": row[1], "kind": row[2], "label_ja": row[3], "label_en": row[4],
                 "types": json.loads(row[5]), "government": row[6], "categories": json.loads(row[7]),
-                "code": row[8], "prefecture": row[9], "class": row[10], "city": row[11]}
+                "code": row[8], "prefecture": row[9], "class": row[10], "city": row[11],
+                "same": json.loads(row[12])}
 
     # ------------------------------------------------------------------ search
 
@@ -159,7 +201,7 @@ class SearchIndex:
         """Ranked hits for ``query``; facet counts are over every match before filtering."""
         words = terms(query)
         whole = " ".join(words)
-        ranked = self._rank(whole, words, self.matching_names(words) if words else [])
+        ranked = _once(self._rank(whole, words, self.matching_names(words) if words else []))
         facets = _facet_counts(ranked)
         chosen = [h for h in ranked if _keep(h, kind, government, category)]
         page = [_with_snippet(h, whole, words) for h in chosen[offset:offset + limit]]
@@ -178,11 +220,23 @@ class SearchIndex:
                 continue
             e = entities[entity_id]
             hit = Hit(e["iri"], e["kind"], e["label_ja"], e["label_en"], e["types"], e["government"],
-                      e["categories"], e["code"], e["prefecture"], t, rank.score(t), "", "", "")
+                      e["categories"], e["code"], e["prefecture"], t, rank.score(t), "", "", "", e["same"])
             hit._texts = texts[entity_id]  # type: ignore[attr-defined]
             hits.append(hit)
         hits.sort(key=lambda h: rank.sort_key(h.tier, h.kind, h.label_ja, h.iri))
         return hits
+
+
+def _once(hits: list[Hit]) -> list[Hit]:
+    """Hits without the second of two IRIs of one concept (skos:exactMatch): shown once."""
+    seen: set[str] = set()
+    out = []
+    for h in hits:
+        if h.iri in seen:
+            continue
+        seen.update(h.same)
+        out.append(h)
+    return out
 
 
 def _with_snippet(hit: Hit, whole: str, words: list[str]) -> Hit:

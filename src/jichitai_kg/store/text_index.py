@@ -34,14 +34,14 @@ from .text_norm import normalize
 
 INDEX_PREFIX = "search-"
 INDEX_SUFFIX = ".sqlite"
-QUERY_NAMES = ("texts", "types", "context", "prefectures", "term-labels", "bodies")
+QUERY_NAMES = ("texts", "types", "context", "prefectures", "term-labels", "bodies", "same")
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE entity(
   id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
   label_ja TEXT NOT NULL, label_en TEXT NOT NULL, types TEXT NOT NULL, gov TEXT,
-  categories TEXT NOT NULL, code TEXT, prefecture TEXT, class TEXT, city TEXT);
+  categories TEXT NOT NULL, code TEXT, prefecture TEXT, class TEXT, city TEXT, same TEXT NOT NULL);
 CREATE TABLE name(
   id INTEGER PRIMARY KEY, entity INTEGER NOT NULL REFERENCES entity(id),
   field TEXT NOT NULL, text TEXT NOT NULL, norm TEXT NOT NULL);
@@ -124,8 +124,12 @@ def collect(store: ox.Store) -> dict:
     prefectures = {row["gov"]: row["prefecture"] for row in _select(store, "prefectures")}
     terms = {row["term"]: (row.get("labelJa", ""), row.get("labelEn", "")) for row in _select(store, "term-labels")}
     bodies = {row["body"]: (row.get("class"), row.get("city")) for row in _select(store, "bodies")}
+    same: dict[str, set[str]] = defaultdict(set)
+    for row in _select(store, "same"):
+        same[row["s"]].add(row["same"])
     return {"texts": texts, "types": types, "govs": govs, "categories": categories,
-            "prefectures": prefectures, "terms": terms, "bodies": bodies}
+            "prefectures": prefectures, "terms": terms, "bodies": bodies,
+            "same": same}
 
 
 _WARD = re.compile(r"^(.+市)\s*([^市\s]+区)$")
@@ -175,7 +179,8 @@ def _entity_rows(data: dict):
         row = (iri, kind, ja or en or fallback, en or ja or fallback,
                json.dumps(_display_order(data["types"].get(iri, ()), terms)), gov,
                json.dumps(sorted(data["categories"].get(iri, ()))),
-               min(codes, default=None), data["prefectures"].get(iri), *data["bodies"].get(iri, (None, None)))
+               min(codes, default=None), data["prefectures"].get(iri), *data["bodies"].get(iri, (None, None)),
+               json.dumps(sorted(data["same"].get(iri, ()))))
         yield row, texts
 
 
@@ -186,7 +191,7 @@ def write(data: dict, path: Path) -> None:
         con.executescript(SCHEMA)
         referenced: set[str] = set()
         for n, (row, texts) in enumerate(_entity_rows(data), start=1):
-            con.execute("INSERT INTO entity VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", (n, *row))
+            con.execute("INSERT INTO entity VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", (n, *row))
             con.executemany("INSERT INTO name(entity, field, text, norm) VALUES (?,?,?,?)",
                             [(n, field, text, normalize(text)) for field, text in texts])
             referenced.update(json.loads(row[4]), json.loads(row[6]))

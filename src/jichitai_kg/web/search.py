@@ -34,11 +34,11 @@ TEXT = {
     "ja": {"title": "検索", "placeholder": "テレワーク、RPA、鎌倉…", "search": "検索", "results": "件",
            "none": "見つかりませんでした。", "type": "種類", "government": "自治体", "category": "分類",
            "all": "すべて", "next": "次へ", "prev": "前へ", "other_lang": "English", "code": "団体コード",
-           "prefecture": "都道府県"},
+           "prefecture": "都道府県", "did_you_mean": "もしかして", "showing": "の検索結果を表示しています。"},
     "en": {"title": "Search", "placeholder": "telework, RPA, Kamakura…", "search": "Search", "results": "results",
            "none": "Nothing found.", "type": "Type", "government": "Government", "category": "Category",
            "all": "all", "next": "Next", "prev": "Previous", "other_lang": "日本語", "code": "Dantai code",
-           "prefecture": "Prefecture"},
+           "prefecture": "Prefecture", "did_you_mean": "Did you mean", "showing": "Showing its results."},
 }
 
 
@@ -131,9 +131,13 @@ def search():
                "category": request.args.get("category") or None}
     index = search_index()
     results = index.search(q, limit=limit, offset=offset, **filters)
+    suggestion = index.suggest(q) if results.total == 0 and not any(filters.values()) else None
+    if suggestion:  # nothing found: show what the closest spelling finds (「もしかして」)
+        results = index.search(suggestion, limit=limit, offset=offset)
     data = results_dict(results, index, lang, local_url, offset=offset, limit=limit,
                         filters={"type": filters["kind"], "government": filters["government"],
-                                 "category": filters["category"]})
+                                 "category": filters["category"]}, did_you_mean=suggestion)
+    data["query"] = q
     if wants_json():
         response = jsonify(data)
     else:
@@ -145,6 +149,8 @@ def search():
             return url_for("search.search", **{k: v for k, v in {**current, **changes}.items() if v})
 
         response = Response(render_template("search.html", q=q, total=results.total, hits=data["results"],
+                                            did_you_mean=suggestion,
+                                            suggestion_link=link(q=suggestion) if suggestion else None,
                                             facets=data["facets"], filters=filters, offset=offset, limit=limit,
                                             lang=lang, t=TEXT[lang], link=link))
     response.headers["Vary"] = "Accept"
