@@ -13,6 +13,10 @@ The figures (the targets of issue #21 in brackets):
 * ``typo_top3``: typos and homophones with the right body among the first three (≥ 0.85);
 * ``random_kanji_top3``: the same for a kanji replaced by a random one (no target).
 
+Search (tests/fixtures/search/search-gold.json, ``evaluate_search``): ``top3`` (a query with an
+expected entity among the first three results, ≥ 0.95) and ``ndcg10`` (normalized discounted
+cumulative gain of the first ten, every expected entity relevance 1).
+
 Typo and homophone names are not exact, so they count for ``typo_top3`` only (and for
 precision, should one ever be auto-matched).
 """
@@ -20,6 +24,7 @@ precision, should one ever be auto-matched).
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -84,6 +89,27 @@ def evaluate(items: list[dict], reconcile: Reconcile, *, type_: str | None = Non
             "failures": failures}
 
 
+SEARCH_TOP3_TARGET = 0.95
+Search = Callable[[str], list[str]]
+
+
+def evaluate_search(items: list[dict], search: Search) -> dict:
+    """top-3 hit rate and mean nDCG@10 of ``search(query) → ranked IRIs`` over the search gold set."""
+    hits, gains, misses = 0, 0.0, []
+    for item in items:
+        ranked = search(item["query"])[:10]
+        expected = set(item["expected"])
+        top3 = bool(expected.intersection(ranked[:3]))
+        hits += top3
+        dcg = sum(1 / math.log2(i + 2) for i, iri in enumerate(ranked) if iri in expected)
+        ideal = sum(1 / math.log2(i + 2) for i in range(min(len(expected), 10)))
+        gains += dcg / ideal
+        if not top3:
+            misses.append({"query": item["query"], "got": ranked[:3]})
+    return {"queries": len(items), "top3": _ratio(hits, len(items)),
+            "ndcg10": round(gains / len(items), 4) if items else 1.0, "misses": misses}
+
+
 def meets_targets(figures: dict) -> list[str]:
     """The figures that miss their target (empty when all are met)."""
     missed = []
@@ -116,6 +142,16 @@ def main(argv: list[str] | None = None) -> int:
         if missed:
             print("  MISSED: " + "; ".join(missed))
             status = 1
+    search_gold = gold.with_name("search-gold.json")
+    queries = json.loads(search_gold.read_text(encoding="utf-8"))["items"]
+    found = evaluate_search(queries, lambda q: [h.iri for h in index.search_or_suggest(q, limit=10)[0].hits])
+    misses = found.pop("misses")
+    print("search: " + ", ".join(f"{k} {v}" for k, v in found.items()))
+    for m in misses[:15]:
+        print(f"  missed: {m['query']!r} → {m['got']}")
+    if found["top3"] < SEARCH_TOP3_TARGET:
+        print(f"  MISSED: top3 {found['top3']} (target {SEARCH_TOP3_TARGET})")
+        status = 1
     return status
 
 

@@ -145,6 +145,16 @@ class SearchIndex:
         found = process.extractOne(key, list(vocab), scorer=OSA.distance, score_cutoff=1 if len(key) < 7 else 2)
         return vocab[found[0]] if found else None
 
+    def search_or_suggest(self, query: str, **options) -> tuple[Results, str | None]:
+        """:meth:`search`; when it finds nothing (and no filter is set), the results of
+        :meth:`suggest`'s spelling instead, with that spelling (else None)."""
+        results = self.search(query, **options)
+        filtered = any(options.get(k) for k in ("kind", "government", "category"))
+        suggestion = self.suggest(query) if results.total == 0 and not filtered else None
+        if suggestion:
+            results = self.search(suggestion, **options)
+        return results, suggestion
+
     def entity(self, iri: str) -> dict | None:
         """The stored row of one IRI, with its names; None when it is not indexed."""
         con = self._con()

@@ -130,10 +130,8 @@ def search():
     filters = {"kind": request.args.get("type") or None, "government": request.args.get("government") or None,
                "category": request.args.get("category") or None}
     index = search_index()
-    results = index.search(q, limit=limit, offset=offset, **filters)
-    suggestion = index.suggest(q) if results.total == 0 and not any(filters.values()) else None
-    if suggestion:  # nothing found: show what the closest spelling finds (「もしかして」)
-        results = index.search(suggestion, limit=limit, offset=offset)
+    # nothing found: what the closest spelling finds, with a 「もしかして」 line
+    results, suggestion = index.search_or_suggest(q, limit=limit, offset=offset, **filters)
     data = results_dict(results, index, lang, local_url, offset=offset, limit=limit,
                         filters={"type": filters["kind"], "government": filters["government"],
                                  "category": filters["category"]}, did_you_mean=suggestion)
