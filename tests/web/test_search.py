@@ -103,18 +103,20 @@ def test_unbuildable_index_is_503_not_500(client, app, monkeypatch):
     assert "search index is not available: read-only cache directory" in r.get_data(as_text=True)
 
 
-def test_no_local_store_is_503_with_a_message(client, app, monkeypatch):
-    """Remote mode: the dataset answers from another SPARQL store and has no store directory."""
+def test_remote_mode_builds_the_index_from_the_content_files(client, app, monkeypatch):
+    """Remote mode (``serve --query-endpoint``): no local store, yet /search and /reconcile
+    answer from an index built from this server's content files, never 503."""
     from jichitai_kg.dataset import Dataset
     from jichitai_kg.web.state import get_dataset
 
+    dataset = get_dataset(app)
     monkeypatch.setattr(Dataset, "executor", property(lambda self: object()))
-    monkeypatch.setattr(get_dataset(app), "store_path", None)
-    for path, mimetype in (("/search?q=RPA&format=json", "application/json"), ("/reconcile?query=港区", "application/json")):
-        r = client.get(path)
-        assert r.status_code == 503 and r.mimetype == mimetype  # the reconciliation API answers JSON
-        assert "search needs the local store" in r.get_data(as_text=True)
-        assert "Retry-After" not in r.headers
+    monkeypatch.setattr(dataset, "store_path", None)
+    monkeypatch.setitem(dataset.settings, "STORE_QUERY_ENDPOINT", "http://127.0.0.1:9/sparql")
+    found = client.get("/search", query_string={"q": "鎌倉", "format": "json"}).get_json()
+    assert found["results"][0]["iri"] == "https://w3id.org/jichitai-kg/id/gov/kamakura"
+    matched = client.get("/reconcile", query_string={"query": "神奈川県鎌倉市"}).get_json()["result"]
+    assert matched[0]["id"] == "https://w3id.org/jichitai-kg/id/gov/kamakura" and matched[0]["match"]
 
 
 def test_facet_links_keep_the_other_filters(client):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from pathlib import Path
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
@@ -18,6 +19,7 @@ from ..query import media
 from ..search import MAX_QUERY_CHARS, SearchIndex
 from ..search.present import results_dict
 from ..search.reconcile import clean_text
+from ..store import prepare
 from ..store.text_index import ensure_index
 from .responses import request_lang
 from .state import app_cache, get_dataset
@@ -29,6 +31,7 @@ MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
 JSON = "application/json"
 _lock = threading.Lock()
+_build_lock = threading.Lock()
 
 TEXT = {
     "ja": {"title": "検索", "placeholder": "テレワーク、RPA、鎌倉…", "search": "検索", "results": "件",
@@ -45,16 +48,19 @@ TEXT = {
 def search_index() -> SearchIndex:
     """The app's index, built next to its store on first use if the store predates it.
 
-    Unavailable (503) when there is no local store (remote mode: the data lives in another
-    SPARQL store) or when the index can neither be opened nor built.
+    In remote mode (the data lives in another SPARQL store) the index is built from the
+    content files (:func:`_content_index`).  Unavailable (503) when the index can neither be
+    opened nor built.
     """
     dataset = get_dataset()
     dataset.executor  # noqa: B018 - in local mode this prepares the store (and its index)
-    if dataset.store_path is None:
-        raise Unavailable("search needs the local store; this server answers from a remote SPARQL "
-                          "store, which has no search index", headers={})
     try:
-        path = ensure_index(dataset.store_path)
+        if dataset.store_path is not None:
+            path = ensure_index(dataset.store_path)
+        elif dataset.remote:
+            path = _content_index(dataset)
+        else:
+            raise Unavailable("search needs the local store, and this server has none", headers={})
     except (OSError, sqlite3.Error) as exc:
         raise Unavailable(f"the search index is not available: {exc}") from exc
     cache = app_cache("search")
@@ -62,6 +68,15 @@ def search_index() -> SearchIndex:
         if cache.get("path") != path:
             cache["path"], cache["index"] = path, SearchIndex(path)
         return cache["index"]
+
+
+def _content_index(dataset) -> Path:
+    """Remote mode: the index built from this server's own content files (the same files the
+    remote store was pushed from, which the version check at start compares), through a local
+    store in the cache directory made once, like ``jichitai-kg build`` would."""
+    with _build_lock:
+        store_dir = prepare(dataset.inputs, dataset.cache_dir, engine=dataset.settings.get("REASONING_ENGINE") or "auto")
+        return ensure_index(store_dir)
 
 
 def local_url(iri: str) -> str:
