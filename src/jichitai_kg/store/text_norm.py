@@ -47,10 +47,25 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
     return "".join(chars), origin
 
 
+#: Katakana → hiragana, and every kind of space → " ", as one str.translate table.
+_FOLD_TABLE = {code: code - _KANA_SHIFT for code in range(_KATAKANA_FIRST, _KATAKANA_LAST + 1)}
+_SPACES = re.compile(r"\s")
+
+
 def normalize(text: str) -> str:
     """The form both the index and the queries are compared in (NFKC over the whole text first,
-    so that half-width kana with a separate voicing mark compose: ｼﾞ is じ)."""
-    return "".join(_fold_char(ch) for ch in unicodedata.normalize("NFKC", text))
+    so that half-width kana with a separate voicing mark compose: ｼﾞ is じ).
+
+    The same folding as :func:`normalize_with_map` character by character, done on the whole
+    text at once (the index normalizes every text of the graph)."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    if not folded.isascii():
+        if any("\u0080" <= ch < "\u3000" for ch in folded):  # accents of Latin (and other) letters
+            folded = "".join(d for d in unicodedata.normalize("NFD", folded)
+                             if not unicodedata.combining(d) or d >= "\u3000")
+            folded = unicodedata.normalize("NFC", folded) if any(ch >= "\u3000" for ch in folded) else folded
+        folded = folded.translate(_FOLD_TABLE)
+    return _SPACES.sub(" ", folded)
 
 
 # --------------------------------------------------------------------------- names
