@@ -227,13 +227,17 @@ def generate() -> dict:
             "register": "data/register/*.ttl", "items": items}
 
 
-def main() -> None:
-    gold = generate()
-    OUT.write_text(json.dumps(gold, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+def write_gold(gold: dict, out: Path) -> None:
+    """Write a gold set and say how many items of each category it has."""
+    out.write_text(json.dumps(gold, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     counts: dict[str, int] = defaultdict(int)
     for item in gold["items"]:
         counts[item["category"]] += 1
-    print(f"{len(gold['items'])} names → {OUT.relative_to(ROOT)}: {dict(counts)}")
+    print(f"{len(gold['items'])} items → {out.relative_to(ROOT)}: {dict(counts)}")
+
+
+def main() -> None:
+    write_gold(generate(), OUT)
 
 
 if __name__ == "__main__":

@@ -13,11 +13,14 @@ the right spelling expects).  ``skos:exactMatch`` partners are expected too.
 
 from __future__ import annotations
 
-import json
+import sys
 from collections import defaultdict
 from pathlib import Path
 
 import pyoxigraph as ox
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gen_reconcile_gold import write_gold  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "tests" / "fixtures" / "search" / "search-gold.json"
@@ -97,12 +100,7 @@ def generate() -> dict:
 
 
 def main() -> None:
-    gold = generate()
-    OUT.write_text(json.dumps(gold, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    counts: dict[str, int] = defaultdict(int)
-    for item in gold["items"]:
-        counts[item["category"]] += 1
-    print(f"{len(gold['items'])} queries → {OUT.relative_to(ROOT)}: {dict(counts)}")
+    write_gold(generate(), OUT)
 
 
 if __name__ == "__main__":
