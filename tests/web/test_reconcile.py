@@ -205,3 +205,18 @@ def test_extend_as_openrefine_calls_it(client):
     assert kanagawa["planCount"][0]["int"] >= 1
     assert ward["prefecture"] == [{"id": GOV + "aichi", "name": "愛知県"}] and ward["dantaiCode"] == [{"str": "231118"}]
     assert ward["cio"] == [] and ward["planCount"] == []
+
+
+def test_a_batch_past_the_time_limit_is_503_not_a_held_process(app, client, monkeypatch):
+    """Each query is checked against the deadline; a batch that runs past QUERY_TIMEOUT stops."""
+    monkeypatch.setitem(app.config, "QUERY_TIMEOUT", 1e-6)
+    batch = {f"q{i}": {"query": "a " * 99} for i in range(100)}
+    r = client.post("/reconcile", data={"queries": json.dumps(batch)})
+    assert r.status_code == 503 and "took longer than" in r.get_json()["message"]
+
+
+def test_repeated_words_cost_one_word(client):
+    """"a a a …" ranks the names once, not once per repeat (the batch answers within the limit)."""
+    batch = {f"q{i}": {"query": "a " * 99} for i in range(100)}
+    r = client.post("/reconcile", data={"queries": json.dumps(batch)})
+    assert r.status_code == 200 and len(r.get_json()) == 100

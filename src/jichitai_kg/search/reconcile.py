@@ -194,7 +194,8 @@ def _has_type(entity: dict, types: list[str]) -> bool:
 # --------------------------------------------------------------------------- one query
 
 
-def _candidates(text: str, types: list[str], props, index: SearchIndex) -> dict[str, tuple[float, bool, dict]]:
+def _candidates(text: str, types: list[str], props, index: SearchIndex,
+                deadline: float | None) -> dict[str, tuple[float, bool, dict]]:
     """IRI → (score, exact, entity row): bodies by name, other entities by search, and bodies
     whose 団体コード is given as a property."""
     found: dict[str, tuple[float, bool, dict]] = {}
@@ -205,7 +206,7 @@ def _candidates(text: str, types: list[str], props, index: SearchIndex) -> dict[
             if row is not None:
                 found[c.body.iri] = (c.score, c.exact, row)
         records = bool(RECORD_KINDS.intersection(types))
-        for h in index.search(text, limit=MAX_LIMIT).hits:
+        for h in index.search(text, limit=MAX_LIMIT, snippets=False, deadline=deadline).hits:
             if h.iri in found or h.tier == rank.DESCRIPTION or (h.kind == "source" and not records):
                 continue
             row = index.row_of(h.iri)
@@ -221,7 +222,7 @@ def _candidates(text: str, types: list[str], props, index: SearchIndex) -> dict[
     return found
 
 
-def reconcile_one(query: dict, index: SearchIndex) -> dict:
+def reconcile_one(query: dict, index: SearchIndex, deadline: float | None = None) -> dict:
     """Candidates for one query object ({"query", "type", "limit", "properties"})."""
     if not isinstance(query, dict):
         raise BadRequest("each query must be a JSON object")
@@ -232,7 +233,7 @@ def reconcile_one(query: dict, index: SearchIndex) -> dict:
     if not text and not props:
         raise BadRequest("a query needs 'query' text or 'properties'")
     results = []
-    for score, exact, entity in _candidates(text, types, props, index).values():
+    for score, exact, entity in _candidates(text, types, props, index, deadline).values():
         checks = [_check(pid, values, entity, index) for pid, values in props if values]
         contradicted = checks.count(False)
         results.append((exact and not contradicted, score * (CONTRADICTED ** contradicted), exact, entity))
@@ -261,7 +262,7 @@ def reconcile_batch(queries: dict, index: SearchIndex, *, time_limit: float | No
     for key, q in queries.items():
         if deadline is not None and time.monotonic() > deadline:
             raise Unavailable(f"the batch took longer than {time_limit:g} s; send fewer queries per batch")
-        out[clean_text(key, "a query key")] = reconcile_one(q, index)
+        out[clean_text(key, "a query key")] = reconcile_one(q, index, deadline)
     return out
 
 

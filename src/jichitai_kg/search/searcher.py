@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,7 @@ from pathlib import Path
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from ..errors import Unavailable
 from . import rank
 from .names import NameMatcher, bodies_from_rows
 from .text import highlight, terms
@@ -27,6 +29,10 @@ MAX_QUERY_CHARS = 200
 #: The entity columns, in the order :meth:`SearchIndex._row` reads them.
 ENTITY_COLUMNS = "id, iri, kind, label_ja, label_en, types, gov, categories, code, prefecture, class, city, same"
 FACETS = ("type", "government", "category")
+#: Most name rows one search ranks (a one-letter word matches most of the graph).
+MAX_NAME_ROWS = 20_000
+#: Entities ranked between two looks at the deadline.
+DEADLINE_EVERY = 500
 #: Suggestions: names up to this long are offered whole; Latin words from this long alone.
 MAX_SUGGESTION_CHARS = 30
 MIN_SUGGESTION_WORD = 4
@@ -201,28 +207,37 @@ class SearchIndex:
         if long_words:
             match = " AND ".join('"' + w.replace('"', '""') + '"' for w in long_words)
             sql = ("SELECT n.entity, n.field, n.text, n.norm FROM name_fts JOIN name n ON n.id = name_fts.rowid"
-                   " WHERE name_fts MATCH ? AND " + short_conditions)
-            return self._con().execute(sql, (match, *short_words)).fetchall()
-        sql = "SELECT n.entity, n.field, n.text, n.norm FROM name n WHERE " + short_conditions
-        return self._con().execute(sql, tuple(short_words)).fetchall()
+                   " WHERE name_fts MATCH ? AND " + short_conditions + " LIMIT ?")
+            return self._con().execute(sql, (match, *short_words, MAX_NAME_ROWS)).fetchall()
+        sql = "SELECT n.entity, n.field, n.text, n.norm FROM name n WHERE " + short_conditions + " LIMIT ?"
+        return self._con().execute(sql, (*short_words, MAX_NAME_ROWS)).fetchall()
 
     def search(self, query: str, *, kind: str | None = None, government: str | None = None,
-               category: str | None = None, limit: int = 20, offset: int = 0) -> Results:
-        """Ranked hits for ``query``; facet counts are over every match before filtering."""
+               category: str | None = None, limit: int = 20, offset: int = 0, snippets: bool = True,
+               deadline: float | None = None) -> Results:
+        """Ranked hits for ``query``; facet counts are over every match before filtering.
+        Unavailable (503) when ranking runs past ``deadline`` (``time.monotonic()``)."""
         words = terms(query)
         whole = " ".join(words)
-        ranked = _once(self._rank(whole, words, self.matching_names(words) if words else []))
+        ranked = _once(self._rank(whole, words, self.matching_names(words) if words else [], deadline))
         facets = _facet_counts(ranked)
         chosen = [h for h in ranked if _keep(h, kind, government, category)]
-        page = [_with_snippet(h, whole, words) for h in chosen[offset:offset + limit]]
+        page = chosen[offset:offset + limit]
+        if snippets:
+            page = [_with_snippet(h, whole, words) for h in page]
         return Results(query, len(chosen), page, facets)
 
-    def _rank(self, whole: str, words: list[str], names: list[tuple[int, str, str, str]]) -> list[Hit]:
+    def _rank(self, whole: str, words: list[str], names: list[tuple[int, str, str, str]],
+              deadline: float | None = None) -> list[Hit]:
         """Every matching entity as a Hit, best first (snippets are added for the page only)."""
         texts: dict[int, list[tuple[str, str, str]]] = {}
         for entity, fld, text, norm in names:
             texts.setdefault(entity, []).append((fld, text, norm))
-        tiers = {e: rank.tier(whole, words, [(f, n) for f, _, n in ts]) for e, ts in texts.items()}
+        tiers: dict[int, int | None] = {}
+        for count, (key, ts) in enumerate(texts.items()):
+            if deadline is not None and count % DEADLINE_EVERY == 0 and time.monotonic() > deadline:
+                raise Unavailable("the search took longer than this server's time limit; use longer words")
+            tiers[key] = rank.tier(whole, words, [(f, norm) for f, _, norm in ts])
         entities = self._entities()
         hits = []
         for entity_id, t in tiers.items():

@@ -48,8 +48,10 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
 
 
 #: Katakana → hiragana, and every kind of space → " ", as one str.translate table.
-_FOLD_TABLE = {code: code - _KANA_SHIFT for code in range(_KATAKANA_FIRST, _KATAKANA_LAST + 1)}
-_SPACES = re.compile(r"\s")
+_FOLD_TABLE: dict[int, int | str] = {code: code - _KANA_SHIFT for code in range(_KATAKANA_FIRST, _KATAKANA_LAST + 1)}
+_FOLD_TABLE.update({ord(ch): " " for ch in "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\u2028\u2029"})
+#: A character that may carry an accent to drop (Latin-1 up to the CJK blocks).
+_MAY_HAVE_ACCENT = re.compile("[\u0080-\u2fff]")
 
 
 def normalize(text: str) -> str:
@@ -59,13 +61,13 @@ def normalize(text: str) -> str:
     The same folding as :func:`normalize_with_map` character by character, done on the whole
     text at once (the index normalizes every text of the graph)."""
     folded = unicodedata.normalize("NFKC", text).casefold()
-    if not folded.isascii():
-        if any("\u0080" <= ch < "\u3000" for ch in folded):  # accents of Latin (and other) letters
-            folded = "".join(d for d in unicodedata.normalize("NFD", folded)
-                             if not unicodedata.combining(d) or d >= "\u3000")
-            folded = unicodedata.normalize("NFC", folded) if any(ch >= "\u3000" for ch in folded) else folded
-        folded = folded.translate(_FOLD_TABLE)
-    return _SPACES.sub(" ", folded)
+    if folded.isascii():
+        return folded.translate(_FOLD_TABLE)
+    if _MAY_HAVE_ACCENT.search(folded):
+        folded = "".join(d for d in unicodedata.normalize("NFD", folded)
+                         if not unicodedata.combining(d) or d >= "\u3000")
+        folded = unicodedata.normalize("NFC", folded) if any(ch >= "\u3000" for ch in folded) else folded
+    return folded.translate(_FOLD_TABLE)
 
 
 # --------------------------------------------------------------------------- names

@@ -8,6 +8,7 @@ Malformed requests raise :class:`~jichitai_kg.errors.BadRequest` (400 with the m
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request
@@ -72,7 +73,7 @@ def _json_param(name: str) -> Any:
 
 
 def _time_limit() -> float:
-    return float(current_app.config.get("QUERY_TIMEOUT") or 10.0)
+    return float(current_app.config.get("QUERY_TIMEOUT", 10.0))
 
 
 @bp.errorhandler(JKGError)
@@ -93,7 +94,7 @@ def reconcile():
     if "query" in request.values:
         raw = request.values["query"].strip()
         query = _json_param("query") if raw.startswith("{") else {"query": raw}
-        return jsonify(rc.reconcile_one(query, search_index()))
+        return jsonify(rc.reconcile_one(query, search_index(), time.monotonic() + _time_limit()))
     return jsonify(rc.manifest(base_url()))
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
-from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 
 from ..errors import BadRequest, JKGError, Unavailable
 from ..linked_data.pages import local_path
@@ -146,7 +147,8 @@ def search():
                "category": request.args.get("category") or None}
     index = search_index()
     # nothing found: what the closest spelling finds, with a 「もしかして」 line
-    results, suggestion = index.search_or_suggest(q, limit=limit, offset=offset, **filters)
+    deadline = time.monotonic() + float(current_app.config.get("QUERY_TIMEOUT", 10.0))
+    results, suggestion = index.search_or_suggest(q, limit=limit, offset=offset, deadline=deadline, **filters)
     data = results_dict(results, index, lang, local_url, offset=offset, limit=limit,
                         filters={"type": filters["kind"], "government": filters["government"],
                                  "category": filters["category"]}, did_you_mean=suggestion)
