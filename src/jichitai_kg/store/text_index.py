@@ -29,7 +29,7 @@ from typing import cast
 import pyoxigraph as ox
 
 from ..content import app_query
-from ..namespaces import DCTERMS, JKG, ORG, RDFS, SKOS
+from ..namespaces import DATA_GRAPH, DCTERMS, JKG, ONTOLOGY_GRAPH, ORG, RDFS, SKOS
 from .text_norm import normalize
 
 INDEX_PREFIX = "search-"
@@ -286,3 +286,26 @@ def ensure_index(store_dir: Path | str, open_store: Callable[[Path], ox.Store] |
         return target
     store = (open_store or (lambda p: ox.Store.read_only(str(p))))(Path(store_dir))
     return build_index(store, store_dir)
+
+
+#: Directory (in the cache) of an index built from the content files alone, for remote mode.
+CONTENT_INDEX_PREFIX = "search-content-"
+
+
+def content_index(inputs, cache_dir: Path | str) -> Path:
+    """The index of the content files themselves (ontology and data, no reasoning), for a server
+    that answers SPARQL from a remote store and has no local one: built once per input digest
+    into ``cache_dir/search-content-<digest>/`` (a second or two on the real graph)."""
+    from .build import parse_file  # here: build.py imports this module
+
+    target_dir = Path(cache_dir) / f"{CONTENT_INDEX_PREFIX}{inputs.digest()[:16]}"
+    target = index_path(target_dir)
+    if target.exists():
+        return target
+    target_dir.mkdir(parents=True, exist_ok=True)
+    store = ox.Store()
+    for files, graph in ((inputs.ontology_files, ONTOLOGY_GRAPH), (inputs.data_files, DATA_GRAPH)):
+        g = ox.NamedNode(str(graph))
+        store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, g) for f in files for q in parse_file(f))
+    return build_index(store, target_dir)
+

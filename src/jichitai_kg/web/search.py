@@ -20,8 +20,7 @@ from ..query import media
 from ..search import MAX_QUERY_CHARS, SearchIndex
 from ..search.present import results_dict
 from ..search.reconcile import clean_text
-from ..store import prepare
-from ..store.text_index import ensure_index
+from ..store.text_index import content_index, ensure_index
 from .responses import request_lang
 from .state import app_cache, get_dataset
 from .urls import path_prefix
@@ -72,12 +71,10 @@ def search_index() -> SearchIndex:
 
 
 def _content_index(dataset) -> Path:
-    """Remote mode: the index built from this server's own content files (the same files the
-    remote store was pushed from, which the version check at start compares), through a local
-    store in the cache directory made once, like ``jichitai-kg build`` would."""
+    """Remote mode: the index of this server's own content files (the same files the remote
+    store was pushed from, which the version check at start compares), built once."""
     with _build_lock:
-        store_dir = prepare(dataset.inputs, dataset.cache_dir, engine=dataset.settings.get("REASONING_ENGINE") or "auto")
-        return ensure_index(store_dir)
+        return content_index(dataset.inputs, dataset.cache_dir)
 
 
 def local_url(iri: str) -> str:
