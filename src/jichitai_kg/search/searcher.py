@@ -151,6 +151,14 @@ class SearchIndex:
         found = process.extractOne(key, list(vocab), scorer=OSA.distance, score_cutoff=1 if len(key) < 7 else 2)
         return vocab[found[0]] if found else None
 
+    def warm(self) -> None:
+        """Do the one-time work now (entity rows, the name matcher, the suggestion vocabulary:
+        a second or two), so that no request pays it inside its time limit."""
+        self._entities()
+        self.row_of("")
+        self.name_matcher()
+        self._vocabulary()
+
     def search_or_suggest(self, query: str, **options) -> tuple[Results, str | None]:
         """:meth:`search`; when it finds nothing (and no filter is set), the results of
         :meth:`suggest`'s spelling instead, with that spelling (else None)."""

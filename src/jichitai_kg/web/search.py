@@ -66,7 +66,9 @@ def search_index() -> SearchIndex:
     cache = app_cache("search")
     with _lock:
         if cache.get("path") != path:
-            cache["path"], cache["index"] = path, SearchIndex(path)
+            index = SearchIndex(path)
+            index.warm()  # one-time set-up, outside any request's time limit
+            cache["path"], cache["index"] = path, index
         return cache["index"]
 
 
