@@ -162,8 +162,8 @@ def test_preview_and_view(client):
 ])
 def test_bad_requests_get_400_with_a_json_message(client, payload, message):
     r = client.post("/reconcile", data=payload)
-    assert r.status_code == 400 and r.mimetype == "application/json", r.get_data(as_text=True)[:300]
-    assert message in r.get_json()["message"]
+    assert r.status_code == 400 and r.mimetype == "application/problem+json", r.get_data(as_text=True)[:300]
+    assert message in r.get_json()["detail"]
 
 
 @pytest.mark.parametrize("iri", [
@@ -173,7 +173,7 @@ def test_bad_requests_get_400_with_a_json_message(client, payload, message):
 def test_view_redirects_only_to_this_servers_pages(client, iri):
     r = client.get("/reconcile/view", query_string={"id": iri})
     assert r.status_code == 404 and "Location" not in r.headers
-    assert "IRI of an entity of this dataset" in r.get_json()["message"]
+    assert "IRI of an entity of this dataset" in r.get_json()["detail"]
 
 
 def test_manifest_offers_data_extension(client):
@@ -212,7 +212,7 @@ def test_a_batch_past_the_time_limit_is_503_not_a_held_process(app, client, monk
     monkeypatch.setitem(app.config, "QUERY_TIMEOUT", 1e-6)
     batch = {f"q{i}": {"query": "a " * 99} for i in range(100)}
     r = client.post("/reconcile", data={"queries": json.dumps(batch)})
-    assert r.status_code == 503 and "took longer than" in r.get_json()["message"]
+    assert r.status_code == 503 and r.mimetype == "application/problem+json" and "took longer than" in r.get_json()["detail"]
 
 
 def test_repeated_words_cost_one_word(client):

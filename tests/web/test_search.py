@@ -72,9 +72,9 @@ def test_200_characters_are_accepted_and_bad_limit_is_400(client):
     assert client.get("/search", query_string={"q": "あ" * 200, "format": "json"}).get_json()["total"] == 0
     for limit in ("ten", "²", "１０", "9" * 4000):
         r = client.get("/search", query_string={"q": "RPA", "limit": limit, "format": "json"})
-        assert r.status_code == 400 and "'limit' must be a whole number" in r.get_json()["message"]
+        assert r.status_code == 400 and "'limit' must be a whole number" in r.get_json()["detail"]
     raw = client.get("/search?q=%00abc", headers={"Accept": "application/json"})
-    assert raw.status_code == 400 and "control character" in raw.get_json()["message"]
+    assert raw.status_code == 400 and "control character" in raw.get_json()["detail"]
     surrogate = client.get("/search?q=a%ED%A0%80&format=json")  # a lone surrogate in UTF-8 bytes
     assert surrogate.status_code == 200 and surrogate.get_json()["query"].startswith("a")
     assert surrogate.get_json()["did_you_mean"] is None

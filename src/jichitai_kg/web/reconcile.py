@@ -18,6 +18,7 @@ from ..namespaces import BASE
 from ..search import MAX_QUERY_CHARS
 from ..search import reconcile as rc
 from ..search.extend import data_extension, propose_properties
+from .problems import problem_response
 from .responses import request_lang
 from .search import MAX_LIMIT, TEXT, int_arg, local_url, search_index
 from .state import get_dataset
@@ -78,11 +79,8 @@ def _time_limit() -> float:
 
 @bp.errorhandler(JKGError)
 def _json_error(exc: JKGError):
-    """The reconciliation API's clients read JSON: errors are JSON too, with the message."""
-    response = jsonify({"status": "error", "message": exc.message})
-    response.status_code = exc.status
-    response.headers.update(exc.headers)
-    return response
+    """The reconciliation API's clients read JSON: errors are problem details (RFC 9457) always."""
+    return problem_response(exc.status, exc.message, type(exc).__name__, exc.headers)
 
 
 @bp.route("/reconcile", methods=["GET", "POST"])

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 
-from ..errors import BadRequest, JKGError, Unavailable
+from ..errors import BadRequest, Unavailable
 from ..linked_data.pages import local_path
 from ..query import media
 from ..search import MAX_QUERY_CHARS, SearchIndex
@@ -110,18 +110,6 @@ def _problem(q: str) -> str | None:
     except BadRequest as exc:
         return exc.message + "."
     return None
-
-
-@bp.errorhandler(JKGError)
-def _error(exc: JKGError):
-    """Errors of /search in JSON for JSON clients (format=json or Accept), plain text otherwise."""
-    if wants_json():
-        response = jsonify({"status": "error", "message": exc.message})
-    else:
-        response = Response(exc.message + "\n", mimetype="text/plain")
-    response.status_code = exc.status
-    response.headers.update(exc.headers)
-    return response
 
 
 def _printable(text: str) -> str:
