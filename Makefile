@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 
 BENCH_VENV ?= .venv-bench
 
-.PHONY: install wheel serve test test-virtuoso lint build validate bench bench-setup soak clean chromium apache vendor fonts screenshots
+.PHONY: install wheel serve test test-virtuoso lint build validate bench bench-setup soak clean chromium apache vendor fonts screenshots reconcile-gold reconcile-eval
 
 install: $(STAMP)
 
@@ -88,6 +88,14 @@ bench: bench-setup
 # docs/reliability.md.  Bounded: about 3 minutes.  Options: make soak ARGS="--fuzz 2000".
 soak: install
 	$(PY) tools/soak.py $(ARGS)
+
+# The reconciliation gold set: regenerate it from the register (seeded), then print the figures
+# of issue #21 with and without a type (docs/search.md records them).
+reconcile-gold: install
+	$(PY) tools/gen_reconcile_gold.py
+
+reconcile-eval: install
+	$(PY) -m jichitai_kg.search.evaluate
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) .cache build dist *.egg-info src/*.egg-info

@@ -70,7 +70,8 @@ def test_figures_open_as_bars(open_page, live_server):
 
 
 PAGES = ["/", "/?lang=en", "/cq", "/cq/category-matrix?format=html", "/cq/government-profile?format=html",
-         "/id/gov/kanagawa", "/ontology.html", "/download/", "/.well-known/void", "/sparql?format=html", "/map"]
+         "/id/gov/kanagawa", "/ontology.html", "/download/", "/.well-known/void", "/sparql?format=html", "/map",
+         "/search?q=鎌倉", "/search?q=RPA&lang=en", "/search?q=telewrok&lang=en"]
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -379,12 +379,19 @@ def test_push_failures_are_one_clear_line(service_store, capsys):
     assert "--chunk and --http-timeout must be positive" in capsys.readouterr().err
 
 
-def test_search_says_it_needs_the_local_store(remote_client, remote_store, monkeypatch, capsys):
-    """The text index lives next to a local store; remote mode says so (503, exit code 4)."""
+def test_search_and_reconcile_answer_in_remote_mode(remote_client, remote_store, monkeypatch, capsys):
+    """The server builds its text index from its own content files (no local store, no 503);
+    the CLI's search still needs the local store (exit code 4)."""
     from jichitai_kg.cli import main
 
-    resp = remote_client.get("/search", query_string={"q": "テレワーク", "format": "json"})
-    assert resp.status_code == 503 and "remote SPARQL store" in resp.get_data(as_text=True)
+    resp = remote_client.get("/search", query_string={"q": "テレワーク", "format": "json", "type": "initiative"})
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    assert "https://w3id.org/jichitai-kg/id/initiative/kamakura-telework" in [h["iri"] for h in resp.get_json()["results"]]
+    matched = remote_client.get("/reconcile", query_string={"query": "神奈川県 鎌倉市"}).get_json()["result"]
+    assert matched[0]["id"] == "https://w3id.org/jichitai-kg/id/gov/kamakura" and matched[0]["match"]
+    extended = remote_client.post("/reconcile", data={"extend": '{"ids": ["https://w3id.org/jichitai-kg/id/gov/kamakura"],'
+                                                                ' "properties": [{"id": "dantaiCode"}]}'}).get_json()
+    assert extended["rows"]["https://w3id.org/jichitai-kg/id/gov/kamakura"]["dantaiCode"] == [{"str": "142042"}]
     monkeypatch.setenv("JICHITAI_KG_STORE_QUERY_ENDPOINT", remote_store.query)
     assert main(["--root", str(ROOT), "search", "テレワーク"]) == 4
     assert "needs the local store" in capsys.readouterr().err

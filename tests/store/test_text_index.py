@@ -1,4 +1,4 @@
-"""The index on a register excerpt (three 港区, kana readings, 団体コード) and its caching."""
+"""The index of the shipped register and case data (three 港区, kana readings, 団体コード) and its caching."""
 
 from __future__ import annotations
 
@@ -11,54 +11,54 @@ from jichitai_kg.search import SearchIndex
 from jichitai_kg.search.rank import EXACT, PREFIX
 from jichitai_kg.store import text_index as index_mod
 from jichitai_kg.store.text_index import build_index, ensure_index, index_path
-from search_fixtures import GOV, register_index, register_root, register_store  # noqa: F401
+from search_fixtures import GOV, WARD, real_index  # noqa: F401  (pytest fixture)
 
-THREE_MINATO = {GOV + "minato", GOV + "nagoya-minato", GOV + "osaka-minato"}
+THREE_MINATO = {GOV + "minato", WARD + "nagoya-minato", WARD + "osaka-minato"}
 
 
-def test_minato_returns_the_three_wards_as_exact(register_index):
-    hits = register_index.search("港区", kind="government").hits
+def test_minato_returns_the_three_wards_as_exact(real_index):
+    hits = real_index.search("港区", kind="government").hits
     exact = {h.iri for h in hits if h.tier == EXACT}
     assert exact == THREE_MINATO
     assert hits[0].iri in THREE_MINATO
     prefectures = {h.iri: h.prefecture for h in hits if h.iri in THREE_MINATO}
-    assert prefectures == {GOV + "minato": GOV + "tokyo", GOV + "nagoya-minato": GOV + "aichi",
-                           GOV + "osaka-minato": GOV + "osaka"}
+    assert prefectures == {GOV + "minato": GOV + "tokyo", WARD + "nagoya-minato": GOV + "aichi",
+                           WARD + "osaka-minato": GOV + "osaka"}
 
 
-def test_kana_reading_finds_kamakura_first(register_index):
-    hits = register_index.search("かまくら").hits
+def test_kana_reading_finds_kamakura_first(real_index):
+    hits = real_index.search("かまくら").hits
     assert hits[0].iri == GOV + "kamakura" and hits[0].tier == PREFIX
     assert hits[0].matched_field == "kana" and hits[0].snippet_html == "<mark>かまくら</mark>し"
-    assert register_index.search("カマクラシ").hits[0].iri == GOV + "kamakura"  # katakana folds
-    wards = {h.iri for h in register_index.search("みなとく").hits if h.tier == EXACT}
+    assert real_index.search("カマクラシ").hits[0].iri == GOV + "kamakura"  # katakana folds
+    wards = {h.iri for h in real_index.search("みなとく").hits if h.tier == EXACT}
     assert wards == THREE_MINATO
 
 
-def test_code_is_an_exact_name(register_index):
-    hits = register_index.search("231118").hits
-    assert [h.iri for h in hits if h.tier == EXACT] == [GOV + "nagoya-minato"]
-    assert [e["iri"] for e in register_index.by_code("23111")] == [GOV + "nagoya-minato"]
-    assert register_index.by_code("2311") == []
+def test_code_is_an_exact_name(real_index):
+    hits = real_index.search("231118").hits
+    assert [h.iri for h in hits if h.tier == EXACT] == [WARD + "nagoya-minato"]
+    assert [e["iri"] for e in real_index.by_code("23111")] == [WARD + "nagoya-minato"]
+    assert real_index.by_code("2311") == []
 
 
-def test_ambiguous_names_in_different_prefectures(register_index):
-    hits = [h for h in register_index.search("府中市").hits if h.tier == EXACT]
-    assert {(h.iri, h.prefecture) for h in hits} == {(GOV + "fuchu-tokyo", GOV + "tokyo"),
-                                                    (GOV + "fuchu-hiroshima", GOV + "hiroshima")}
+def test_ambiguous_names_in_different_prefectures(real_index):
+    hits = [h for h in real_index.search("府中市").hits if h.tier == EXACT]
+    assert {(h.iri, h.prefecture) for h in hits} == {(GOV + "fuchu-city-tokyo", GOV + "tokyo"),
+                                                    (GOV + "fuchu-city-hiroshima", GOV + "hiroshima")}
 
 
-def test_index_lives_in_the_store_directory_and_is_reused(register_store):
+def test_index_lives_in_the_store_directory_and_is_reused(service_store, real_index):  # noqa: F811
+    register_store = service_store
     path = index_path(register_store)
-    assert path.parent == register_store and path.is_file()
-    # written by store.prepare before the build report, i.e. inside the same atomic build
-    assert path.stat().st_mtime_ns <= (register_store / "build.json").stat().st_mtime_ns
+    assert path.parent == register_store and path.is_file() and real_index.path == path
     mtime = path.stat().st_mtime_ns
     assert ensure_index(register_store) == path
     assert path.stat().st_mtime_ns == mtime
 
 
-def test_failed_build_keeps_the_good_index(register_store, monkeypatch):
+def test_failed_build_keeps_the_good_index(service_store, real_index, monkeypatch):  # noqa: F811
+    register_store = service_store
     path = index_path(register_store)
     before = path.read_bytes()
 
@@ -83,8 +83,9 @@ def test_missing_index_is_built_from_the_store(tmp_path):
     assert [(h.iri, h.tier, h.kind) for h in hits] == [(GOV + "example", EXACT, "other")]
 
 
-def test_query_workers_leave_the_index_out_when_weighing_the_store(register_store, monkeypatch):
+def test_query_workers_leave_the_index_out_when_weighing_the_store(service_store, real_index, monkeypatch):  # noqa: F811
     """A store small enough to copy into memory stays so with its (bigger) search index beside it."""
+    register_store = service_store
     from jichitai_kg.query import worker
 
     files = [f for f in register_store.rglob("*") if f.is_file()]

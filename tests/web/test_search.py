@@ -56,6 +56,7 @@ def test_html_escapes_the_query(client):
     ("", "Give a search word in 'q'"),
     ("   ", "Give a search word in 'q'"),
     ("あ" * 201, "at most 200 are accepted"),
+    ("\x00abc", "control character"),
 ])
 def test_bad_query_is_400_with_a_message(client, q, message):
     r = client.get("/search", query_string={"q": q, "format": "json"})
@@ -69,8 +70,14 @@ def test_bad_query_is_400_with_a_message(client, q, message):
 
 def test_200_characters_are_accepted_and_bad_limit_is_400(client):
     assert client.get("/search", query_string={"q": "あ" * 200, "format": "json"}).get_json()["total"] == 0
-    r = client.get("/search", query_string={"q": "RPA", "limit": "ten", "format": "json"})
-    assert r.status_code == 400 and "'limit' must be a whole number" in r.get_data(as_text=True)
+    for limit in ("ten", "²", "１０", "9" * 4000):
+        r = client.get("/search", query_string={"q": "RPA", "limit": limit, "format": "json"})
+        assert r.status_code == 400 and "'limit' must be a whole number" in r.get_json()["detail"]
+    raw = client.get("/search?q=%00abc", headers={"Accept": "application/json"})
+    assert raw.status_code == 400 and "control character" in raw.get_json()["detail"]
+    surrogate = client.get("/search?q=a%ED%A0%80&format=json")  # a lone surrogate in UTF-8 bytes
+    assert surrogate.status_code == 200 and surrogate.get_json()["query"].startswith("a")
+    assert surrogate.get_json()["did_you_mean"] is None
     paged = client.get("/search", query_string={"q": "RPA", "limit": 3, "offset": 3, "format": "json"}).get_json()
     everything = client.get("/search", query_string={"q": "RPA", "limit": 6, "format": "json"}).get_json()
     assert [h["iri"] for h in paged["results"]] == [h["iri"] for h in everything["results"][3:6]]
@@ -96,19 +103,20 @@ def test_unbuildable_index_is_503_not_500(client, app, monkeypatch):
     assert "search index is not available: read-only cache directory" in r.get_data(as_text=True)
 
 
-def test_no_local_store_is_503_with_a_message(client, app, monkeypatch):
-    """Remote mode: the dataset answers from another SPARQL store and has no store directory."""
+def test_remote_mode_builds_the_index_from_the_content_files(client, app, monkeypatch):
+    """Remote mode (``serve --query-endpoint``): no local store, yet /search and /reconcile
+    answer from an index built from this server's content files, never 503."""
     from jichitai_kg.dataset import Dataset
     from jichitai_kg.web.state import get_dataset
 
+    dataset = get_dataset(app)
     monkeypatch.setattr(Dataset, "executor", property(lambda self: object()))
-    monkeypatch.setattr(get_dataset(app), "store_path", None)
-    for path in ("/search?q=RPA&format=json", "/reconcile?query=港区"):
-        r = client.get(path)
-        json_client = "format=json" in path
-        assert r.status_code == 503 and r.mimetype == ("application/problem+json" if json_client else "text/plain")
-        assert "search needs the local store" in (r.get_json()["detail"] if json_client else r.get_data(as_text=True))
-        assert "Retry-After" not in r.headers
+    monkeypatch.setattr(dataset, "store_path", None)
+    monkeypatch.setitem(dataset.settings, "STORE_QUERY_ENDPOINT", "http://127.0.0.1:9/sparql")
+    found = client.get("/search", query_string={"q": "鎌倉", "format": "json"}).get_json()
+    assert found["results"][0]["iri"] == "https://w3id.org/jichitai-kg/id/gov/kamakura"
+    matched = client.get("/reconcile", query_string={"query": "神奈川県鎌倉市"}).get_json()["result"]
+    assert matched[0]["id"] == "https://w3id.org/jichitai-kg/id/gov/kamakura" and matched[0]["match"]
 
 
 def test_facet_links_keep_the_other_filters(client):
@@ -117,3 +125,29 @@ def test_facet_links_keep_the_other_filters(client):
     facets = page.split('<aside class="facets">', 1)[1].split("</aside>", 1)[0]
     assert "type=initiative&amp;government=https://w3id.org/jichitai-kg/id/gov/kamakura" in facets
     assert 'type=initiative" class="current">取組</a>' in facets
+
+
+@pytest.mark.parametrize("typo, meant, expected", [
+    ("telewrok", "telework", "https://w3id.org/jichitai-kg/id/initiative/kamakura-telework"),
+    ("鎌蔵市", "鎌倉市", "https://w3id.org/jichitai-kg/id/gov/kamakura"),
+    ("糸嶋市", "糸島市", "https://w3id.org/jichitai-kg/id/gov/itoshima"),
+])
+def test_did_you_mean_when_nothing_is_found(client, typo, meant, expected):
+    data = client.get("/search", query_string={"q": typo, "format": "json", "limit": 100}).get_json()
+    assert data["query"] == typo and data["did_you_mean"] == meant
+    assert expected in [h["iri"] for h in data["results"]]
+    page = client.get("/search", query_string={"q": typo}).get_data(as_text=True)
+    assert "もしかして" in page and f">{meant}</a>" in page
+
+
+def test_rows_show_type_labels_and_one_rpa_concept_and_report_locations_last(client):
+    data = client.get("/search", query_string={"q": "RPA", "format": "json", "limit": 100}).get_json()
+    iris = [h["iri"] for h in data["results"]]
+    # the glossary's RPA and the kind RPA are one concept (skos:exactMatch): shown once
+    assert ("https://w3id.org/jichitai-kg/id/glossary/rpa" in iris) != ("https://w3id.org/jichitai-kg/id/kind/rpa" in iris)
+    assert all(not h["kind_label"].startswith("http") for h in data["results"])
+    assert all(t["label"] and not t["label"].startswith("http") for h in data["results"] for t in h["types"])
+    kinds = [h["kind"] for h in data["results"]]
+    assert "source" not in kinds or kinds[kinds.index("source"):] == ["source"] * (len(kinds) - kinds.index("source"))
+    page = client.get("/search", query_string={"q": "鎌倉"}).get_data(as_text=True)
+    assert '<span class="kind">http' not in page

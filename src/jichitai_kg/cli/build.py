@@ -34,6 +34,7 @@ def run(args: argparse.Namespace) -> int:
     from .. import store
     from ..dataset import Dataset
     from ..errors import BuildError, TurtleSyntaxError
+    from ..store.text_index import ensure_index
     from .common import settings
 
     cfg = settings(args)
@@ -46,6 +47,9 @@ def run(args: argparse.Namespace) -> int:
     except TurtleSyntaxError as exc:
         raise BuildError(f"syntax error, nothing built, previous store kept:\n  {exc}") from None
     elapsed = time.perf_counter() - started
+    index_started = time.perf_counter()
+    ensure_index(path)  # so that a server on a read-only copy of the cache has it too
+    index_seconds = time.perf_counter() - index_started
     report = store.read_report(path)
     print(f"store: {path}{' (reused: inputs unchanged)' if reused else ''}")
     print(f"files: {len(inputs.ontology_files)} ontology, {len(inputs.data_files)} data, "
@@ -58,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         print("dropped by reason: " + ", ".join(f"{k} {v}" for k, v in sorted(dropped.items())))
     t = report.get("timings", {})
     print(f"timings ({report.get('engine')}): parse {t.get('parse', 0):.2f}s, "
-          f"reason {t.get('reason', 0):.2f}s, load {t.get('load', 0):.2f}s"
+          f"reason {t.get('reason', 0):.2f}s, load {t.get('load', 0):.2f}s, search index {index_seconds:.2f}s"
           + (f"; this run {elapsed:.2f}s" if reused else ""))
     problems = report.get("inconsistencies", [])
     if problems:

@@ -19,13 +19,17 @@ KIND_LABELS = {
 
 
 def _term(index: SearchIndex, iri: str | None, lang: str, url_of: UrlOf) -> dict | None:
+    """An IRI with its label (types without a label are left out of a hit's ``types``)."""
     return {"iri": iri, "label": index.term_label(iri, lang) or iri, "url": url_of(iri)} if iri else None
 
 
 def hit_dict(hit: Hit, index: SearchIndex, lang: str, url_of: UrlOf) -> dict:
+    types = [{"iri": t, "label": index.term_label(t, lang), "url": url_of(t)}
+             for t in hit.types if index.term_label(t, lang)]
     return {
         "iri": hit.iri, "url": url_of(hit.iri), "label": {"ja": hit.label_ja, "en": hit.label_en},
-        "kind": hit.kind, "types": [_term(index, t, lang, url_of) for t in hit.types],
+        "kind": hit.kind, "types": types,
+        "kind_label": types[0]["label"] if types else KIND_LABELS.get(hit.kind, KIND_LABELS["other"])[lang == "en"],
         "government": _term(index, hit.government, lang, url_of),
         "prefecture": _term(index, hit.prefecture, lang, url_of),
         "code": hit.code, "categories": [_term(index, c, lang, url_of) for c in hit.categories],

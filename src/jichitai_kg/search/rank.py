@@ -7,7 +7,8 @@ A hit is ranked by the best *tier* any of its texts reaches for the query:
 2. substring: one of those contains the query (every word of it, for several words);
 3. description: only a description (or the label of the entity's kind) contains it.
 
-Ties are broken by kind (government > plan > initiative > everything else), then by the
+Report locations (the records of where the report says something) come after every entity,
+whatever their tier.  Ties are broken by kind (government > plan > initiative > everything else), then by the
 length of the label (shorter first: 鎌倉市 before 鎌倉市役所の…), then by label and IRI
 so that the order is total and repeatable.  An entity's kind is decided when the index is
 built (``store.text_index.kind_of``).
@@ -28,6 +29,8 @@ TIER_SCORE = (100.0, 80.0, 60.0, 30.0)
 NAME_FIELDS = frozenset({"label", "alt", "kana", "code"})
 
 _KIND_RANK = {"government": 0, "plan": 1, "initiative": 2}
+#: The kind of the records about entities (report locations): ranked after every entity.
+RECORD_KIND = "source"
 OTHER_KIND_RANK = 3
 
 
@@ -57,8 +60,8 @@ def tier(query: str, words: list[str], texts: Iterable[tuple[str, str]]) -> int 
 
 
 def sort_key(tier_: int, kind: str, label: str, iri: str) -> tuple:
-    """The total order of hits: tier, kind, label length, label, IRI."""
-    return (tier_, kind_rank(kind), len(label), label, iri)
+    """The total order of hits: report locations last, then tier, kind, label length, label, IRI."""
+    return (kind == RECORD_KIND, tier_, kind_rank(kind), len(label), label, iri)
 
 
 def score(tier_: int) -> float:

@@ -3,21 +3,28 @@
 Everything here takes a :class:`SearchIndex` and plain data and returns plain data (JSON-ready
 dicts); the web layer only parses requests and serializes answers.
 
-Scores are the search tiers (exact 100, prefix 80, substring 60, description 30).  A property
-that contradicts a candidate (another prefecture, another 団体コード) halves its score.  A
-candidate is *strong* when its name or reading equals the query (or its 団体コード equals the
-one given) and no given property contradicts it; ``match: true`` is set only when exactly one
-candidate is strong.  So 港区 alone matches nothing automatically when the register holds
-several 港区, and 港区 with prefecture 東京都 matches 東京都港区.
+Candidates come from two places: the register's bodies by :mod:`.names` (every way people
+write a name: scores 100/99 for an exact written form, 60–95 for typos and homophones), then
+every other entity by search (its tier score × 0.9: 90 exact, 72 prefix, 54 substring), so a
+government comes before the plans and records about it.  Report locations and sources come
+only when the query's type asks for them.  A property that contradicts a candidate (another
+prefecture, another 団体コード) halves its score.  A candidate is *strong* when it is an exact
+match (a written form of its name, or its 団体コード) that no property contradicts; ``match:
+true`` is set only when exactly one candidate is strong and no other candidate of any type is
+an exact match: 港区 alone matches nothing automatically (東京都港区 and the 港区 of 名古屋市
+and 大阪市 are all exact), 港区 with prefecture 東京都 matches 東京都港区.
 """
 
 from __future__ import annotations
 
+import math
+import time
 from typing import Any
 
-from ..errors import BadRequest
+from ..errors import BadRequest, Unavailable
 from ..namespaces import BASE, JKG
 from . import rank
+from .names import Candidate
 from .searcher import MAX_QUERY_CHARS, SearchIndex
 from .text import normalize
 
@@ -25,7 +32,14 @@ DEFAULT_TYPE = {"id": str(JKG.LocalGovernment), "name": "地方公共団体 (loc
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 100
 MAX_QUERIES = 100  # OpenRefine sends 10 per batch by default
+MAX_PROPERTIES = 10
+MAX_VALUES = 20
+MAX_VALUE_DEPTH = 3
 CONTRADICTED = 0.5
+#: Scores of entities found by search (not by name) are their tier scores times this.
+OTHER_FACTOR = 0.9
+#: Types that ask for the records about an entity (report locations), left out otherwise.
+RECORD_KINDS = frozenset({"source", str(JKG.ReportLocation)})
 
 #: The properties a query may use: id → (name, description).
 PROPERTIES: dict[str, tuple[str, str]] = {
@@ -56,33 +70,93 @@ def manifest(base_url: str) -> dict:
             "type": {"service_url": root, "service_path": "/suggest/type"},
             "property": {"service_url": root, "service_path": "/suggest/property"},
         },
+        "extend": {"propose_properties": {"service_url": root, "service_path": "/propose_properties"},
+                   "property_settings": []},
     }
 
 
-# --------------------------------------------------------------------------- property values
+# --------------------------------------------------------------------------- input
 
 
-def _values(v: Any) -> list[str]:
+def clean_text(value: Any, what: str, limit: int = MAX_QUERY_CHARS) -> str:
+    """A request string checked: at most ``limit`` characters, no control characters, no lone
+    surrogates (which no text encoding can hold); BadRequest with a message otherwise."""
+    text = "" if value is None else value if isinstance(value, str) else str(value)
+    if len(text) > limit:
+        raise BadRequest(f"{what} is {len(text)} characters long; at most {limit} are accepted")
+    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in text):
+        raise BadRequest(f"{what} contains a control character (such as NUL)")
+    if any("\ud800" <= ch <= "\udfff" for ch in text):
+        raise BadRequest(f"{what} contains a lone surrogate (not a character)")
+    return text.strip()
+
+
+def _values(v: Any, depth: int = 0) -> list[str]:
     """Property values as strings: a string, a number, {"id": …}/{"name": …}, or a list of these."""
-    if v is None:
+    if depth > MAX_VALUE_DEPTH:
+        raise BadRequest(f"a property value is nested more than {MAX_VALUE_DEPTH} levels deep")
+    if v is None or isinstance(v, bool):
         return []
     if isinstance(v, list):
-        return [x for item in v for x in _values(item)]
+        if len(v) > MAX_VALUES:
+            raise BadRequest(f"a property has more than {MAX_VALUES} values")
+        return [x for item in v for x in _values(item, depth + 1)]
     if isinstance(v, dict):
-        return _values(v.get("id") or v.get("name"))
-    return [str(v).strip()] if str(v).strip() else []
+        return _values(v.get("id") or v.get("name"), depth + 1)
+    if isinstance(v, float) and not math.isfinite(v):
+        raise BadRequest("a property value must be a finite number, a string or an object")
+    text = clean_text(v, "a property value")
+    return [text] if text else []
+
+
+def _properties(query: dict) -> list[tuple[str, list[str]]]:
+    props = query.get("properties") or []
+    if not isinstance(props, list):
+        raise BadRequest("'properties' must be a list of objects with 'pid' and 'v'")
+    if len(props) > MAX_PROPERTIES:
+        raise BadRequest(f"at most {MAX_PROPERTIES} properties per query")
+    out = []
+    for p in props:
+        if not isinstance(p, dict):
+            raise BadRequest("each property must be an object with 'pid' and 'v'")
+        pid = clean_text(p.get("pid") or p.get("p") or "", "a property id")
+        pid = _PROPERTY_ALIASES.get(pid, pid)
+        if pid not in PROPERTIES:
+            raise BadRequest(f"unknown property {pid!r}; known: {', '.join(PROPERTIES)}")
+        out.append((pid, _values(p.get("v"))))
+    return out
+
+
+def _limit(query: dict) -> int:
+    raw = query.get("limit")
+    if raw is None or raw == "":
+        return DEFAULT_LIMIT
+    if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
+        raise BadRequest("'limit' must be a whole number")
+    try:
+        limit = int(raw)
+    except (TypeError, ValueError, OverflowError):
+        raise BadRequest("'limit' must be a whole number") from None
+    return max(1, min(limit, MAX_LIMIT))
+
+
+def _types(query: dict) -> list[str]:
+    t = query.get("type")
+    return [x for x in _values(t) if x] if t else []
+
+
+# --------------------------------------------------------------------------- checks
 
 
 def _same_name(value: str, iri: str | None, index: SearchIndex) -> bool:
-    """``value`` names the term ``iri``: its IRI, its ja or en label, or the ja label without its
-    last character (東京 for 東京都, 大阪 for 大阪府) or the en label's first word (Tokyo)."""
+    """``value`` names the term ``iri``: its IRI, its ja or en label, or (for a prefecture) any
+    way of writing it the name matcher knows (東京, Tokyo, tokyo-to)."""
     if not iri:
         return False
-    if value == iri:
+    if value == iri or index.name_matcher().prefecture_of(value) == iri:
         return True
     v = normalize(value)
-    ja, en = normalize(index.term_label(iri, "ja")), normalize(index.term_label(iri, "en"))
-    return v in (ja, en) or (len(v) >= 2 and v == ja[:-1]) or (bool(en) and v == en.split(" ")[0])
+    return v in (normalize(index.term_label(iri, "ja")), normalize(index.term_label(iri, "en")))
 
 
 def _check(prop: str, values: list[str], entity: dict, index: SearchIndex) -> bool | None:
@@ -100,35 +174,6 @@ def _check(prop: str, values: list[str], entity: dict, index: SearchIndex) -> bo
     return None
 
 
-def _properties(query: dict) -> list[tuple[str, list[str]]]:
-    out = []
-    for p in query.get("properties") or []:
-        if not isinstance(p, dict):
-            raise BadRequest("each property must be an object with 'pid' and 'v'")
-        pid = str(p.get("pid") or p.get("p") or "")
-        pid = _PROPERTY_ALIASES.get(pid, pid)
-        if pid not in PROPERTIES:
-            raise BadRequest(f"unknown property {pid!r}; known: {', '.join(PROPERTIES)}")
-        out.append((pid, _values(p.get("v"))))
-    return out
-
-
-# --------------------------------------------------------------------------- one query
-
-
-def _limit(query: dict) -> int:
-    try:
-        limit = int(query.get("limit") or DEFAULT_LIMIT)
-    except (TypeError, ValueError):
-        raise BadRequest("'limit' must be an integer") from None
-    return max(1, min(limit, MAX_LIMIT))
-
-
-def _types(query: dict) -> list[str]:
-    t = query.get("type")
-    return [x for x in _values(t) if x] if t else []
-
-
 MAX_TYPES = 3
 
 
@@ -138,64 +183,87 @@ def _type_list(types: list[str], index: SearchIndex) -> list[dict]:
     return labelled[:MAX_TYPES] or [{"id": t, "name": t.rsplit("#", 1)[-1].rsplit("/", 1)[-1]} for t in types[:1]]
 
 
-def _candidates(text: str, types: list[str], props, index: SearchIndex) -> dict[str, tuple[int, dict]]:
-    """IRI → (tier, entity) for name matches and for 団体コード given as a property."""
-    found: dict[str, tuple[int, dict]] = {}
-    if text:
-        for h in index.search(text, limit=MAX_LIMIT).hits:
-            if h.tier == rank.DESCRIPTION:
-                continue
-            found[h.iri] = (h.tier, {"iri": h.iri, "kind": h.kind, "label_ja": h.label_ja, "types": h.types,
-                                     "government": h.government, "code": h.code, "prefecture": h.prefecture})
-    for pid, values in props:
-        if pid == "dantaiCode":
-            for v in values:
-                for e in index.by_code(v):
-                    found[e["iri"]] = (rank.EXACT, e)
-    if types:
-        found = {k: v for k, v in found.items() if _has_type(v[1], types)}
-    return found
-
-
 def _has_type(entity: dict, types: list[str]) -> bool:
-    """The entity has one of the types; any body with a 団体コード counts as a local government
-    (the register's administrative wards are typed differently but reconcile like bodies)."""
-    if set(types) & set(entity["types"]):
+    """The entity has one of the types; any body with a 団体コード or ward code counts as a local
+    government (the register's administrative wards are typed differently but reconcile like bodies)."""
+    if set(types) & set(entity["types"]) or entity["kind"] in types:
         return True
     return DEFAULT_TYPE["id"] in types and entity["kind"] == "government"
 
 
-def reconcile_one(query: dict, index: SearchIndex) -> dict:
+# --------------------------------------------------------------------------- one query
+
+
+def _candidates(text: str, types: list[str], props, index: SearchIndex,
+                deadline: float | None) -> dict[str, tuple[float, bool, dict]]:
+    """IRI → (score, exact, entity row): bodies by name, other entities by search, and bodies
+    whose 団体コード is given as a property."""
+    found: dict[str, tuple[float, bool, dict]] = {}
+    if text:
+        c: Candidate
+        for c in index.name_matcher().match(text)[:MAX_LIMIT]:
+            row = index.row_of(c.body.iri)
+            if row is not None:
+                found[c.body.iri] = (c.score, c.exact, row)
+        records = bool(RECORD_KINDS.intersection(types))
+        for h in index.search(text, limit=MAX_LIMIT, snippets=False, deadline=deadline).hits:
+            if h.iri in found or h.tier == rank.DESCRIPTION or (h.kind == "source" and not records):
+                continue
+            row = index.row_of(h.iri)
+            if row is not None:
+                found[h.iri] = (rank.score(h.tier) * OTHER_FACTOR, h.tier == rank.EXACT, row)
+    for pid, values in props:
+        if pid == "dantaiCode":
+            for v in values:
+                for e in index.by_code(v):
+                    found[e["iri"]] = (100.0, True, e)
+    if types:
+        found = {k: v for k, v in found.items() if _has_type(v[2], types)}
+    return found
+
+
+def reconcile_one(query: dict, index: SearchIndex, deadline: float | None = None) -> dict:
     """Candidates for one query object ({"query", "type", "limit", "properties"})."""
     if not isinstance(query, dict):
         raise BadRequest("each query must be a JSON object")
-    text = str(query.get("query") or "").strip()
-    if len(text) > MAX_QUERY_CHARS:
-        raise BadRequest(f"a query text is {len(text)} characters long; at most {MAX_QUERY_CHARS} are accepted")
+    text = clean_text(query.get("query"), "a query text")
     props = _properties(query)
+    limit = _limit(query)
+    types = _types(query)
     if not text and not props:
         raise BadRequest("a query needs 'query' text or 'properties'")
     results = []
-    for tier, entity in _candidates(text, _types(query), props, index).values():
+    for score, exact, entity in _candidates(text, types, props, index, deadline).values():
         checks = [_check(pid, values, entity, index) for pid, values in props if values]
-        score = rank.score(tier) * (CONTRADICTED ** checks.count(False))
-        strong = tier == rank.EXACT and False not in checks
-        results.append((strong, score, entity))
-    results.sort(key=lambda r: (-r[1], rank.kind_rank(r[2]["kind"]), len(r[2]["label_ja"]), r[2]["iri"]))
-    strong_count = sum(1 for r in results if r[0])
+        contradicted = checks.count(False)
+        results.append((exact and not contradicted, score * (CONTRADICTED ** contradicted), exact, entity))
+    results.sort(key=lambda r: (-r[1], rank.kind_rank(r[3]["kind"]), _class_rank(r[3], index), r[3]["iri"]))
+    strong = sum(1 for r in results if r[0])
     return {"result": [
-        {"id": e["iri"], "name": e["label_ja"], "type": _type_list(e["types"], index), "score": score,
-         "match": strong and strong_count == 1}
-        for strong, score, e in results[:_limit(query)]]}
+        {"id": e["iri"], "name": e["label_ja"], "type": _type_list(e["types"], index), "score": round(score, 1),
+         "match": is_strong and strong == 1}
+        for is_strong, score, _exact, e in results[:limit]]}
 
 
-def reconcile_batch(queries: dict, index: SearchIndex) -> dict:
-    """Answers to a batch {"q0": {...}, "q1": {...}} under the same keys."""
+def _class_rank(entity: dict, index: SearchIndex) -> int:
+    body = index.name_matcher().bodies.get(entity["iri"])
+    return Candidate(body, 0.0, False, "").sort_key()[1] if body else 99
+
+
+def reconcile_batch(queries: dict, index: SearchIndex, *, time_limit: float | None = None) -> dict:
+    """Answers to a batch {"q0": {...}, "q1": {...}} under the same keys; Unavailable (503) when
+    the batch takes longer than ``time_limit`` seconds (checked between queries)."""
     if not isinstance(queries, dict):
         raise BadRequest("'queries' must be a JSON object mapping keys to query objects")
     if len(queries) > MAX_QUERIES:
-        raise BadRequest(f"at most {MAX_QUERIES} queries per batch")
-    return {key: reconcile_one(q, index) for key, q in queries.items()}
+        raise BadRequest(f"{len(queries)} queries in one batch; at most {MAX_QUERIES} are accepted")
+    deadline = None if time_limit is None else time.monotonic() + time_limit
+    out = {}
+    for key, q in queries.items():
+        if deadline is not None and time.monotonic() > deadline:
+            raise Unavailable(f"the batch took longer than {time_limit:g} s; send fewer queries per batch")
+        out[clean_text(key, "a query key")] = reconcile_one(q, index, deadline)
+    return out
 
 
 # --------------------------------------------------------------------------- suggest and preview

@@ -15,8 +15,9 @@ __all__ = ["contains_word", "find_word", "highlight", "normalize", "normalize_wi
 
 
 def terms(query: str) -> list[str]:
-    """The normalized words of a query (Japanese has no spaces: usually a single term)."""
-    return [t for t in normalize(query).split(" ") if t]
+    """The distinct normalized words of a query, in order (Japanese has no spaces: usually a
+    single term).  Repeats are dropped: "a a a …" is one word, not work per repeat."""
+    return list(dict.fromkeys(t for t in normalize(query).split(" ") if t))
 
 
 def _is_word_char(ch: str) -> bool:

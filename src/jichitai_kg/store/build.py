@@ -38,7 +38,6 @@ import pyoxigraph as ox
 from ..content import app_query
 from ..errors import BuildError, TurtleSyntaxError
 from ..namespaces import DATA_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
-from .text_index import build_index
 
 #: SHACL shapes live in ontology/shapes/ (outside the non-recursive glob) and are not part of the
 #: served dataset and must not be reasoned over.
@@ -236,11 +235,8 @@ def prepare(inputs: Inputs, cache_dir: Path, *, engine: str = "auto", force: boo
         store.flush()
         counts = graph_triple_counts(store)
         timings["load"] = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        build_index(store, tmp)  # the search index: same key, same directory, same rename
-        del store
+        del store  # the search index is built after the rename, on first use (text_index.ensure_index)
         gc.collect()
-        timings["index"] = time.perf_counter() - t0
         report = {
             "digest": digest,
             "engine": result.engine,

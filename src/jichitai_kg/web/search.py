@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
+from pathlib import Path
 
-from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 
 from ..errors import BadRequest, Unavailable
 from ..linked_data.pages import local_path
 from ..query import media
 from ..search import MAX_QUERY_CHARS, SearchIndex
 from ..search.present import results_dict
-from ..store.text_index import ensure_index
+from ..search.reconcile import clean_text
+from ..store.text_index import content_index, ensure_index
 from .responses import request_lang
 from .state import app_cache, get_dataset
 from .urls import path_prefix
@@ -28,39 +31,52 @@ MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
 JSON = "application/json"
 _lock = threading.Lock()
+_build_lock = threading.Lock()
 
 TEXT = {
     "ja": {"title": "検索", "placeholder": "テレワーク、RPA、鎌倉…", "search": "検索", "results": "件",
            "none": "見つかりませんでした。", "type": "種類", "government": "自治体", "category": "分類",
            "all": "すべて", "next": "次へ", "prev": "前へ", "other_lang": "English", "code": "団体コード",
-           "prefecture": "都道府県"},
+           "prefecture": "都道府県", "did_you_mean": "もしかして", "showing": "の検索結果を表示しています。"},
     "en": {"title": "Search", "placeholder": "telework, RPA, Kamakura…", "search": "Search", "results": "results",
            "none": "Nothing found.", "type": "Type", "government": "Government", "category": "Category",
            "all": "all", "next": "Next", "prev": "Previous", "other_lang": "日本語", "code": "Dantai code",
-           "prefecture": "Prefecture"},
+           "prefecture": "Prefecture", "did_you_mean": "Did you mean", "showing": "Showing its results."},
 }
 
 
 def search_index() -> SearchIndex:
     """The app's index, built next to its store on first use if the store predates it.
 
-    Unavailable (503) when there is no local store (remote mode: the data lives in another
-    SPARQL store) or when the index can neither be opened nor built.
+    In remote mode (the data lives in another SPARQL store) the index is built from the
+    content files (:func:`_content_index`).  Unavailable (503) when the index can neither be
+    opened nor built.
     """
     dataset = get_dataset()
     dataset.executor  # noqa: B018 - in local mode this prepares the store (and its index)
-    if dataset.store_path is None:
-        raise Unavailable("search needs the local store; this server answers from a remote SPARQL "
-                          "store, which has no search index", headers={})
     try:
-        path = ensure_index(dataset.store_path)
+        if dataset.store_path is not None:
+            path = ensure_index(dataset.store_path)
+        elif dataset.remote:
+            path = _content_index(dataset)
+        else:
+            raise Unavailable("search needs the local store, and this server has none", headers={})
     except (OSError, sqlite3.Error) as exc:
         raise Unavailable(f"the search index is not available: {exc}") from exc
     cache = app_cache("search")
     with _lock:
         if cache.get("path") != path:
-            cache["path"], cache["index"] = path, SearchIndex(path)
+            index = SearchIndex(path)
+            index.warm()  # one-time set-up, outside any request's time limit
+            cache["path"], cache["index"] = path, index
         return cache["index"]
+
+
+def _content_index(dataset) -> Path:
+    """Remote mode: the index of this server's own content files (the same files the remote
+    store was pushed from, which the version check at start compares), built once."""
+    with _build_lock:
+        return content_index(dataset.inputs, dataset.cache_dir)
 
 
 def local_url(iri: str) -> str:
@@ -81,17 +97,24 @@ def int_arg(name: str, default: int, low: int, high: int) -> int:
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit():
-        raise BadRequest(f"'{name}' must be a whole number")
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
+        raise BadRequest(f"'{name}' must be a whole number (0–999999999, ASCII digits)")
     return max(low, min(int(raw), high))
 
 
 def _problem(q: str) -> str | None:
     if not q:
         return "Give a search word in 'q' (e.g. /search?q=テレワーク)."
-    if len(q) > MAX_QUERY_CHARS:
-        return f"'q' is {len(q)} characters long; at most {MAX_QUERY_CHARS} are accepted."
+    try:
+        clean_text(q, "'q'")
+    except BadRequest as exc:
+        return exc.message + "."
     return None
+
+
+def _printable(text: str) -> str:
+    """The text without control characters and lone surrogates (to show back in the page)."""
+    return "".join(ch for ch in text if ch >= " " and not "\ud800" <= ch <= "\udfff")
 
 
 @bp.route("/search")
@@ -102,7 +125,7 @@ def search():
     if problem:
         if wants_json():
             raise BadRequest(problem)
-        page = render_template("search.html", q=q[:MAX_QUERY_CHARS], error=problem, total=0, hits=[],
+        page = render_template("search.html", q=_printable(q[:MAX_QUERY_CHARS]), error=problem, total=0, hits=[],
                                facets={}, filters={}, offset=0, limit=DEFAULT_LIMIT, lang=lang, t=TEXT[lang])
         return Response(page, status=400, headers={"Vary": "Accept"})
     limit = int_arg("limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
@@ -110,10 +133,13 @@ def search():
     filters = {"kind": request.args.get("type") or None, "government": request.args.get("government") or None,
                "category": request.args.get("category") or None}
     index = search_index()
-    results = index.search(q, limit=limit, offset=offset, **filters)
+    # nothing found: what the closest spelling finds, with a 「もしかして」 line
+    deadline = time.monotonic() + float(current_app.config.get("QUERY_TIMEOUT", 10.0))
+    results, suggestion = index.search_or_suggest(q, limit=limit, offset=offset, deadline=deadline, **filters)
     data = results_dict(results, index, lang, local_url, offset=offset, limit=limit,
                         filters={"type": filters["kind"], "government": filters["government"],
-                                 "category": filters["category"]})
+                                 "category": filters["category"]}, did_you_mean=suggestion)
+    data["query"] = q
     if wants_json():
         response = jsonify(data)
     else:
@@ -125,6 +151,8 @@ def search():
             return url_for("search.search", **{k: v for k, v in {**current, **changes}.items() if v})
 
         response = Response(render_template("search.html", q=q, total=results.total, hits=data["results"],
+                                            did_you_mean=suggestion,
+                                            suggestion_link=link(q=suggestion) if suggestion else None,
                                             facets=data["facets"], filters=filters, offset=offset, limit=limit,
                                             lang=lang, t=TEXT[lang], link=link))
     response.headers["Vary"] = "Accept"
