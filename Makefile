@@ -84,8 +84,9 @@ bench-setup: install
 bench: bench-setup
 	$(PY) -m benchmarks $(ARGS)
 
-# Fuzzing (10,000 requests) and the runaway load mix against a loopback server; writes
-# docs/reliability.md.  Bounded: about 3 minutes.  Options: make soak ARGS="--fuzz 2000".
+# Fuzzing (10,000 requests), the runaway load mix (the 19 parameter-free questions, 32 clients,
+# 5% runaways) and 2,100 slow clients against a loopback server; writes docs/reliability.md.
+# Bounded: about 4 minutes.  Options: make soak ARGS="--fuzz 2000 --slow-clients 0".
 soak: install
 	$(PY) tools/soak.py $(ARGS)
 

@@ -3,7 +3,7 @@
 Used by ``python -m benchmarks`` (section ``profile``) to explain the distance to the
 Oxigraph server.  While the load generator runs one question at a fixed concurrency, the
 CPU time (user + system, from /proc) of each kind of process is read before and after:
-the serving processes (waitress + Flask + this package), the query workers (pyoxigraph
+the serving processes (granian + Flask + this package), the query workers (pyoxigraph
 evaluating and serializing), and the load generator itself.  When py-spy is installed in
 the bench venv, one serving process is sampled in ``--gil`` mode (only the thread
 holding the interpreter lock) and the samples are grouped by the library their innermost
@@ -25,7 +25,7 @@ from . import loadgen
 
 TICKS = os.sysconf("SC_CLK_TCK")
 #: Innermost frame's file → the part of the stack it stands for.
-GROUPS = (("waitress", "waitress (HTTP parsing, sockets, threads)"),
+GROUPS = (("granian", "granian's Python side (WSGI environ, response)"),
           ("werkzeug", "Flask and werkzeug"), ("flask", "Flask and werkzeug"),
           ("jichitai_kg", "this package (protocol, guard, negotiation, responses)"),
           ("multiprocessing", "hand-off to the query worker (pipe, pickle)"),

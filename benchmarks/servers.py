@@ -1,6 +1,6 @@
 """Start and stop the three SPARQL servers compared by the benchmarks, on loopback only.
 
-- this service: ``jichitai-kg serve`` (waitress + query worker processes)
+- this service: ``jichitai-kg serve`` (granian + Flask + query worker processes)
 - the Python peer: ``rdflib-endpoint serve`` (RDFLib + FastAPI/uvicorn), from the bench venv
 - the Rust peer: ``oxigraph serve-read-only`` over the very store this service built
 """

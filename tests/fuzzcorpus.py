@@ -16,9 +16,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 #: Statuses a fuzz request may get; 503 only with one of DELIBERATE_503: the time limit, all
-#: workers busy, or a worker replaced at its memory cap (QUERY_MEMORY_LIMIT, issue #12 item 4).
+#: workers busy, a worker replaced at its memory cap (QUERY_MEMORY_LIMIT, issue #12 item 4), or a
+#: client over its limit of long queries (LONG_QUERIES_PER_CLIENT, issue #26 item 5).
 #: A crashed worker ("crashed") is never acceptable.
-DELIBERATE_503 = ("was stopped after", "stayed busy", "(QUERY_MEMORY_LIMIT)")
+DELIBERATE_503 = ("was stopped after", "stayed busy", "(QUERY_MEMORY_LIMIT)", "(LONG_QUERIES_PER_CLIENT)")
 
 
 @dataclass

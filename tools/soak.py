@@ -29,13 +29,16 @@ import urllib.parse
 import urllib.request
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from http.client import HTTPConnection, HTTPException
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
+from benchmarks import slow_clients  # noqa: E402
 from benchmarks.profile import roles  # noqa: E402
+from soak_report import write_report  # noqa: E402
 
 from fuzzcorpus import acceptable, generate  # noqa: E402
 from loopback import Listener, ServerDidNotStart, alive, descendants, start_server  # noqa: E402
@@ -43,8 +46,31 @@ from loopback import Listener, ServerDidNotStart, alive, descendants, start_serv
 CRASHED = b"worker crashed"  # the 503 message of a worker that died under a query
 MEMORY_CAP = b"(QUERY_MEMORY_LIMIT)"  # the 503 message of a worker replaced at its memory cap
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-NORMAL_QUERIES = ["governments", "initiatives-by-category", "category-matrix", "cdo", "telework",
-                  "figures", "partners"]
+
+
+def normal_questions() -> list[tuple[str, str]]:
+    """(id, query text) of every competency question that needs no parameter: the normal mix."""
+    from jichitai_kg.cq.catalog import load_catalog
+
+    return [(q.id, q.text) for q in load_catalog(ROOT / "queries")
+            if not any(p.required for p in q.params)]
+
+
+def ask(base: str, query: str, source: str, timeout: float = 60) -> tuple[int, bytes]:
+    """GET /sparql from the loopback address ``source`` (each simulated client has its own,
+    as real clients do: the server's per-client limits see them apart)."""
+    parsed = urllib.parse.urlsplit(base)
+    conn = HTTPConnection(parsed.hostname, parsed.port, timeout=timeout,
+                                      source_address=(source, 0))
+    try:
+        conn.request("GET", "/sparql?" + urllib.parse.urlencode({"query": query}),
+                     headers={"Accept": "application/sparql-results+json"})
+        resp = conn.getresponse()
+        return resp.status, resp.read()
+    except (OSError, HTTPException):
+        return -1, b""
+    finally:
+        conn.close()
 
 
 def rss_mib(pids: list[int]) -> float:
@@ -76,14 +102,8 @@ def http(base: str, req, timeout: float = 60) -> tuple[int, bytes]:
             return resp.status, resp.read()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read()
-    except (OSError, http_client_errors()) as exc:
+    except (OSError, HTTPException) as exc:
         return -1, repr(exc).encode()
-
-
-def http_client_errors():
-    import http.client
-
-    return http.client.HTTPException
 
 
 def serve(args) -> tuple[subprocess.Popen, str]:
@@ -124,33 +144,27 @@ def fuzz(base: str, count: int, seed: int, listener: Listener) -> dict:
 
 
 def load_mix(base: str, args) -> dict:
-    normal = [(ROOT / "queries" / f"{n}.rq").read_text(encoding="utf-8") for n in NORMAL_QUERIES]
+    normal = [text for _, text in normal_questions()]
     rng = random.Random(args.seed)
     lock = threading.Lock()
     lat: list[float] = []
     by_status: dict[str, Counter] = {"normal": Counter(), "runaway": Counter()}
     stop_at = time.monotonic() + args.duration
     lost = [0]
+    why: Counter = Counter()  # the messages normal queries were refused with
 
     def client(k: int):
         r = random.Random(rng.random() + k)
+        source = f"127.0.0.{2 + k % 250}"
         while time.monotonic() < stop_at:
             runaway = r.random() < args.runaway_share
-            q = RUNAWAY if runaway else r.choice(normal)
-            url = base + "/sparql?" + urllib.parse.urlencode({"query": q})
             t = time.monotonic()
-            try:
-                with urllib.request.urlopen(urllib.request.Request(
-                        url, headers={"Accept": "application/sparql-results+json"}),
-                        timeout=60) as resp:
-                    resp.read()
-                    status = resp.status
-            except urllib.error.HTTPError as exc:
-                status = exc.code
-                lost[0] += CRASHED in exc.read()
-            except OSError:
-                status = -1
+            status, body = ask(base, RUNAWAY if runaway else r.choice(normal), source)
+            lost[0] += status == 503 and CRASHED in body
             dt = time.monotonic() - t
+            if status != 200 and not runaway:
+                with lock:
+                    why[body[:70].decode("utf-8", "replace").strip()] += 1
             with lock:
                 by_status["runaway" if runaway else "normal"][status] += 1
                 if not runaway and status == 200:
@@ -165,97 +179,11 @@ def load_mix(base: str, args) -> dict:
     q = statistics.quantiles(lat, n=100) if len(lat) >= 2 else [float("nan")] * 99
     return {"duration_s": args.duration, "concurrency": args.concurrency,
             "runaway_share": args.runaway_share, "normal_ok": len(lat),
+            "questions": [qid for qid, _ in normal_questions()],
             "normal_req_per_s": round(len(lat) / args.duration, 1),
             "normal_p50_s": round(q[49], 3), "normal_p99_s": round(q[98], 3),
             "statuses": {k: dict(sorted(v.items())) for k, v in by_status.items()},
-            "worker_lost": lost[0]}
-
-
-PROTECTIONS = """## What protects the service
-
-| risk | protection | setting (default) |
-|---|---|---|
-| request forgery through `SERVICE`, by any spelling | every query worker installs a seccomp filter when it starts: `socket()` fails for every family except `AF_UNIX`, `io_uring_setup()` fails, foreign system-call ABIs fail (`jichitai_kg/query/sandbox.py`, Linux x86_64 and aarch64). The engine's `SERVICE` call then fails inside the worker and the client gets 403. The lexer guard still answers the plain spellings with 403 first. | `QUERY_SANDBOX` (on unless `SERVICE_ALLOWLIST` is set) |
-| no sandbox possible (other OS, seccomp off, or `QUERY_SANDBOX=false`) | the decision is the engine's own parse: every `service` in the text is changed into a non-keyword and pyoxigraph parses the result; if that parse fails, the query uses `SERVICE` and is refused, unless the lexer saw a `SERVICE` keyword at every occurrence of the word and every target is on the allowlist (`query/engine_guard.py`) | |
-| `SERVICE_ALLOWLIST` | sandboxed workers cannot call any endpoint, so the allowlist is **unavailable in sandboxed mode**: setting it turns the sandbox off (unless `QUERY_SANDBOX=true` is set explicitly, in which case allowed endpoints fail with 403) and the engine-parse rule above applies | `SERVICE_ALLOWLIST` ([]) |
-| parser stack overflow (5,000 nested parentheses, 1,000 nested `FILTER EXISTS`, 10,000-item chains) | queries nesting ( { [ deeper than 128 levels (a `{` after `EXISTS` counts twice) or longer than 25,000 tokens get 400 before any worker sees them; workers parse and evaluate on a 64 MiB stack, which survives chains of 30,000 items (`query/nesting.py`) | `nesting.MAX_NESTING`, `MAX_TOKENS` |
-| one query taking all memory | each worker's address space is capped (`RLIMIT_AS`); a query over it answers 503 with a plain message and the worker is replaced | `QUERY_MEMORY_LIMIT` (2 GiB; 0 = no cap) |
-| orphaned workers, dropped requests on stop | SIGTERM/SIGINT: the listening socket closes, requests in flight get up to the grace period, then every worker is killed and reaped and the forkserver and resource tracker stop; workers also die with their parent (`PR_SET_PDEATHSIG`) | `serve --grace` (15 s) |
-| runaway queries starving the others | two lanes of workers in each serving process: a query still running after the quick budget is remembered as long and its worker trades places with an idle long-lane worker (with none idle, the query is stopped and re-run in the long lane); a text known to be long goes there directly, and copies of it already waiting in the quick lane follow (`query/executor.py`) | `QUERY_WORKERS` (2 in all), `LONG_QUERY_WORKERS` (1 per serving process), `QUICK_BUDGET` (1 s) |
-| memory held by the query-scan memo | bounded by bytes of query text (8 MiB total; queries over 64 KiB are not kept), in the same byte-bounded table as the answer cache (`query/memo.py`) | |
-
-""".splitlines()
-
-
-def target_met(load: dict) -> bool:
-    """Issue #12 item 3: normal queries keep p99 under 1 s and lose no request."""
-    return load["normal_p99_s"] < 1.0 and set(load["statuses"]["normal"]) <= {"200", 200}
-
-
-def write_report(path: Path, fig: dict) -> None:
-    f, m = fig["fuzz"], fig["load"]
-    lines = [
-        "# Reliability: fuzzing and load with runaway queries",
-        "",
-        "Measured by `make soak` (`tools/soak.py`) against `jichitai-kg serve` on 127.0.0.1, "
-        f"on {fig['when']} ({fig['machine']}). Server: {fig['server']}.",
-        "Re-run `make soak` to refresh this page; the raw figures are in `docs/reliability.json`.",
-        "",
-        *PROTECTIONS,
-        "## Fuzzing",
-        "",
-        f"{f['requests']:,} generated requests (seed {fig['seed']}; `tests/fuzzcorpus.py`: mutated "
-        "competency-question queries, SERVICE in escaped and odd spellings aimed at a loopback "
-        "listener, 5,000-deep nesting, 1,000 nested FILTER EXISTS, bad graph IRIs, formats and "
-        "Accept headers) across `/sparql`, `/cq/*`, `/id/*` and `/download/*`, 8 at a time, "
-        f"in {f['seconds']} s.",
-        "",
-        "| status | requests |", "|---|---|",
-        *[f"| {s} | {n} |" for s, n in f["statuses"].items()],
-        "",
-        f"- 5xx other than deliberate 503 (time limit, all workers busy, memory cap): **{len(f['unacceptable'])}**",
-        f"- connections reaching the loopback listener (request forgery): **{f['outbound_connections']}**",
-        f"- worker processes that crashed: **{fig['worker_deaths']}**; workers replaced on purpose "
-        f"at the memory cap (503, `QUERY_MEMORY_LIMIT`): {f.get('memory_cap', 0)} (workers killed on purpose at "
-        "the time limit are replaced and not counted)",
-        "",
-        "## Load mix (issue #12, item 3)",
-        "",
-        f"{m['duration_s']} s at concurrency {m['concurrency']}; {m['runaway_share']:.0%} of "
-        "requests are cartesian products stopped at the time limit, the rest competency-question "
-        f"queries ({', '.join(NORMAL_QUERIES)}). The client is Python (urllib) on the same machine.",
-        "",
-        "| measure | value |", "|---|---|",
-        f"| normal queries answered | {m['normal_ok']} |",
-        f"| normal throughput | {m['normal_req_per_s']} req/s |",
-        f"| normal latency p50 | {m['normal_p50_s']} s |",
-        f"| normal latency p99 | {m['normal_p99_s']} s |",
-        f"| normal queries by status | {m['statuses']['normal']} |",
-        f"| runaway queries by status | {m['statuses']['runaway']} |",
-        "",
-        "## Processes and memory",
-        "",
-        "| measure | before | after fuzzing and load |", "|---|---|---|",
-        f"| RSS of server and its processes (MiB) | {fig['rss_before_mib']} | {fig['rss_after_mib']} |",
-        f"| processes (server, forkserver, resource tracker, workers) | {fig['procs_before']} | "
-        f"{fig['procs_after']} |",
-        "",
-        f"After SIGTERM the server exited with code {fig['exit_code']} in {fig['stop_seconds']} s; "
-        f"processes left afterwards: **{fig['procs_left']}**.",
-        "",
-        "## Reading these figures",
-        "",
-        "The fuzzing and process figures are the guarantees of issue #12 (items 1, 2, 4, 5 and 9): "
-        "no unexpected 5xx, no request leaving the machine, no dead worker, nothing left after a stop. "
-        "The load-mix figures show fairness under runaways (item 3): every query starts in the "
-        "quick lane (`QUERY_WORKERS`); one still running after `QUICK_BUDGET` (1 s) is remembered "
-        "as long and goes on in the long lane (`LONG_QUERY_WORKERS`), so runaways queue behind "
-        "each other instead of holding the workers ordinary questions need. "
-        f"The issue's target (normal p99 under 1 s, no normal request lost) is "
-        f"**{'met' if target_met(m) else 'not met'}** in this run.",
-        "",
-    ]
-    path.write_text("\n".join(lines), encoding="utf-8")
+            "normal_refusals": dict(why.most_common(5)), "worker_lost": lost[0]}
 
 
 def main(argv=None) -> int:
@@ -270,6 +198,9 @@ def main(argv=None) -> int:
     p.add_argument("--processes", type=int, default=0,
                    help="serving processes (default: the server's, one per core up to 4)")
     p.add_argument("--seed", type=int, default=12)
+    p.add_argument("--slow-clients", type=int, default=2100,
+                   help="connections drip-feeding a header, one byte every 5 s (0: none)")
+    p.add_argument("--slow-seconds", type=float, default=30)
     p.add_argument("--cache", action="store_true",
                    help="keep the answer cache on (off by default, so every query is evaluated)")
     p.add_argument("--log", default=str(ROOT / ".cache" / "soak-server.log"))
@@ -290,8 +221,9 @@ def main(argv=None) -> int:
                      "machine": f"{os.cpu_count()} CPUs, load average "
                                 f"{os.getloadavg()[0]:.1f} when the run began",
                      "server": f"{len(roles(proc.pid)['serving'])} serving processes, "
-                               f"{args.workers} quick-lane query workers in all and the default "
-                               f"long lane in each, {args.threads} threads each, "
+                               f"{args.workers} quick-lane query workers in all, one long-lane "
+                               "worker in each and one long-lane ticket for the whole server, "
+                               f"{args.threads} threads each, "
                                f"{args.timeout:g} s time limit, "
                                "default memory cap and sandbox, answer cache "
                                + ("on" if args.cache else "off"),
@@ -301,6 +233,12 @@ def main(argv=None) -> int:
         fig["fuzz"] = fuzz(base, args.fuzz, args.seed, listener)
         print(f"load mix for {args.duration:g} s ...", file=sys.stderr, flush=True)
         fig["load"] = load_mix(base, args)
+        if args.slow_clients:
+            print(f"{args.slow_clients} slow clients for {args.slow_seconds:g} s ...",
+                  file=sys.stderr, flush=True)
+            fig["slow"] = slow_clients.run(base, connections=args.slow_clients, interval=5.0,
+                                           seconds=args.slow_seconds,
+                                           warmup=min(5.0, args.slow_seconds / 3))
         after = [proc.pid, *descendants(proc.pid)]
         fig["rss_after_mib"], fig["procs_after"] = rss_mib(after), len(after)
     finally:

@@ -37,6 +37,8 @@ DEFAULTS: dict[str, Any] = {
     "SERVE_PROCESSES": 0,  # `serve` processes sharing the port; 0: one per core, up to 4
     "LONG_QUERY_WORKERS": 1,  # workers of the long lane (queries past QUICK_BUDGET); 0: one lane
     "QUICK_BUDGET": 1.0,  # seconds a query may run in the quick lane before it moves to the long one
+    "LONG_QUERIES": 1,  # long-lane queries running at once in all serving processes (query/admission.py)
+    "LONG_QUERIES_PER_CLIENT": 2,  # long-lane queries one client address may have running or waiting
     "RESULT_CACHE_BYTES": 64 * 1024 * 1024,  # answers kept in memory (0: none); see query/cache.py
     "RESULT_MAX_AGE": 300,  # Cache-Control max-age (seconds) of /sparql and /cq answers
     "SERVICE_ALLOWLIST": [],  # endpoint IRIs allowed in SERVICE; anything else → 403
@@ -113,12 +115,14 @@ def normalise(settings: dict[str, Any]) -> dict[str, Any]:
         settings["QUERY_TIMEOUT"] = float(settings["QUERY_TIMEOUT"])
         settings["QUICK_BUDGET"] = float(settings["QUICK_BUDGET"])
         for key in ("MAX_RESULT_BYTES", "MAX_REQUEST_BYTES", "QUERY_WORKERS", "RESULT_CACHE_BYTES",
-                    "RESULT_MAX_AGE", "LONG_QUERY_WORKERS", "SERVE_PROCESSES"):
+                    "RESULT_MAX_AGE", "LONG_QUERY_WORKERS", "SERVE_PROCESSES", "LONG_QUERIES",
+                    "LONG_QUERIES_PER_CLIENT"):
             settings[key] = int(settings[key])
         settings["QUERY_MEMORY_LIMIT"] = int(settings["QUERY_MEMORY_LIMIT"] or 0)
     except (TypeError, ValueError) as exc:
         raise BadRequest(f"bad setting: {exc}") from None
-    for key in ("QUERY_TIMEOUT", "MAX_RESULT_BYTES", "MAX_REQUEST_BYTES", "QUERY_WORKERS", "QUICK_BUDGET"):
+    for key in ("QUERY_TIMEOUT", "MAX_RESULT_BYTES", "MAX_REQUEST_BYTES", "QUERY_WORKERS", "QUICK_BUDGET",
+                "LONG_QUERIES", "LONG_QUERIES_PER_CLIENT"):
         if settings[key] <= 0:
             raise BadRequest(f"{key} must be positive, got {settings[key]}")
     for key in ("RESULT_CACHE_BYTES", "RESULT_MAX_AGE", "LONG_QUERY_WORKERS", "QUERY_MEMORY_LIMIT",

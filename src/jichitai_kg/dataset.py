@@ -17,10 +17,12 @@ from . import releases
 from .content import app_query
 from .errors import BadRequest
 from .namespaces import INFERRED_GRAPH
+from .query import admission
 from .query.cache import CachingExecutor
 from .query.executor import QueryExecutor
 from .query.inline import InlineExecutor
 from .query.runner import ExecutorRunner, plain
+from .query.shared_answers import SharedAnswers
 from .query.worker_setup import WorkerLimits
 from .remote.executor import RemoteExecutor, from_config
 from .store import Inputs, hold, open_read_only, prepare
@@ -129,7 +131,9 @@ class Dataset:
                           "service_allowlist": s["SERVICE_ALLOWLIST"]}
                 self._executor = (InlineExecutor(store_path, **common) if self.inline else QueryExecutor(
                     store_path, workers=self.workers, long_workers=s["LONG_QUERY_WORKERS"],
-                    quick_budget=s["QUICK_BUDGET"], limits=WorkerLimits.from_settings(s), **common))
+                    quick_budget=s["QUICK_BUDGET"], limits=WorkerLimits.from_settings(s),
+                    admission=admission.current(s["LONG_QUERIES"], s["LONG_QUERIES_PER_CLIENT"]),
+                    **common))
             return self._executor
 
     @property
@@ -138,7 +142,10 @@ class Dataset:
         executor = self.executor
         with self._lock:
             if self._answers is None:
-                self._answers = CachingExecutor(executor, self.settings["RESULT_CACHE_BYTES"])
+                size = self.settings["RESULT_CACHE_BYTES"]
+                # beside the store, so named by the data version: shared by the serving processes
+                shared = SharedAnswers(self.store_path, size) if self.store_path and size else None
+                self._answers = CachingExecutor(executor, size, shared)
             return self._answers
 
     def runner(self, *, infer: bool = True, timeout: float | None = None) -> ExecutorRunner:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from jichitai_kg.query.cache import request_key
 from jichitai_kg.query.memo import BytesLRU
 from jichitai_kg.web.state import get_dataset
@@ -55,8 +57,9 @@ def test_get_answers_with_etag_and_304(client):
 def test_repeated_question_is_answered_from_memory(app, client):
     answers = get_dataset(app).answers
     before = answers.hits
-    one = client.post("/sparql", data=ASK, headers={"Content-Type": "application/sparql-query"})
-    two = client.post("/sparql", data=ASK, headers={"Content-Type": "application/sparql-query"})
+    query = f"{ASK} {uuid.uuid4()}"  # never asked before: not in the file a previous run shared
+    one = client.post("/sparql", data=query, headers={"Content-Type": "application/sparql-query"})
+    two = client.post("/sparql", data=query, headers={"Content-Type": "application/sparql-query"})
     assert one.data == two.data and b'"boolean":true' in one.data.replace(b" ", b"")
     assert answers.hits == before + 1
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -16,12 +17,23 @@ from jichitai_kg.errors import (
     QuerySyntaxError,
     QueryTimeout,
     ResultTooLarge,
+    Unavailable,
 )
 from jichitai_kg.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
-from jichitai_kg.query.executor import QueryExecutor
+from jichitai_kg.query.admission import Admission, key64
+from jichitai_kg.query.executor import LONG_NICE, QueryExecutor
 
 JSON = "application/sparql-results+json"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def wait_until(condition, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return False
 LABEL = ("SELECT ?c ?label WHERE { ?c <http://www.w3.org/2000/01/rdf-schema#label> ?label "
          "FILTER(LANG(?label) = 'ja') }")
 
@@ -193,7 +205,7 @@ def test_copies_waiting_in_the_quick_lane_follow_the_first_to_the_long_lane(serv
     others leave the quick lane's queue for the long lane's instead of running there and
     being stopped, which would leave the quick lane waiting for replacements."""
     with QueryExecutor(service_store, workers=1, long_workers=1, quick_budget=0.001,
-                       timeout=60) as ex:
+                       timeout=60, admission=Admission(1, per_client=4)) as ex:
         query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
         pids = set(ex.worker_pids)
         with ThreadPoolExecutor(4) as pool:
@@ -272,3 +284,91 @@ def test_cancel_by_query_id_frees_the_worker_at_once(service_store, tmp_path, mo
         assert time.monotonic() - started < 1.0
         assert ex.cancel("c" * 32) is False
         assert list(cancel.registry_dir(str(service_store)).iterdir()) == []
+
+
+def test_long_lane_workers_run_at_a_lower_cpu_priority(service_store):
+    with QueryExecutor(service_store, workers=1, long_workers=1, timeout=10) as ex:
+        nice = {ex._all[w].name: os.getpriority(os.PRIO_PROCESS, w.process.pid) for w in ex._all}
+    assert nice == {"quick": os.getpriority(os.PRIO_PROCESS, 0), "long": LONG_NICE}
+
+
+def test_one_long_lane_for_two_executors_sharing_an_admission(service_store):
+    """Two executors (as two serving processes) with one long-lane ticket between them: a
+    runaway in one holds it, so a runaway in the other waits and is answered 503 at its
+    limit, while quick questions in both go on."""
+    shared = Admission(1, per_client=4)
+    with QueryExecutor(service_store, workers=1, long_workers=1, quick_budget=0.2, timeout=4,
+                       admission=shared) as a, \
+         QueryExecutor(service_store, workers=1, long_workers=1, quick_budget=0.2, timeout=4,
+                       admission=shared) as b:
+        a.admission.remember_long(key64(RUNAWAY))  # known long: straight to the long lane
+        assert b.is_known_long(RUNAWAY)
+        outcome: dict = {}
+
+        def runaway(ex, name):
+            started = time.monotonic()
+            try:
+                ex.run(RUNAWAY, result_format=JSON)
+            except QueryTimeout as exc:
+                outcome[name] = (time.monotonic() - started, exc.message)
+        ta = threading.Thread(target=runaway, args=(a, "a"))
+        ta.start()
+        assert wait_until(lambda: shared.running() == 1, 5)
+        tb = threading.Thread(target=runaway, args=(b, "b"))
+        tb.start()
+        for ex in (a, b):
+            out = ex.run("ASK { ?s ?p ?o }", result_format=JSON)
+            assert json.loads(out.body)["boolean"] is True
+        assert shared.running() == 1  # b's runaway waits for the ticket
+        ta.join(30)
+        tb.join(30)
+    assert "stayed busy" in outcome["b"][1] and outcome["b"][0] < 6
+    assert "stopped after" in outcome["a"][1]
+
+
+def test_a_client_over_its_long_query_limit_is_refused_at_once():
+    shared = Admission(1, per_client=1)
+    with shared.long_work(deadline=time.monotonic() + 5, limit=5, who="10.0.0.1"):
+        started = time.monotonic()
+        with pytest.raises(Unavailable, match="LONG_QUERIES_PER_CLIENT"):
+            with shared.long_work(deadline=time.monotonic() + 5, limit=5, who="10.0.0.1"):
+                pass
+        assert time.monotonic() - started < 0.5
+        with pytest.raises(QueryTimeout, match="stayed busy for 0.2 s"):  # another client waits
+            with shared.long_work(deadline=time.monotonic() + 0.2, limit=0.2, who="10.0.0.2"):
+                pass
+    with shared.long_work(deadline=time.monotonic() + 1, limit=1, who="10.0.0.2"):
+        assert shared.running() == 1
+
+
+def test_a_ticket_held_by_a_dead_process_is_free_again():
+    shared = Admission(1, per_client=1)
+    pid = os.fork()
+    if pid == 0:  # a serving process that takes the ticket and dies with it
+        shared.try_ticket("10.0.0.1")
+        os._exit(0)
+    os.waitpid(pid, 0)
+    assert shared.running() == 0
+    assert shared.try_ticket("10.0.0.1") is not None
+
+
+def test_a_slow_query_gets_the_ticket_before_a_known_runaway():
+    shared = Admission(1, per_client=4)
+    order: list[str] = []
+
+    def wait(name: str, known_long: bool):
+        with shared.long_work(deadline=time.monotonic() + 10, limit=10, who=name,
+                              known_long=known_long):
+            order.append(name)
+            time.sleep(0.1)
+    ticket = shared.try_ticket("holder")
+    runaway = threading.Thread(target=wait, args=("runaway", True))
+    runaway.start()
+    time.sleep(0.2)  # the runaway waits first
+    slow = threading.Thread(target=wait, args=("slow", False))
+    slow.start()
+    assert wait_until(lambda: shared._fresh_waiting(), 5)
+    shared.release(ticket)
+    runaway.join(10)
+    slow.join(10)
+    assert order == ["slow", "runaway"]

@@ -54,6 +54,7 @@ def test_synthetic_tree_passes_validation(tree):
     assert report.ok, format_report(report)
 
 
+@pytest.mark.server
 def test_smoke_run_writes_its_tables(tmp_path):
     out = tmp_path / "bench.md"
     proc = subprocess.run([sys.executable, "-m", "benchmarks", "--smoke", "--out", str(out)],
@@ -78,7 +79,7 @@ def test_smoke_run_writes_its_tables(tmp_path):
 
 def test_search_latency_page_is_linked_not_overwritten(tmp_path):
     """`python -m benchmarks` rewrites benchmarks.md whole; search latency keeps its own page."""
-    from benchmarks.__main__ import search_section
+    from benchmarks.report import search_section
 
     page = tmp_path / "benchmarks-search.md"
     page.write_text("# Search latency\n\n| query | hits |\n|---|---|\n| RPA | 96 |\n\n"

@@ -7,14 +7,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.server
 def test_soak_smoke_run_writes_its_figures(tmp_path):
     out = tmp_path / "reliability.md"
     done = subprocess.run(
         [sys.executable, str(ROOT / "tools" / "soak.py"), "--fuzz", "40", "--duration", "3",
          "--concurrency", "4", "--runaway-share", "0.2", "--timeout", "1.5",
+         "--slow-clients", "50", "--slow-seconds", "3",
          "--log", str(tmp_path / "server.log"), "--out", str(out)],
         capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -28,3 +32,7 @@ def test_soak_smoke_run_writes_its_figures(tmp_path):
     page = out.read_text(encoding="utf-8")
     assert f"| normal queries answered | {load['normal_ok']} |" in page
     assert "processes left afterwards: **0**" in page
+    assert len(load["questions"]) == 19 and "cdo" in load["questions"]
+    slow = fig["slow"]
+    assert slow["drip"]["most_open"] == 50 and slow["normal"]["failures"] == 0
+    assert f"| drip connections open at most | {slow['drip']['most_open']} |" in page

@@ -228,26 +228,64 @@ def test_runaway_query_is_stopped_while_others_answer(live_server):
     assert status == 200 and json.loads(body)["status"] == "ok"
 
 
-def test_slow_connections_do_not_lock_others_out(live_server):
-    """200 half-sent requests are open; a normal client still gets its answer."""
+def test_drip_fed_connections_do_not_lock_others_out(live_server):
+    """300 connections each sending one header byte every second (closed by the front after
+    its header deadline, and opened again) for 10 s: a normal client keeps getting its answer
+    quickly.  The full run (2,100 connections, 30 s) is in ``make soak``."""
+    from benchmarks import slow_clients
+
+    result = slow_clients.run(live_server.url, connections=300, interval=1.0, seconds=10.0,
+                              warmup=1.0)
+    normal, drip = result["normal"], result["drip"]
+    assert normal["failures"] == 0, normal
+    assert normal["requests"] >= 10 and normal["max_s"] < 2.0, normal
+    assert drip["most_open"] == 300
+    assert drip["closed_by_server"] >= 300, drip  # every one of them hit the header deadline
+
+
+def test_the_fronts_own_errors_have_no_body_to_protect(live_server):
+    """granian answers a header over its buffer with 431 and a request it cannot parse with
+    400 itself, without the app's security headers (it has no hook for them): an empty body
+    and no Content-Type, so nothing a browser could render, frame or sniff."""
     host, port = live_server.url.removeprefix("http://").split(":")
-    slow = []
-    try:
-        for _ in range(200):
-            s = socket.create_connection((host, int(port)), timeout=5)
-            s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")  # never finished
-            slow.append(s)
-        status, _, body = http(live_server.url + "/healthz")
-        assert status == 200 and json.loads(body)["status"] == "ok"
-    finally:
-        for s in slow:
-            s.close()
+    big = b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * (2 * 1024 * 1024) + b"\r\n\r\n"
+    for request, status in [(big, b"431"), (b"GARBAGE\r\n\r\n", b"400")]:
+        with socket.create_connection((host, int(port)), timeout=10) as s:
+            try:
+                s.sendall(request)
+            except OSError:  # the front answered and closed before the header was all sent
+                pass
+            answer = b""
+            try:
+                while chunk := s.recv(65536):
+                    answer += chunk
+            except ConnectionResetError:
+                pass
+        head, _, body = answer.partition(b"\r\n\r\n")
+        lines = head.lower().split(b"\r\n")
+        assert lines[0].startswith(b"http/1.1 " + status), head
+        assert body == b"" and b"content-length: 0" in lines, head
+        assert not [h for h in lines if h.startswith(b"content-type")], head
 
 
-def test_long_url_gets_the_endpoints_414(live_server):
-    query = "ASK {} #" + "x" * (1024 * 1024 + 10 * 1024)
+def test_the_apps_413_carries_the_security_headers(live_server):
+    status, headers, body = http(live_server.url + "/sparql", data=b"a" * (1024 * 1024 + 1),
+                                 headers={"Content-Type": "application/sparql-query"})
+    assert status == 413 and b"larger than" in body
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Frame-Options"] == "DENY"
+
+
+def test_long_url_gets_414(live_server):
+    """Over 64 KiB the front itself refuses a URL (414, empty body: hyper's URI limit); below
+    that the endpoint answers it."""
+    query = "ASK {} #" + "x" * (64 * 1024)
     status, _, body = http(live_server.url + "/sparql?" + urlencode({"query": query}))
-    assert status == 414 and b"send the query with POST" in body
+    assert (status, body) == (414, b"")
+    status, _, body = http(live_server.url + "/sparql?" + urlencode({"query": query[:60 * 1024]}),
+                           headers={"Accept": "application/sparql-results+json"})
+    assert status == 200 and json.loads(body)["boolean"] is True
 
 
 def test_port_in_use_is_one_line_and_exit_1(project_root, service_store):
@@ -264,3 +302,24 @@ def test_port_in_use_is_one_line_and_exit_1(project_root, service_store):
     assert proc.returncode == 1
     assert proc.stderr.strip().splitlines() == [
         f"jichitai-kg serve: cannot listen on 127.0.0.1:{port}: Address already in use"]
+
+
+def test_the_cache_is_warmed_with_the_questions_and_shared(live_server, service_store):
+    """Once every serving process is ready, serve asks the competency questions that need no
+    parameter; their answers land in the file all serving processes share."""
+    from jichitai_kg.cq.catalog import load_catalog
+    from jichitai_kg.query.cache import request_key
+    from jichitai_kg.query.shared_answers import SharedAnswers
+
+    shared = SharedAnswers(service_store, 1 << 30)
+    questions = [q for q in load_catalog(service_store.parents[1] / "queries")
+                 if not any(p.required for p in q.params)]
+    keys = {q.id: request_key(q.text, result_format="application/sparql-results+json",
+                              base_iri=live_server.url + "/sparql") for q in questions}
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and any(shared.get(k) is None for k in keys.values()):
+        time.sleep(0.2)
+    assert len(keys) == 19
+    assert [qid for qid, k in keys.items() if shared.get(k) is None] == []
+    cdo = json.loads(shared.get(keys["cdo"]).body)
+    assert cdo["head"]["vars"][:2] == ["gov", "govLabel"] and cdo["results"]["bindings"]

@@ -1,7 +1,8 @@
-"""``jichitai-kg serve``: the SPARQL endpoint and pages under waitress.
+"""``jichitai-kg serve``: the SPARQL endpoint and pages behind the HTTP front (granian).
 
-Waitress (threads) rather than Flask's development server: several requests
-are served at once while the query worker processes do the heavy lifting.
+granian parses HTTP in Rust and hands complete requests to the Flask app's threads in
+several serving processes, while the query worker processes do the heavy lifting
+(``web/front.py``; the choice is measured in docs/deployment.md).
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ def register(subparsers) -> None:
     p = subparsers.add_parser(
         "serve", help="serve the SPARQL endpoint and web pages",
         description="Build (or reuse) the cached store and serve /sparql, / and /healthz with "
-                    "waitress. Configuration: see README (JICHITAI_KG_* environment variables).")
+                    "the HTTP front (granian). Configuration: see README (JICHITAI_KG_* environment variables).")
     p.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     p.add_argument("--threads", type=int, default=8,
-                   help="waitress threads per serving process (default 8)")
+                   help="threads running the app in each serving process (default 8)")
     p.add_argument("--processes", type=int, default=None,
                    help="serving processes sharing the port (default: SERVE_PROCESSES, "
                         "0 = one per core up to 4; 1 where the platform cannot fork)")
@@ -56,9 +57,12 @@ def overrides(args: argparse.Namespace) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
+    from functools import partial
+
     from ..config import load_settings
     from ..errors import BadRequest, JKGError
-    from ..web import prefork
+    from ..query import admission
+    from ..web import front, prefork
     from ..web.shutdown import DEFAULT_GRACE
 
     if args.processes is not None and args.processes < 0:
@@ -71,30 +75,57 @@ def run(args: argparse.Namespace) -> int:
     cli_settings = overrides(args)
     settings = load_settings(cli_settings, config_file=config_file)
     processes = args.processes or settings["SERVE_PROCESSES"] or prefork.default_processes()
-    if processes > 1 and not prefork.can_fork():
-        logging.getLogger(__name__).warning("this platform cannot fork: serving from one process")
-        processes = 1
-    try:
-        sock = prefork.listen(args.host, args.port)
+    try:  # the front binds the port itself; a clear message now rather than its traceback later
+        prefork.listen(args.host, args.port).close()
     except OSError as exc:
         raise JKGError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
     grace = DEFAULT_GRACE if args.grace is None else args.grace
-    per_process = cli_settings | {"QUERY_WORKERS": max(1, -(-settings["QUERY_WORKERS"] // processes))}
-
-    def serve_one(ready=lambda: None) -> int:
-        return _serve_socket(sock, args, per_process, config_file, grace, ready)
-
-    def announce() -> None:
-        print(f"Serving on http://{args.host}:{args.port}/ (SPARQL: /sparql)"
-              + (f" from {processes} processes" if processes > 1 else ""), flush=True)
-    if processes == 1:
-        return serve_one(announce)
+    per_process = cli_settings | {"EAGER_START": True,
+                                  "QUERY_WORKERS": max(1, -(-settings["QUERY_WORKERS"] // processes))}
+    prefork.raise_open_files_limit()
     # The store is built (or found) once, in a child, before the serving processes start.
     code = prefork.run_in_child(_reporting_errors(lambda: _build_store(settings)))
     if code:
         return code
-    return prefork.Supervisor(_reporting_errors(serve_one), processes, grace=grace,
-                              listener=sock).run(announce)
+    board = prefork.ReadinessBoard(processes)
+    # one admission to long work for all serving processes, in memory they share
+    admission.SHARED = admission.Admission(settings["LONG_QUERIES"], settings["LONG_QUERIES_PER_CLIENT"])
+    server = front.create(args.host, args.port, processes=processes, threads=args.threads,
+                          grace=grace, max_request_bytes=settings["MAX_REQUEST_BYTES"], board=board)
+
+    def announce() -> None:
+        print(f"Serving on http://{args.host}:{args.port}/ (SPARQL: /sparql)"
+              + (f" from {processes} processes" if processes > 1 else ""), flush=True)
+        if settings["RESULT_CACHE_BYTES"]:
+            warm(args.host, args.port, settings["ROOT"])
+    return server.serve_app(partial(front.load_app, per_process, config_file, board), announce)
+
+
+def warm(host: str, port: int, root: str) -> int:
+    """Ask the server, as a client would, every competency question that needs no parameter
+    (SPARQL JSON results), so their answers are in the cache all serving processes share.
+    Returns how many were answered."""
+    import urllib.parse
+    import urllib.request
+    from pathlib import Path
+
+    from ..cq.catalog import load_catalog
+
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+    base = f"http://{'[' + host + ']' if ':' in host else host}:{port}/sparql?"
+    answered = 0
+    for question in load_catalog(Path(root) / "queries", strict=False):
+        if any(p.required for p in question.params):
+            continue
+        req = urllib.request.Request(base + urllib.parse.urlencode({"query": question.text}),
+                                     headers={"Accept": "application/sparql-results+json"})
+        try:
+            with urllib.request.urlopen(req, timeout=30) as resp:
+                resp.read()
+                answered += 1
+        except OSError as exc:  # a question that fails is simply not cached
+            logging.getLogger(__name__).warning("warming the cache: %s: %s", question.id, exc)
+    return answered
 
 
 def _build_store(settings: dict) -> int:
@@ -116,34 +147,3 @@ def _reporting_errors(target):
             print(f"jichitai-kg serve: {exc.message}", file=sys.stderr, flush=True)
             return exc.exit_code
     return run
-
-
-def _serve_socket(sock, args: argparse.Namespace, settings: dict, config_file: str | None,
-                  grace: float, ready) -> int:
-    """One serving process: the app (its query workers start now) under waitress, until a signal."""
-    import waitress
-
-    from ..web import create_app
-    from ..web.shutdown import GracefulServer
-    from ..web.state import get_dataset
-
-    app = create_app(settings, config_file=config_file)
-    server = waitress.create_server(app, sockets=[sock],
-                                    **server_settings(args, app.config["MAX_REQUEST_BYTES"]))
-    ready()
-    GracefulServer(server, grace=grace, on_stop=get_dataset(app).close).serve()
-    return 0
-
-
-def server_settings(args: argparse.Namespace, max_request_bytes: int) -> dict:
-    """waitress settings (README, "Limits and security").
-
-    Many slow or half-sent connections must not lock others out: up to ``connection_limit``
-    connections are served (poll(), not select(), so more than 1,024 sockets work) and a
-    connection idle for ``channel_timeout`` seconds is closed.  Headers may be as long as a
-    query in the URL may be, so an over-long URL gets the endpoint's 414, not waitress's 431.
-    """
-    return {"threads": args.threads, "ident": "jichitai-kg", "connection_limit": 1000,
-            "channel_timeout": 30, "cleanup_interval": 10, "asyncore_use_poll": True,
-            "max_request_body_size": max_request_bytes + 1,
-            "max_request_header_size": max_request_bytes + 64 * 1024}

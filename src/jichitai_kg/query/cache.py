@@ -2,7 +2,8 @@
 
 :class:`CachingExecutor` wraps an executor with the same ``run`` and keeps successful
 answers in a least-recently-used table bounded by bytes (``RESULT_CACHE_BYTES``; 0 turns
-it off).  :func:`request_key` names one answer: the web tier uses it, with the dataset
+it off), in front of the file all serving processes share (:mod:`.shared_answers`) when
+there is one.  :func:`request_key` names one answer: the web tier uses it, with the dataset
 version, as the ``ETag``, so a client that asks again gets ``304 Not Modified``.
 """
 
@@ -13,6 +14,7 @@ import json
 from typing import Any
 
 from .memo import BytesLRU
+from .shared_answers import SharedAnswers
 from .worker import QueryOutcome
 
 
@@ -35,9 +37,10 @@ def result_digest(results: Any) -> str:
 class CachingExecutor:
     """``run`` answered from memory when the same question was answered before."""
 
-    def __init__(self, executor: Any, max_bytes: int):
+    def __init__(self, executor: Any, max_bytes: int, shared: SharedAnswers | None = None):
         self.executor = executor
         self.answers = BytesLRU(max_bytes)
+        self.shared = shared if max_bytes else None
         self.hits = 0
 
     def run(self, query: str, *, result_format: str, substitutions: dict[str, str] | None = None,
@@ -50,9 +53,15 @@ class CachingExecutor:
             return self.executor.run(query, timeout=timeout, **question)
         key = request_key(query, **question)
         cached = self.answers.get(key)
+        if cached is None and self.shared is not None:
+            cached = self.shared.get(key)  # answered by another serving process
+            if cached is not None:
+                self.answers.put(key, cached, len(cached.body) + len(query))
         if cached is not None:
             self.hits += 1
             return cached
         outcome = self.executor.run(query, timeout=timeout, **question)
         self.answers.put(key, outcome, len(outcome.body) + len(query))
+        if self.shared is not None:
+            self.shared.put(key, outcome)
         return outcome

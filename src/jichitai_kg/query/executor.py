@@ -12,21 +12,27 @@ there while the quick lane keeps its size.  With no long-lane worker idle, the q
 stopped and run again in the long lane's queue for the rest of its time limit.
 A query text known to be long goes to the long lane directly.  So a burst of expensive
 queries queues behind itself, while ordinary questions keep their workers.
+
+What may run in a long lane is decided for the whole server, not per serving process
+(:mod:`.admission`): long-lane tickets (at most ``LONG_QUERIES`` long queries at once in all
+processes), a per-client limit, and the texts known to be long are shared.  Long-lane
+workers also run at a lower CPU priority (:data:`LONG_NICE`), so on a busy machine the
+quick lane's questions get the cores first.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import multiprocessing
+import os
 import queue
 import signal
 import threading
 import time
-from collections import OrderedDict
 from pathlib import Path
 
 from ..errors import BY_NAME, QueryFailed, QueryTimeout, WorkerLost
+from . import admission as admission_mod
 from . import cancel as cancellation
 from . import guard
 from .worker import QueryOutcome, make_request, worker_main
@@ -36,8 +42,8 @@ log = logging.getLogger(__name__)
 
 #: Longest wait between two attempts to start a replacement worker (seconds).
 MAX_RESTART_DELAY = 30.0
-#: How many query texts known to be long are remembered.
-KNOWN_LONG_MAX = 4096
+#: CPU niceness of the long lane's workers (the quick lane's run at the server's own).
+LONG_NICE = 10
 
 
 class _OverBudget(Exception):
@@ -99,7 +105,10 @@ class QueryExecutor:
                  max_result_bytes: int = 20 * 1024 * 1024,
                  service_allowlist: list[str] | tuple[str, ...] = (),
                  start_method: str | None = None, start_timeout: float = 120.0,
-                 limits: WorkerLimits | None = None):
+                 limits: WorkerLimits | None = None,
+                 admission: admission_mod.Admission | None = None):
+        """``admission``: the server's shared long-lane admission (default: the one ``serve``
+        made, or one of this executor's own)."""
         self.store_path = str(store_path)
         self.timeout = float(timeout)
         self.quick_budget = float(quick_budget)
@@ -111,12 +120,12 @@ class QueryExecutor:
         self.sandboxed = True  # until a worker reports otherwise
         if start_method is None:
             methods = multiprocessing.get_all_start_methods()
-            # forkserver: forking a threaded server (waitress) is unsafe, spawn is slow to replace.
+            # forkserver: forking a threaded server process is unsafe, spawn is slow to replace.
             start_method = "forkserver" if "forkserver" in methods else "spawn"
         self._ctx = multiprocessing.get_context(start_method)
         self.quick = _Lane("quick", max(1, int(workers)))
         self.long = _Lane("long", max(0, int(long_workers))) if long_workers else None
-        self._known_long: OrderedDict[str, None] = OrderedDict()
+        self.admission = admission or admission_mod.current()
         self._lock = threading.Lock()
         self._all: dict[_Worker, _Lane] = {}
         self._closed = False
@@ -135,6 +144,8 @@ class QueryExecutor:
                 worker.kill()
                 return
             self._all[worker] = lane
+        if lane is self.long:
+            _set_nice(worker, LONG_NICE)
         lane.idle.put(worker)
 
     def _discard(self, worker: _Worker, *, refill: bool = False) -> None:
@@ -193,7 +204,7 @@ class QueryExecutor:
             return [w.process.pid for w in self._all]
 
     def _checkout(self, lane: _Lane, request: dict, deadline: float, limit: float,
-                  key: str | None = None) -> _Worker:
+                  key: int | None = None) -> _Worker:
         """Hand the request to an idle worker; one that died while idle is replaced, not used.
         ``key``: a quick-lane query's text key; if the text became known as long while the
         query waited (another copy of it went over budget), _OverBudget sends it on."""
@@ -206,7 +217,7 @@ class QueryExecutor:
             if not worker.process.is_alive():
                 self._discard(worker)
                 continue
-            if key is not None and key in self._known_long:
+            if key is not None and self.admission.is_long(key):
                 lane.idle.put(worker)
                 raise _OverBudget()
             try:
@@ -216,18 +227,20 @@ class QueryExecutor:
                 self._discard(worker)
 
     def _evaluate(self, lane: _Lane, request: dict, deadline: float, limit: float,
-                  budget: float | None = None, key: str | None = None,
-                  query_id: str | None = None) -> tuple:
+                  budget: float | None = None, key: int | None = None,
+                  who: str | None = None, query_id: str | None = None) -> tuple:
         """One query in one lane: the worker's reply, or QueryTimeout / _OverBudget.
 
         ``budget``: seconds of evaluation (waiting for a worker not counted) before the
         query counts as long (its text ``key`` is remembered).  Its worker then trades
-        places with an idle long-lane worker and goes on; with none idle, it is stopped
-        and _OverBudget raised (the caller queues the query in the long lane).
+        places with an idle long-lane worker and goes on, holding a long-lane ticket (``who``:
+        the client, for its limit); with no ticket or no worker free, it is stopped and
+        _OverBudget raised (the caller queues the query in the long lane).
         """
         checked_out = self._checkout(lane, request, deadline, limit, key)
         registered = cancellation.Registration(self.store_path, query_id, checked_out.process.pid)
         worker: _Worker | None = checked_out
+        ticket: int | None = None
         try:
             assert worker is not None
             budget_end = None if budget is None else time.monotonic() + budget
@@ -237,8 +250,9 @@ class QueryExecutor:
             traded = False
             if not ready and over_budget:
                 if key is not None:
-                    self._remember_long(key)
-                traded = self._trade_for_idle_long(worker)
+                    self.admission.remember_long(key)
+                ticket = self.admission.try_ticket(who)
+                traded = ticket is not None and self._trade_for_idle_long(worker)
                 if traded and self.long is not None:
                     lane = self.long  # the worker belongs to the long lane now
                     ready = worker.conn.poll(max(0.0, deadline - time.monotonic()))
@@ -266,6 +280,8 @@ class QueryExecutor:
             raise WorkerLost(_lost_message(exitcode)) from None
         finally:
             registered.close()
+            if ticket is not None:
+                self.admission.release(ticket)
             if worker is not None and not self._closed:
                 lane.idle.put(worker)
 
@@ -285,15 +301,13 @@ class QueryExecutor:
                 traded = True
             else:  # one of them was discarded meanwhile
                 traded = False
+        if traded:
+            _set_nice(worker, LONG_NICE)
+            if not _set_nice(idle, 0):  # lowering niceness needs privilege: a fresh one instead
+                self._discard(idle)
+                return True
         (self.quick if traded else self.long).idle.put(idle)
         return traded
-
-    def _remember_long(self, key: str) -> None:
-        with self._lock:
-            self._known_long[key] = None
-            self._known_long.move_to_end(key)
-            while len(self._known_long) > KNOWN_LONG_MAX:
-                self._known_long.popitem(last=False)
 
     def cancel(self, query_id: str) -> bool:
         """Stop the query the client named ``query_id`` (in any serving process of this store):
@@ -301,7 +315,15 @@ class QueryExecutor:
         return cancellation.cancel(self.store_path, query_id)
 
     def is_known_long(self, query: str) -> bool:
-        return _text_key(query) in self._known_long
+        return self.admission.is_long(admission_mod.key64(query))
+
+    def _evaluate_long(self, request: dict, deadline: float, limit: float, who: str | None,
+                       query_id: str | None = None, known_long: bool = False) -> tuple:
+        """A query in the long lane, once the server's admission gives it a ticket (a text
+        known to be long waits behind queries merely found slow)."""
+        assert self.long is not None
+        with self.admission.long_work(deadline=deadline, limit=limit, who=who, known_long=known_long):
+            return self._evaluate(self.long, request, deadline, limit, query_id=query_id)
 
     # -- the interface other modules use
 
@@ -323,21 +345,32 @@ class QueryExecutor:
         deadline = time.monotonic() + limit
         request = make_request(query, result_format, substitutions, default_graph, named_graphs,
                                base_iri)
-        key = _text_key(query)
+        key = admission_mod.key64(query)
+        who = admission_mod.client.get()
         qid = cancellation.CURRENT_QUERY_ID.get()
         if self.long is None or limit <= self.quick_budget:
             reply = self._evaluate(self.quick, request, deadline, limit, query_id=qid)
-        elif key in self._known_long:
-            reply = self._evaluate(self.long, request, deadline, limit, query_id=qid)
+        elif self.admission.is_long(key):
+            reply = self._evaluate_long(request, deadline, limit, who, qid, known_long=True)
         else:
             try:
                 reply = self._evaluate(self.quick, request, deadline, limit,
-                                       budget=self.quick_budget, key=key, query_id=qid)
+                                       budget=self.quick_budget, key=key, who=who, query_id=qid)
             except _OverBudget:
-                reply = self._evaluate(self.long, request, deadline, limit, query_id=qid)
+                reply = self._evaluate_long(request, deadline, limit, who, qid)
         if reply[0] == "ok":
             return QueryOutcome(kind=reply[1], body=reply[2], media_type=reply[3])
         raise BY_NAME.get(reply[1], QueryFailed)(reply[2])
+
+
+def _set_nice(worker: _Worker, niceness: int) -> bool:
+    """Set a worker's CPU niceness; False where this process may not (lowering it)."""
+    try:
+        if worker.process.pid is not None:
+            os.setpriority(os.PRIO_PROCESS, worker.process.pid, niceness)
+        return True
+    except (PermissionError, ProcessLookupError, AttributeError):
+        return False
 
 
 def _lost_message(exitcode: int | None) -> str:
@@ -350,6 +383,3 @@ def _lost_message(exitcode: int | None) -> str:
     return (f"The query worker crashed (exit code {exitcode}) and has been replaced; "
             "please report the query.")
 
-
-def _text_key(query: str) -> str:
-    return hashlib.sha1(query.encode("utf-8"), usedforsecurity=False).hexdigest()

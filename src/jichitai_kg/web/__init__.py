@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..config import load_settings
 from ..errors import JKGError
+from ..query import admission
 from . import (
     access_log,
     compression,
@@ -67,6 +68,7 @@ def _install_cors_and_logging(app: Flask) -> None:
     @app.before_request
     def _start_timer():
         g._jkg_started = time.perf_counter()
+        admission.client.set(request.remote_addr)  # per-client limits on long work
 
     @app.after_request
     def _cors_and_log(response):

@@ -9,6 +9,7 @@ from ..errors import JKGError, QueryFailed, Unavailable
 from ..query import media
 from ..query.guard import sniff
 from ..query.runner import plain
+from . import prefork
 from .cq import government_choices, question_summaries
 from .responses import request_lang
 from .state import get_dataset
@@ -121,7 +122,12 @@ def index():
 @bp.route("/healthz")
 def healthz():
     """A real query through the executor on every call (never a cached answer): a server
-    whose workers cannot answer is not healthy, and says so with 503."""
+    whose workers cannot answer is not healthy, and says so with 503; nor is a server some
+    of whose serving processes are not ready yet (or failed to start)."""
+    waiting = prefork.readiness()
+    if waiting is not None:
+        return jsonify(status="starting", error=f"{waiting[0]} of {waiting[1]} serving "
+                       "processes are ready", ready_processes=waiting[0], processes=waiting[1]), 503
     dataset = get_dataset()
     try:
         dataset.executor.run(app_query("health-check"), result_format=media.JSON_RESULTS,
