@@ -22,7 +22,7 @@ LAYERS = {
     "dataset": 3,
     "query": 2, "remote": 2, "releases": 2,
     "store": 1, "reasoning": 1, "validation": 1,
-    "config": 0, "content": 0, "errors": 0, "namespaces": 0, "jsonld": 0,
+    "config": 0, "content": 0, "errors": 0, "namespaces": 0, "jsonld": 0, "i18n": 0,
 }
 
 
