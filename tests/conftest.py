@@ -10,6 +10,10 @@ from rdflib import Graph
 
 ROOT = Path(__file__).resolve().parents[1]
 
+#: Fixture modules shared by several test folders (the search register, the remote store); a test
+#: names their fixtures as parameters, with nothing to import.
+pytest_plugins = ["search_fixtures", "remote_fixtures"]
+
 
 @pytest.fixture(scope="session")
 def project_root() -> Path:

@@ -15,7 +15,6 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from remote_differences import TEMPORAL_DATATYPES, is_expected
-from remote_fixtures import remote_app, remote_client, remote_store  # noqa: F401
 
 pytestmark = pytest.mark.server
 

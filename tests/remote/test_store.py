@@ -30,16 +30,7 @@ from remote_differences import (
     expected_cq_differences,
     row_difference_kinds,
 )
-from remote_fixtures import (  # noqa: F401
-    ROOT,
-    free_port,
-    push_args,
-    remote_app,
-    remote_client,
-    remote_store,
-    start_oxigraph,
-    stop,
-)
+from remote_fixtures import ROOT, free_port, push_args, start_oxigraph, stop
 
 pytestmark = pytest.mark.server
 

@@ -11,7 +11,7 @@ from jichitai_kg.search import SearchIndex
 from jichitai_kg.search.rank import EXACT, PREFIX
 from jichitai_kg.store import text_index as index_mod
 from jichitai_kg.store.text_index import build_index, ensure_index, index_path
-from search_fixtures import GOV, WARD, real_index  # noqa: F401  (pytest fixture)
+from search_fixtures import GOV, WARD
 
 THREE_MINATO = {GOV + "minato", WARD + "nagoya-minato", WARD + "osaka-minato"}
 
