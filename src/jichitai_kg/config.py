@@ -153,7 +153,7 @@ def _from_pyfile(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise BadRequest(f"cannot read the config file {path}: {exc.strerror}") from None
     namespace: dict[str, Any] = {"__file__": str(path)}
-    exec(code, namespace)  # noqa: S102 - a config file is code by design, as in Flask
+    exec(code, namespace)  # a config file is code by design, as in Flask
     return {k: v for k, v in namespace.items() if k.isupper()}
 
 

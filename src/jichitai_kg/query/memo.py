@@ -95,9 +95,6 @@ class TextMemo(Generic[R]):
         self.cache.put(text, value, len(text.encode("utf-8", "surrogatepass")))
         return value
 
-    def cache_clear(self) -> None:
-        self.cache.clear()
-
 
 def memoize_text(max_bytes: int = TEXT_MEMO_BYTES,
                  max_entry_bytes: int = TEXT_MEMO_ENTRY_BYTES) -> Callable[[Callable[[str], R]], TextMemo[R]]:
