@@ -1,4 +1,4 @@
-"""Serving from a remote SPARQL store (issue #13): push, then the same answers as embedded.
+"""Serving from a remote SPARQL store: push, then the same answers as embedded.
 
 A real store runs on loopback (the Oxigraph server by default; Virtuoso under
 ``make test-virtuoso``, see tests/remote_fixtures.py).  The embedded app (conftest's
