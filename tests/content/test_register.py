@@ -15,6 +15,7 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
+from ci import require_module
 from jichitai_kg.namespaces import GOV, GOVTYPE, JKG, ORG, SCHEMA, SOURCE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,8 +43,8 @@ def codes(asserted_graph: Graph) -> dict[str, URIRef]:
 
 
 def test_regenerating_gives_the_committed_files(tmp_path: Path) -> None:
-    pytest.importorskip("japancode", reason="japancode (the register's source) is not installed; "
-                        "`make install` installs it with the 'register' extra")
+    require_module("japancode", "japancode (the register's source) is not installed; "
+                   "`make install` installs it with the 'register' extra")
     import gen_register
 
     gen_register.write(tmp_path, ROOT / "data" / "gov")
