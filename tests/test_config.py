@@ -40,7 +40,6 @@ def test_layers_file_then_env_then_overrides(monkeypatch, tmp_path):
     assert s["QUERY_TIMEOUT"] == 2.5  # env beats the file
     assert s["MAX_RESULT_BYTES"] == 4242  # overrides beat both
     assert s["SERVICE_ALLOWLIST"] == ["https://query.wikidata.org/sparql"]
-    assert s["QUERY_SANDBOX"] is False  # an allowlist turns the sandbox off by default
     assert s["CACHE_DIR"] == str(tmp_path / "cache")
 
 
