@@ -115,3 +115,14 @@ def test_docs_settings_md_is_the_table(project_root):
     assert (project_root / "docs" / "settings.md").read_text(encoding="utf-8") == config.markdown_table()
     for s in SETTINGS:
         assert f"| `{s.name}` |" in config.markdown_table()
+
+
+def test_null_from_the_environment(monkeypatch):
+    """JSON null: an empty list for lists, unset for optional values, an error for a switch."""
+    monkeypatch.setenv("JICHITAI_KG_SERVICE_ALLOWLIST", "null")
+    monkeypatch.setenv("JICHITAI_KG_PUBLIC_BASE", "null")
+    s = load_settings()
+    assert s["SERVICE_ALLOWLIST"] == [] and s["PUBLIC_BASE"] is None
+    monkeypatch.setenv("JICHITAI_KG_INFERENCE", "null")
+    with pytest.raises(BadRequest, match="INFERENCE must be true or false, got None"):
+        load_settings()

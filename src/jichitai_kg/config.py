@@ -213,8 +213,10 @@ KINDS: dict[str, Callable[[Any, str], Any]] = {
 
 def check_value(setting: Setting, value: Any) -> Any:
     """The value converted to the setting's kind and checked against its bounds and choices."""
-    if value is None and setting.kind not in ("int", "float"):
+    if value is None and (setting.default is None or setting.kind in ("text", "path")):
         return None
+    if value is None and setting.kind in ("list", "graphs"):
+        return []
     value = KINDS[setting.kind](value, setting.name)
     if setting.positive and value <= 0:
         raise BadRequest(f"{setting.name} must be positive, got {value}")
