@@ -70,51 +70,55 @@ _MIB = 1024 * 1024
 
 #: Every setting; adding one is one line here (docs/settings.md then needs `make settings-doc`).
 SETTINGS: tuple[Setting, ...] = (
-    Setting("ROOT", None, "path", "folder holding ontology/, data/ and queries/",
+    Setting("ROOT", None, "path", "folder holding ontology/, data/ and queries/ (--root)",
             shown_default="the installed content, or the checkout"),
     Setting("CACHE_DIR", None, "path", "where built stores are kept",
             shown_default="<ROOT>/.cache, or the user's cache folder for installed content"),
     Setting("QUERY_TIMEOUT", 10.0, "float", "seconds before a query's worker process is killed (503)",
             positive=True),
-    Setting("MAX_RESULT_BYTES", 20 * _MIB, "int", "serialized result cap in bytes (422 above it)",
-            positive=True),
+    Setting("MAX_RESULT_BYTES", 20 * _MIB, "int", "serialized result cap in bytes (422 above it; "
+            "results are never truncated)", positive=True),
     Setting("MAX_REQUEST_BYTES", _MIB, "int", "request body cap in bytes (413); also the URL cap (414)",
             positive=True),
     Setting("QUERY_WORKERS", 2, "int", "worker processes of the quick lane, where every query starts "
-            "(serve --workers), in all: shared out among the serving processes", positive=True),
+            "(serve --workers), in all: shared out among the serving processes, at least one each",
+            positive=True),
     Setting("SERVE_PROCESSES", 0, "int", "serving processes sharing the port (serve --processes); "
-            "0: one per core, up to 4", minimum=0),
-    Setting("LONG_QUERY_WORKERS", 1, "int", "worker processes of the long lane, where a query moves "
-            "after QUICK_BUDGET seconds; 0 keeps one lane", minimum=0),
+            "0: one per core, up to 4 (1 where the platform cannot fork)", minimum=0),
+    Setting("LONG_QUERY_WORKERS", 1, "int", "worker processes of the long lane: a query still running "
+            "after QUICK_BUDGET seconds moves there, so expensive queries wait for each other and not "
+            "for ordinary ones; 0 keeps one lane", minimum=0),
     Setting("QUICK_BUDGET", 1.0, "float", "seconds a query may run in the quick lane", positive=True),
-    Setting("RESULT_CACHE_BYTES", 64 * _MIB, "int", "memory for answers of /sparql and /cq; 0 turns "
-            "the cache off", minimum=0),
+    Setting("RESULT_CACHE_BYTES", 64 * _MIB, "int", "memory for answers of /sparql and /cq (the data "
+            "changes only on rebuild); 0 turns the cache off", minimum=0),
     Setting("RESULT_MAX_AGE", 300, "int", "Cache-Control max-age (seconds) of /sparql and /cq "
-            "answers", minimum=0),
+            "answers; each carries an ETag, and If-None-Match gets 304", minimum=0),
     Setting("SERVICE_ALLOWLIST", [], "list", "endpoint IRIs that SERVICE may call (a JSON list, or "
             "IRIs separated by commas or spaces); anything else is 403"),
     Setting("QUERY_MEMORY_LIMIT", 2 * 1024 * _MIB, "int", "address space per query worker in bytes "
-            "(503 above it, worker replaced); 0: no cap", minimum=0),
-    Setting("QUERY_SANDBOX", None, "bool", "query workers cannot open network sockets (seccomp)",
+            "(503 above it, worker replaced); 0: no cap. A worker needs about 0.4 GB to start",
+            minimum=0),
+    Setting("QUERY_SANDBOX", None, "bool", "query workers cannot open network sockets (seccomp filter)",
             shown_default="on unless SERVICE_ALLOWLIST is set"),
     Setting("EXTRA_GRAPHS", [], "graphs", "[(graph IRI, RDF file)] loaded as named graphs "
             "(serve --graph IRI=FILE)"),
-    Setting("INFERENCE", True, "bool", "whether the default graph includes inferences when a "
-            "request has no infer="),
+    Setting("INFERENCE", True, "bool", "whether the default graph includes the OWL 2 RL inferences "
+            "when a request has no infer="),
     Setting("PUBLIC_BASE", None, "text", "public URL prefix when behind a proxy, e.g. "
-            "https://example.org/kg"),
+            "https://example.org/kg; the service description then names <PUBLIC_BASE>/sparql"),
     Setting("BASE_URL", None, "text", "alias of PUBLIC_BASE"),
     Setting("EAGER_START", True, "bool", "build the store and start the workers in create_app "
             "(off: on the first request)"),
-    Setting("REASONING_ENGINE", "auto", "choice", "owlrl (the reference), native (fast) or auto "
-            "(native, owlrl where it refuses)", choices=ENGINE_CHOICES),
+    Setting("REASONING_ENGINE", "auto", "choice", "owlrl (the reference), native (many times faster) "
+            "or auto (native, owlrl for what it does not cover); both give the same closure",
+            choices=ENGINE_CHOICES),
     Setting("STORE_QUERY_ENDPOINT", None, "text", "answer from this remote SPARQL store instead of "
-            "a local one (docs/deployment.md)"),
+            "the local one (serve --query-endpoint; fill it with jichitai-kg push)"),
     Setting("STORE_USER", None, "text", "user name for the remote store (Basic or Digest)"),
     Setting("STORE_PASSWORD_ENV", "JICHITAI_KG_STORE_PASSWORD", "text", "the environment "
             "variable holding the remote store's password"),
     Setting("STORE_VERSION_CHECK", True, "bool", "refuse to start when the remote store holds "
-            "another dataset version"),
+            "another dataset version than this checkout builds"),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
@@ -273,11 +277,18 @@ def markdown_table() -> str:
     """docs/settings.md, made from :data:`SETTINGS` (``make settings-doc``)."""
     head = ["# Settings", "",
             "Generated from `src/jichitai_kg/config.py` by `make settings-doc`; do not edit by hand.",
-            "", "Each setting is read, later layers winning, from its default, a config file "
-            "(`JICHITAI_KG_CONFIG=/path/settings.py` or `jichitai-kg --config`: Python, upper-case "
-            "names), the environment variable (`JICHITAI_KG_<NAME>`; a value that parses as JSON is "
-            "used as that JSON value), then command-line options. A misspelled name is an error "
-            "naming the closest setting. `jichitai-kg settings` prints the values in effect.", "",
+            "", "Settings are applied in layers, a later layer overriding an earlier one:", "",
+            "1. the defaults below;",
+            "2. a config file, `JICHITAI_KG_CONFIG=/path/settings.py` or `jichitai-kg --config "
+            "settings.py`: Python, Flask style (`QUERY_TIMEOUT = 30`);",
+            "3. `JICHITAI_KG_<NAME>` environment variables: a value that parses as JSON is used as "
+            "that JSON value (`JICHITAI_KG_QUERY_TIMEOUT=2.5` is a number, "
+            "`JICHITAI_KG_SERVICE_ALLOWLIST='[\"https://query.wikidata.org/sparql\"]'` a list);",
+            "4. command-line options, and `create_app(test_config)` in tests.", "",
+            "A name that is not a setting (nor one of Flask's own keys) is an error naming the "
+            "closest setting: `JICHITAI_KG_QUERY_TIMOUT=1` stops with \"did you mean QUERY_TIMEOUT?\". "
+            "`jichitai-kg settings` prints the values in effect, `jichitai-kg --help-settings` "
+            "this table.", "",
             "| setting | type | default | meaning |", "|---|---|---|---|"]
     rows = []
     for s in SETTINGS:
