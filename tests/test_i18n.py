@@ -91,3 +91,18 @@ def test_pages_render_from_the_catalog(client):
     page = client.get("/sparql?format=html&lang=ja").get_data(as_text=True)
     assert "<h1>SPARQL 1.1 エンドポイント</h1>" in page and "<td>オントロジー</td>" in page
     assert ">オントロジー</a>" in page and "コード: MIT" in page  # base.html
+
+
+def test_the_workbench_strings_are_in_the_catalog():
+    """static/workbench/i18n.js moves to the catalog's "workbench" section: until it reads the
+    page's jkg-strings JSON, every key it still holds must be in the catalog with the same texts."""
+    script = (PACKAGE / "static" / "workbench" / "i18n.js").read_text(encoding="utf-8")
+    if "const TEXT = {" not in script:
+        assert "jkg-strings" in script
+        return
+    body = script[script.index("const TEXT = {"):script.index("\n};")]
+    pairs = re.findall(r'(\w+):\s*\[\s*("(?:[^"\\]|\\.)*")\s*,\s*("(?:[^"\\]|\\.)*")\s*\]', body, re.S)
+    assert len(pairs) == body.count(": [")
+    ja, en = i18n.texts("ja", "workbench"), i18n.texts("en", "workbench")
+    assert {k: (json.loads(a), json.loads(b)) for k, a, b in pairs} == \
+        {k: (ja.get(k), en.get(k)) for k, _, _ in pairs}
