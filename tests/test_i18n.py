@@ -76,13 +76,17 @@ def test_no_interface_string_left_in_a_module(name):
     assert re.findall(r"^(?:TEXT|PAGE_TEXT|TITLE) = \{", text, re.M) == []
 
 
-def test_scripts_get_their_strings_from_the_catalog(app):
+def test_scripts_get_their_strings_from_the_catalog(app, client):
     from flask import render_template
 
     with app.test_request_context("/"):
-        html = render_template("_strings.html", strings=i18n.texts("en", "home"))
+        html = render_template("_strings.html", lang="en", strings_section="home")
     body = re.fullmatch(r'<script type="application/json" id="jkg-strings">(.*)</script>', html.strip())
     assert body and json.loads(body.group(1)) == i18n.texts("en", "home")
+    for path in ("/?lang=en", "/cq/category-matrix?lang=en"):
+        page = client.get(path, headers={"Accept": "text/html"}).get_data(as_text=True)
+        found = re.search(r'<script type="application/json" id="jkg-strings">(.*?)</script>', page)
+        assert found and json.loads(found.group(1)) == i18n.texts("en", "workbench"), path
 
 
 def test_pages_render_from_the_catalog(client):

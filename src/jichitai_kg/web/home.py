@@ -7,7 +7,7 @@ from jinja2 import pass_context
 
 from ..content import app_query, app_query_names, rq_header
 from ..errors import JKGError, QueryFailed, Unavailable
-from ..i18n import Section, gettext
+from ..i18n import Section, gettext, texts
 from ..query import media
 from ..query.guard import sniff
 from ..query.runner import plain
@@ -31,6 +31,13 @@ TEXT = Section("home")
 def msg(context, key: str) -> str:
     """``{{ msg("base.ontology") }}`` in any template: one catalog message in the page's language."""
     return gettext(key, context.get("lang") or "ja")
+
+
+@bp.app_template_global("msgs")
+@pass_context
+def msgs(context, section: str) -> dict[str, str]:
+    """``{{ msgs("workbench")|tojson }}``: a catalog section in the page's language (_strings.html)."""
+    return texts(context.get("lang") or "ja", section)
 
 def example_queries(lang: str) -> list[dict[str, str]]:
     """The package's ``sparql/home-example-*.rq`` queries with their header titles."""
