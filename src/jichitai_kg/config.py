@@ -89,6 +89,10 @@ SETTINGS: tuple[Setting, ...] = (
             "after QUICK_BUDGET seconds moves there, so expensive queries wait for each other and not "
             "for ordinary ones; 0 keeps one lane", minimum=0),
     Setting("QUICK_BUDGET", 1.0, "float", "seconds a query may run in the quick lane", positive=True),
+    Setting("LONG_QUERIES", 1, "int", "long-lane queries running at once in all serving processes "
+            "(query/admission.py)", positive=True),
+    Setting("LONG_QUERIES_PER_CLIENT", 2, "int", "long-lane queries one client address may have "
+            "running or waiting", positive=True),
     Setting("RESULT_CACHE_BYTES", 64 * _MIB, "int", "memory for answers of /sparql and /cq (the data "
             "changes only on rebuild); 0 turns the cache off", minimum=0),
     Setting("RESULT_MAX_AGE", 300, "int", "Cache-Control max-age (seconds) of /sparql and /cq "
