@@ -67,6 +67,11 @@ lint: install
 	$(VENV)/bin/ruff check src tests benchmarks tools
 	$(VENV)/bin/mypy
 
+# docs/settings.md from the settings table in src/jichitai_kg/config.py (tests/test_config.py checks it).
+.PHONY: settings-doc
+settings-doc: install
+	$(VENV)/bin/jichitai-kg settings --markdown > docs/settings.md
+
 build: install
 	$(VENV)/bin/jichitai-kg build
 

@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
+from live_servers import serve as _serve
+from live_servers import stop as _stop
+
 ROOT = Path(__file__).resolve().parents[1]
+
+#: Fixture modules shared by several test folders (the search register, the remote store); a test
+#: names their fixtures as parameters, with nothing to import.
+pytest_plugins = ["search_fixtures", "remote_fixtures"]
 
 
 @pytest.fixture(scope="session")
@@ -33,8 +40,6 @@ def asserted_graph() -> Graph:
 # tiny dataset (an empty project plus the three fixture graphs), so they cost no extra build
 # of the real data.  The server process itself: live_servers.py.
 
-from live_servers import serve as _serve  # noqa: E402
-from live_servers import stop as _stop  # noqa: E402
 
 #: The W3C protocol tests' fixtures: graph Dn holds the single triple <Dn> a foaf:Document.
 W3C_DATA = "http://kasei.us/2009/09/sparql/data/"

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 
+from ci import missing
 from live_servers import free_port, stop
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,7 +53,7 @@ def oxigraph_binary() -> str:
         return str(found)
     path = shutil.which("oxigraph")
     if not path:
-        pytest.skip("the oxigraph server binary is not installed (pip install oxigraph)")
+        missing("the oxigraph server binary is not installed (pip install oxigraph)")
     return path
 
 

@@ -22,7 +22,7 @@ LAYERS = {
     "dataset": 3,
     "query": 2, "remote": 2, "releases": 2,
     "store": 1, "reasoning": 1, "validation": 1,
-    "config": 0, "content": 0, "errors": 0, "namespaces": 0, "jsonld": 0,
+    "config": 0, "content": 0, "errors": 0, "namespaces": 0, "jsonld": 0, "i18n": 0,
 }
 
 
@@ -110,6 +110,35 @@ def test_flask_only_in_the_web_tier_and_cli_serve():
             assert _top(name) == "web", name
 
 
-@pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: str(p.relative_to(PACKAGE)))
+REPO = PACKAGE.parents[1]
+#: Every Python tree of the repository: the 400-line limit holds in all of them, and `make lint`
+#: runs ruff over the same list (tests/test_architecture.py checks the Makefile names each).
+PYTHON_TREES = ("src", "tests", "tools", "benchmarks", "scripts")
+MAX_LINES = 400
+#: Files over the limit with the change that splits them; an entry must go once the file is short.
+OVER_LIMIT: dict[str, str] = {}
+
+
+def _python_files() -> list[Path]:
+    return sorted(p for tree in PYTHON_TREES for p in (REPO / tree).rglob("*.py")
+                  if ".venv" not in p.parts)
+
+
+def _lines(path: Path) -> int:
+    return len(path.read_text(encoding="utf-8").splitlines())
+
+
+@pytest.mark.parametrize("path", [p for p in _python_files() if str(p.relative_to(REPO)) not in OVER_LIMIT],
+                         ids=lambda p: str(p.relative_to(REPO)))
 def test_modules_stay_small(path):
-    assert len(path.read_text(encoding="utf-8").splitlines()) <= 400
+    assert _lines(path) <= MAX_LINES
+
+
+def test_the_over_limit_list_is_current():
+    assert {name for name in OVER_LIMIT if _lines(REPO / name) <= MAX_LINES} == set()
+
+
+def test_make_lint_covers_every_python_tree():
+    lint = next(line for line in (REPO / "Makefile").read_text().splitlines() if "ruff check" in line)
+    trees = [t for t in PYTHON_TREES if any((REPO / t).rglob("*.py"))]
+    assert [t for t in trees if f" {t}" not in lint] == []

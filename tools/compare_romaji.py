@@ -17,13 +17,13 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import cutlet  # noqa: E402
-import jaconv  # noqa: E402
-import pykakasi  # noqa: E402
-from gen_reconcile_gold import halfwidth, katakana, load_bodies  # noqa: E402
-from kana_hepburn import romanize as hand  # noqa: E402
+import cutlet
+import jaconv
+import pykakasi
+from gen_reconcile_gold import halfwidth, katakana, load_bodies
+from kana_hepburn import romanize as hand
 
-from jichitai_kg.store.text_norm import normalize, romaji_key  # noqa: E402
+from jichitai_kg.store.text_norm import normalize, romaji_key
 
 
 def main() -> None:

@@ -28,8 +28,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks.synth import check_digit  # noqa: E402  (the JIS X 0401/0402 rule, weights 6..2, mod 11)
-from kana_hepburn import slug as kana_slug  # noqa: E402
+from benchmarks.synth import check_digit  # (the JIS X 0401/0402 rule, weights 6..2, mod 11)
+from kana_hepburn import slug as kana_slug
 from kana_hepburn import title as kana_title
 
 PACKAGE = "japancode"

@@ -20,7 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gen_reconcile_gold import write_gold  # noqa: E402
+from gen_reconcile_gold import write_gold
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "tests" / "fixtures" / "search" / "search-gold.json"

@@ -23,7 +23,6 @@ from .errors import JKGError
 PACKAGE_DIR = Path(__file__).resolve().parent
 PACKAGED_CONTENT = PACKAGE_DIR / "_content"
 CHECKOUT = PACKAGE_DIR.parents[1]
-CONTENT_DIRS = ("ontology", "data", "queries")
 
 
 def is_content_root(path: Path) -> bool:

@@ -26,7 +26,7 @@ def run_example(open_line: str | None = None) -> dict:
         blocks[0] = blocks[0].replace("jichitai_kg.open()", open_line, 1)
     namespace: dict = {"__name__": "example"}
     for block in blocks:
-        exec(compile(block, str(DOC), "exec"), namespace)  # noqa: S102 - our own documentation
+        exec(compile(block, str(DOC), "exec"), namespace)  # our own documentation, run as written
     namespace["rows"] = namespace["governments"].values()
     namespace["frame_rows"] = namespace["frame"].to_dict("records")
     return namespace

@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from ci import missing, require_module
+
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome")
 
 
@@ -32,8 +34,8 @@ def chromium_path() -> str | None:
 def browser():
     path = chromium_path()
     if path is None:
-        pytest.skip("no chromium binary found (apt-get install chromium, or set CHROMIUM=/path)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+        missing("no chromium binary found (apt-get install chromium, or set CHROMIUM=/path)")
+    sync_api = require_module("playwright.sync_api", "playwright is not installed")
     with sync_api.sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=path, headless=True,
                                args=["--no-sandbox", "--disable-dev-shm-usage"])

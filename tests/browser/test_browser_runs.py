@@ -46,7 +46,7 @@ def test_a_slow_answer_never_replaces_a_newer_one_and_the_citation_matches_the_s
     late = {"head": {"vars": ["n"]}, "results": {"bindings": [{"n": {"type": "literal", "value": "999"}}]}}
     try:  # the old request was aborted: answering it now must change nothing
         held[0].fulfill(status=200, content_type="application/sparql-results+json", body=json.dumps(late))
-    except Exception:  # noqa: BLE001 - Playwright refuses to answer an aborted request: fine
+    except Exception:  # Playwright refuses to answer an aborted request: fine
         pass
     page.wait_for_function("() => /^[0-9a-f]{64}$/.test(document.getElementById('cite-digest').textContent)")
     cells = page.locator("table.results-table tbody td").all_inner_texts()

@@ -39,7 +39,6 @@ from jichitai_kg.namespaces import (
     PLAN,
     POST,
     ROLE,
-    SCHEMA,
     SOURCE,
     TIMEREF,
     UNIT,

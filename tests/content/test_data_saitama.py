@@ -41,7 +41,6 @@ from jichitai_kg.namespaces import (
     PLAN,
     POST,
     ROLE,
-    SCHEMA,
     SOURCE,
     TIMEREF,
     UNIT,

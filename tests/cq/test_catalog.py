@@ -18,7 +18,7 @@ QUERIES = ROOT / "queries"
 GOV = "https://w3id.org/jichitai-kg/id/gov/"
 CATEGORY = "https://w3id.org/jichitai-kg/id/category/"
 
-#: The contract of issue #5: question ids and their result columns, in order.
+#: The questions' contract: question ids and their result columns, in order.
 CONTRACT = {
     "category-matrix": "gov govLabel category categoryLabel initiatives",
     "initiatives-by-category": "gov govLabel initiative initiativeLabel category categoryLabel",

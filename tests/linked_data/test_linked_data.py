@@ -22,7 +22,6 @@ from jichitai_kg.linked_data import dumps as export
 from jichitai_kg.namespaces import BASE, ONTOLOGY_GRAPH
 from jichitai_kg.query.runner import StoreRunner
 from jichitai_kg.web.state import get_dataset
-from ld_fixtures import app, client, kg  # noqa: F401  (pytest fixtures shared with the other module)
 
 ROOT = Path(__file__).resolve().parents[2]
 

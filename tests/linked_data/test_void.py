@@ -16,7 +16,6 @@ import rdflib
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, VOID
 
 from jichitai_kg.namespaces import ID
-from ld_fixtures import app, client, kg  # noqa: F401  (pytest fixtures shared with the other module)
 
 DATASET = rdflib.URIRef("https://w3id.org/jichitai-kg/dataset")
 SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")

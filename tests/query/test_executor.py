@@ -267,7 +267,7 @@ def test_cancel_by_query_id_frees_the_worker_at_once(service_store, tmp_path, mo
             cancel.CURRENT_QUERY_ID.set("c" * 32)
             try:
                 ex.run(RUNAWAY, result_format=JSON)
-            except Exception as exc:  # noqa: BLE001 - the test looks at which
+            except Exception as exc:  # the test looks at which
                 outcome.append(exc)
 
         t = threading.Thread(target=contextvars.copy_context().run, args=(runaway,))

@@ -1,4 +1,4 @@
-"""Serving from a remote SPARQL store (issue #13): dumps, descriptions and pages equal embedded.
+"""Serving from a remote SPARQL store: dumps, descriptions and pages equal embedded.
 
 The companion of tests/remote/test_store.py (same fixtures, same store on loopback; under
 ``make test-virtuoso`` both run against Virtuoso with its documented differences).
@@ -15,7 +15,6 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from remote_differences import TEMPORAL_DATATYPES, is_expected
-from remote_fixtures import remote_app, remote_client, remote_store  # noqa: F401
 
 pytestmark = pytest.mark.server
 

@@ -15,7 +15,7 @@ USER, PASSWORD = "kg-writer", "s3cret:with:colons"
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 (http.server's naming)
+    def do_GET(self):  # http.server's naming
         expected = "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
         if self.path.startswith("/big"):
             self._answer(200, b"x" * 50_000)

@@ -1,4 +1,4 @@
-"""Serving from a remote SPARQL store (issue #13): push, then the same answers as embedded.
+"""Serving from a remote SPARQL store: push, then the same answers as embedded.
 
 A real store runs on loopback (the Oxigraph server by default; Virtuoso under
 ``make test-virtuoso``, see tests/remote_fixtures.py).  The embedded app (conftest's
@@ -30,16 +30,7 @@ from remote_differences import (
     expected_cq_differences,
     row_difference_kinds,
 )
-from remote_fixtures import (  # noqa: F401
-    ROOT,
-    free_port,
-    push_args,
-    remote_app,
-    remote_client,
-    remote_store,
-    start_oxigraph,
-    stop,
-)
+from remote_fixtures import ROOT, free_port, push_args, start_oxigraph, stop
 
 pytestmark = pytest.mark.server
 

@@ -13,7 +13,7 @@ import pytest
 from jichitai_kg.search.rank import EXACT, PREFIX, SUBSTRING
 from jichitai_kg.search.text import contains_word, normalize
 from jichitai_kg.store import Inputs, open_read_only, prepare
-from search_fixtures import ROOT, real_index  # noqa: F401  (pytest fixture)
+from search_fixtures import ROOT
 
 ID = "https://w3id.org/jichitai-kg/id/"
 JKG = "https://w3id.org/jichitai-kg/ontology#"

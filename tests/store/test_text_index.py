@@ -11,7 +11,7 @@ from jichitai_kg.search import SearchIndex
 from jichitai_kg.search.rank import EXACT, PREFIX
 from jichitai_kg.store import text_index as index_mod
 from jichitai_kg.store.text_index import build_index, ensure_index, index_path
-from search_fixtures import GOV, WARD, real_index  # noqa: F401  (pytest fixture)
+from search_fixtures import GOV, WARD
 
 THREE_MINATO = {GOV + "minato", WARD + "nagoya-minato", WARD + "osaka-minato"}
 
@@ -48,7 +48,7 @@ def test_ambiguous_names_in_different_prefectures(real_index):
                                                     (GOV + "fuchu-city-hiroshima", GOV + "hiroshima")}
 
 
-def test_index_lives_in_the_store_directory_and_is_reused(service_store, real_index):  # noqa: F811
+def test_index_lives_in_the_store_directory_and_is_reused(service_store, real_index):
     register_store = service_store
     path = index_path(register_store)
     assert path.parent == register_store and path.is_file() and real_index.path == path
@@ -57,7 +57,7 @@ def test_index_lives_in_the_store_directory_and_is_reused(service_store, real_in
     assert path.stat().st_mtime_ns == mtime
 
 
-def test_failed_build_keeps_the_good_index(service_store, real_index, monkeypatch):  # noqa: F811
+def test_failed_build_keeps_the_good_index(service_store, real_index, monkeypatch):
     register_store = service_store
     path = index_path(register_store)
     before = path.read_bytes()
@@ -83,7 +83,7 @@ def test_missing_index_is_built_from_the_store(tmp_path):
     assert [(h.iri, h.tier, h.kind) for h in hits] == [(GOV + "example", EXACT, "other")]
 
 
-def test_query_workers_leave_the_index_out_when_weighing_the_store(service_store, real_index, monkeypatch):  # noqa: F811
+def test_query_workers_leave_the_index_out_when_weighing_the_store(service_store, real_index, monkeypatch):
     """A store small enough to copy into memory stays so with its (bigger) search index beside it."""
     register_store = service_store
     from jichitai_kg.query import worker

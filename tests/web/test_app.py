@@ -26,27 +26,6 @@ def test_defaults(monkeypatch, project_root):
     assert state.inputs.data_files  # the checkout's data/*.ttl
 
 
-def test_layers_file_then_env_then_test_config(monkeypatch, tmp_path):
-    settings = tmp_path / "settings.py"
-    settings.write_text("QUERY_TIMEOUT = 30\nQUERY_WORKERS = 5\nMAX_RESULT_BYTES = 1000\n")
-    monkeypatch.setenv("JICHITAI_KG_CONFIG", str(settings))
-    monkeypatch.setenv("JICHITAI_KG_QUERY_TIMEOUT", "2.5")
-    monkeypatch.setenv("JICHITAI_KG_SERVICE_ALLOWLIST", '["https://query.wikidata.org/sparql"]')
-    monkeypatch.setenv("JICHITAI_KG_CACHE_DIR", str(tmp_path / "cache"))
-    app = create_app({"EAGER_START": False, "MAX_RESULT_BYTES": 4242})
-    assert app.config["QUERY_WORKERS"] == 5  # from the file
-    assert app.config["QUERY_TIMEOUT"] == 2.5  # env beats the file
-    assert app.config["MAX_RESULT_BYTES"] == 4242  # test_config beats both
-    assert app.config["SERVICE_ALLOWLIST"] == ["https://query.wikidata.org/sparql"]
-    assert app.config["CACHE_DIR"] == str(tmp_path / "cache")
-
-
-def test_plain_string_allowlist(monkeypatch):
-    monkeypatch.setenv("JICHITAI_KG_SERVICE_ALLOWLIST", "http://a/sparql, http://b/sparql")
-    app = create_app({"EAGER_START": False})
-    assert app.config["SERVICE_ALLOWLIST"] == ["http://a/sparql", "http://b/sparql"]
-
-
 def test_remote_store_settings(monkeypatch):
     """STORE_* (docs/deployment.md): off by default; strings from the environment are parsed."""
     app = create_app({"EAGER_START": False})
@@ -62,13 +41,6 @@ def test_remote_store_settings(monkeypatch):
     monkeypatch.setenv("JICHITAI_KG_STORE_VERSION_CHECK", "maybe")
     with pytest.raises(BadRequest, match="STORE_VERSION_CHECK"):
         create_app({"EAGER_START": False})
-
-
-def test_bad_values_fail_at_start():
-    with pytest.raises(BadRequest, match="QUERY_TIMEOUT"):
-        create_app({"EAGER_START": False, "QUERY_TIMEOUT": 0})
-    with pytest.raises(BadRequest, match="IRI=FILE"):
-        create_app({"EAGER_START": False, "EXTRA_GRAPHS": ["no-equals-sign"]})
 
 
 def test_every_blueprint_is_registered():

@@ -1,4 +1,4 @@
-"""Server side of issue #11: language choice, local links, CSP, CSV BOM, VoID page, CQ forms."""
+"""Pages as served: language choice, local links, CSP, CSV BOM, VoID page, CQ forms."""
 
 from __future__ import annotations
 

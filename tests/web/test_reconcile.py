@@ -10,8 +10,8 @@ import json
 
 import pytest
 
-GOV = "https://w3id.org/jichitai-kg/id/gov/"
-WARD = "https://w3id.org/jichitai-kg/id/ward/"
+from search_fixtures import GOV, WARD
+
 LG = "https://w3id.org/jichitai-kg/ontology#LocalGovernment"
 
 #: Municipality names as a spreadsheet would hold them → the IRI auto-matched (None: no match).

@@ -14,10 +14,10 @@ import os
 import sys
 import threading
 
-from . import build, cq, export, publish, push, query, release, search, serve, validate
+from . import build, cq, export, publish, push, query, release, search, serve, settings, validate
 
 #: Sub-command modules, in the order ``--help`` lists them.
-COMMANDS = (serve, query, cq, search, build, validate, export, push, release, publish)
+COMMANDS = (serve, query, cq, search, build, validate, export, push, release, publish, settings)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,6 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--root", help="folder holding ontology/, data/ and queries/ "
                         "(default: the installed content, or the checkout in an editable install)")
     parser.add_argument("--config", help="path to a config file (Python, Flask style)")
+    parser.add_argument("--help-settings", action=settings.HelpSettings,
+                        help="list every setting (default, environment variable, meaning) and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for module in COMMANDS:

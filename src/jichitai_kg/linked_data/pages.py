@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 
 import pyoxigraph as ox
 
+from ..i18n import Section
 from ..namespaces import BASE, INFERRED_GRAPH, JKG
 from ..namespaces import compact as compact_iri
 
@@ -21,35 +22,8 @@ LABELS = ("http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/
 DESCRIPTIONS = ("http://purl.org/dc/terms/description", "http://www.w3.org/2004/02/skos/core#definition",
                 "http://www.w3.org/2000/01/rdf-schema#comment")
 
-TEXT = {
-    "ja": {
-        "types": "型（明示）", "inferred_types": "型（推論）", "properties": "プロパティ",
-        "incoming": "被参照（この資源を指す記述）", "figures": "数値", "provenance": "出典（報告書内の位置）",
-        "sparql": "同じデータを取得する SPARQL", "formats": "他の形式", "inferred": "推論",
-        "value": "値", "unit": "単位", "as_of": "時点", "approximation": "概数", "figure_type": "種類",
-        "location": "位置", "part": "部分", "row": "行", "bullet": "項目", "paragraph": "段落",
-        "footnote": "脚注", "run": "クエリ編集画面で開く", "not_found": "この IRI についての記述はありません。",
-        "ontology": "オントロジー", "classes": "クラス", "object_properties": "オブジェクトプロパティ",
-        "datatype_properties": "データ型プロパティ", "annotation_properties": "注釈プロパティ",
-        "axioms": "分類の公理", "domain": "定義域", "range": "値域", "super": "上位",
-        "definition": "定義", "downloads": "ダウンロード", "other_lang": "English",
-        "label": "ラベル", "iri": "IRI", "none": "なし", "description": "説明",
-    },
-    "en": {
-        "types": "Types (asserted)", "inferred_types": "Types (inferred)", "properties": "Properties",
-        "incoming": "Incoming links", "figures": "Figures", "provenance": "Provenance (location in the report)",
-        "sparql": "SPARQL for the same data", "formats": "Other formats", "inferred": "inferred",
-        "value": "Value", "unit": "Unit", "as_of": "As of", "approximation": "Approximation",
-        "figure_type": "Type", "location": "Location", "part": "Part", "row": "Row", "bullet": "Bullet",
-        "paragraph": "Paragraph", "footnote": "Footnote", "run": "Open in the query editor",
-        "not_found": "The dataset says nothing about this IRI.", "ontology": "Ontology",
-        "classes": "Classes", "object_properties": "Object properties",
-        "datatype_properties": "Datatype properties", "annotation_properties": "Annotation properties",
-        "axioms": "Category axioms", "domain": "Domain", "range": "Range", "super": "Super-terms",
-        "definition": "Definition", "downloads": "Downloads", "other_lang": "日本語",
-        "label": "Label", "iri": "IRI", "none": "none", "description": "Description",
-    },
-}
+#: Interface strings of the resource, ontology and download pages (translations/*.po).
+TEXT = Section("ld")
 
 
 def compact(iri: str) -> str:
@@ -203,17 +177,15 @@ def axiom_sentence(row: dict, lang: str) -> str:
     has_right = row.get("rp") is not None
     L, R = _label(row, "left"), _label(row, "right")
     lp, lv, rp, rv = (_label(row, k) for k in ("lp", "lv", "rp", "rv"))
-    if lang == "ja":
-        left = f"{lp}が{lv}であるもの" if has_left else L
-        if has_right:
-            return f"{left} ＝ {rp}が{rv}であるもの" if equivalent else f"{left}はすべて、{rp}が{rv}となる"
-        return f"{left} ＝ {R}" if equivalent else f"{left}はすべて{R}である"
-    left = f"everything whose {lp} is {lv}" if has_left else L
+    t = TEXT[lang]
+    left = t["axiom_left"].format(p=lp, v=lv) if has_left else L
+    # English says "every X" of a class but not of "everything whose …"; Japanese says neither.
+    sub = "_from_restricted" if has_left else ""
     if has_right:
-        if equivalent:
-            return f"{left} is exactly everything whose {rp} is {rv}"
-        return f"{'every ' if not has_left else ''}{left} has {rp} {rv}"
-    return f"{left} is exactly {R}" if equivalent else f"{'every ' if not has_left else ''}{left} is a {R}"
+        key = "axiom_eq_restricted" if equivalent else f"axiom_sub_restricted{sub}"
+    else:
+        key = "axiom_eq_class" if equivalent else f"axiom_sub_class{sub}"
+    return t[key].format(left=left, rp=rp, rv=rv, right=R)
 
 
 def _label(row: dict, key: str) -> str:

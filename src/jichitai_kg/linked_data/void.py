@@ -13,6 +13,7 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 from ..content import app_query
+from ..i18n import Section
 from ..namespaces import BASE, DCAT, ID, SAC, SOURCE, WD
 from ..query.runner import Runner
 from .dumps import FORMATS, DumpFile
@@ -28,17 +29,7 @@ SD = "http://www.w3.org/ns/sparql-service-description#"
 PROV = "http://www.w3.org/ns/prov#"
 
 #: The HTML view of the description, for browsers (the RDF stays at the same address).
-PAGE_TEXT = {
-    "ja": {"title": "データセットの記述（VoID）", "lead":
-           "このデータセットの規模・語彙・配布ファイルを VoID 語彙で記述したものです。"
-           "同じ内容を RDF で取得できます。", "subject": "主語", "predicate": "述語",
-           "object": "目的語", "formats": "RDF 形式", "other_lang": "English"},
-    "en": {"title": "Dataset description (VoID)", "lead":
-           "The size, vocabularies and dump files of this dataset, described with the VoID "
-           "vocabulary. The same description is available as RDF.", "subject": "Subject",
-           "predicate": "Predicate", "object": "Object", "formats": "RDF formats",
-           "other_lang": "日本語"},
-}
+PAGE_TEXT = Section("void")
 
 DATASET = BASE + "dataset"
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"

@@ -3,7 +3,7 @@
 :class:`BytesLRU` is the one least-recently-used table of the package: the answer cache
 (``cache.py``) keeps serialized answers in it, and :func:`memoize_text` keeps the query
 scans (``guard.sniff``) in it.  Bounded by entries, the scan memo kept 600 distinct
-1 MiB queries, 600 MiB, alive (issue #12); here the memoized texts count by their size.
+1 MiB queries, 600 MiB, alive; here the memoized texts count by their size.
 """
 
 from __future__ import annotations
@@ -94,9 +94,6 @@ class TextMemo(Generic[R]):
         value = self.func(text)
         self.cache.put(text, value, len(text.encode("utf-8", "surrogatepass")))
         return value
-
-    def cache_clear(self) -> None:
-        self.cache.clear()
 
 
 def memoize_text(max_bytes: int = TEXT_MEMO_BYTES,

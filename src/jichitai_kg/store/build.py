@@ -158,7 +158,7 @@ def hold(store: Path):
     if fcntl is None:
         return None
     try:
-        handle = open(_lock_file(store), "a+b")  # noqa: SIM115 - kept open while serving
+        handle = open(_lock_file(store), "a+b")  # kept open while serving
     except OSError:
         return None
     fcntl.flock(handle, fcntl.LOCK_SH)

@@ -15,6 +15,7 @@ from flask import Blueprint, Response, jsonify, render_template, request, url_fo
 
 from .. import cq
 from ..errors import BadRequest, NotAcceptable, ParameterError, QueryFailed, QuerySyntaxError
+from ..i18n import Section
 from ..namespaces import PREFIXES, compact
 from ..query import media
 from .responses import answer_response, request_infer, request_lang
@@ -33,29 +34,8 @@ RESULT_TYPES = media.SOLUTION_TYPES + (media.HTML,)
 #: Links offered under a result table.
 DOWNLOADS = ("json", "xml", "csv", "tsv")
 
-TEXT = {
-    "ja": {"catalog": "コンピテンシー・クエスチョン", "lead":
-           "このナレッジグラフに研究者が問う典型的な質問と、その答えを返すSPARQLクエリ。"
-           "各質問の答えは報告書と照合してテストされています。",
-           "run": "実行", "editor": "クエリエディタで開く", "params": "パラメータ",
-           "columns": "結果の列", "required": "必須", "optional": "任意", "rows": "件",
-           "results": "結果", "download": "ダウンロード", "infer": "推論結果を含める",
-           "back": "一覧に戻る", "other_lang": "English", "none": "なし", "error": "エラー",
-           "choose": "パラメータを選んでから「実行」を押してください。", "select": "選択してください",
-           "bad_value": "パラメータ {param} の値 {value} は使えません。使える値",
-           "form": "パラメータを選ぶ", "csv_excel": "CSV（Excel 用 BOM 付き）"},
-    "en": {"catalog": "Competency questions", "lead":
-           "The questions researchers ask of this graph, each with the SPARQL query that "
-           "answers it. Every answer is checked against the report by the test suite.",
-           "run": "Run", "editor": "Open in the query editor", "params": "Parameters",
-           "columns": "Result columns", "required": "required", "optional": "optional",
-           "rows": "rows", "results": "Results", "download": "Download",
-           "infer": "Include inferences", "back": "Back to the catalog", "other_lang": "日本語",
-           "none": "none", "error": "Error",
-           "choose": "Choose the parameters, then press Run.", "select": "Choose one",
-           "bad_value": "The value {value} is not valid for the parameter {param}. Valid values",
-           "form": "Choose parameters", "csv_excel": "CSV for Excel (with BOM)"},
-}
+#: Interface strings of the question pages (translations/*.po).
+TEXT = Section("cq")
 
 
 def _catalog() -> cq.Catalog:

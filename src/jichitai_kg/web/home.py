@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+from jinja2 import pass_context
 
 from ..content import app_query, app_query_names, rq_header
 from ..errors import JKGError, QueryFailed, Unavailable
+from ..i18n import Section, gettext, texts
 from ..query import media
 from ..query.guard import sniff
 from ..query.runner import plain
@@ -20,62 +22,22 @@ bp = Blueprint("pages", __name__)
 #: Seconds /healthz waits for its query (a free worker and ASK) before answering 503.
 HEALTH_TIMEOUT = 5.0
 
-#: Interface strings; data labels come from the graph in the chosen language.
-TEXT = {
-    "ja": {
-        "title": "自治体ICT推進ナレッジグラフ",
-        "lead": "8つの自治体（都道府県・市区）がICTの導入をどう進めているかを、報告書から"
-                "組織・計画・取組・実績値として記述したオープンなナレッジグラフです。"
-                "SPARQL 1.1 エンドポイントで自由に問い合わせられます。",
-        "holds": "収録内容",
-        "governments": "自治体",
-        "initiatives": "取組",
-        "triples": "トリプル",
-        "editor": "SPARQL クエリ",
-        "examples": "クエリ例",
-        "run": "実行",
-        "infer": "推論結果を含める（OWL 2 RL）",
-        "download": "ダウンロード",
-        "results": "結果",
-        "endpoint": "エンドポイント",
-        "service_description": "サービス記述",
-        "rows": "件",
-        "unavailable": "データセットを読み込めませんでした",
-        "other_lang": "English",
-        "questions": "コンピテンシー・クエスチョン", "history": "履歴", "views": "表示",
-        "view_table": "表", "view_bar": "棒グラフ", "view_heatmap": "ヒートマップ",
-        "view_timeline": "年表", "view_map": "地図", "view_graph": "グラフ図", "view_raw": "テキスト", "csv_excel": "CSV（Excel 用 BOM 付き）",
-        "permalink": "この結果へのリンク", "cite": "この結果を引用", "version": "データセットの版",
-        "retrieved": "取得日時", "shorten": "短いリンクを作る", "short_permalink": "短いリンク",
-    },
-    "en": {
-        "title": "Local Government ICT Adoption Knowledge Graph",
-        "lead": "An open knowledge graph of how eight Japanese local governments (prefectures, "
-                "cities and a ward) push ICT adoption: their units, posts, plans, initiatives "
-                "and reported figures, taken from a survey report. Query it freely through a "
-                "SPARQL 1.1 endpoint.",
-        "holds": "What the graph holds",
-        "governments": "local governments",
-        "initiatives": "initiatives",
-        "triples": "triples",
-        "editor": "SPARQL query",
-        "examples": "Example queries",
-        "run": "Run",
-        "infer": "Include OWL 2 RL inferences",
-        "download": "Download",
-        "results": "Results",
-        "endpoint": "Endpoint",
-        "service_description": "Service description",
-        "rows": "rows",
-        "unavailable": "The dataset could not be loaded",
-        "other_lang": "日本語",
-        "questions": "Competency questions", "history": "History", "views": "Views",
-        "view_table": "Table", "view_bar": "Bar chart", "view_heatmap": "Heatmap",
-        "view_timeline": "Timeline", "view_map": "Map", "view_graph": "Graph", "view_raw": "Text", "csv_excel": "CSV for Excel (with BOM)",
-        "permalink": "Link to this result", "cite": "Cite this result", "version": "Dataset version",
-        "retrieved": "Retrieved", "shorten": "Make a short link", "short_permalink": "Short link",
-    },
-}
+#: Interface strings (translations/*.po, i18n.py); data labels come from the graph in the chosen language.
+TEXT = Section("home")
+
+
+@bp.app_template_global("msg")
+@pass_context
+def msg(context, key: str) -> str:
+    """``{{ msg("base.ontology") }}`` in any template: one catalog message in the page's language."""
+    return gettext(key, context.get("lang") or "ja")
+
+
+@bp.app_template_global("msgs")
+@pass_context
+def msgs(context, section: str) -> dict[str, str]:
+    """``{{ msgs("workbench")|tojson }}``: a catalog section in the page's language (_strings.html)."""
+    return texts(context.get("lang") or "ja", section)
 
 def example_queries(lang: str) -> list[dict[str, str]]:
     """The package's ``sparql/home-example-*.rq`` queries with their header titles."""

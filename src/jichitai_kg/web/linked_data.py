@@ -172,7 +172,7 @@ def _example_query(iri: str) -> str:
 @bp.route("/ontology/<path:version>")
 def ontology(version: str | None = None):
     if version is not None:
-        name, rep = split_suffix(version)
+        _, rep = split_suffix(version)
         if rep is not None:
             return redirect(f"{path_prefix()}/ontology.{rep.extension}", code=303)
     chosen = choose(request.headers.get("Accept"))

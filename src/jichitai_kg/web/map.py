@@ -13,6 +13,7 @@ from flask import Blueprint, Response, render_template, url_for
 from markupsafe import Markup
 
 from ..content import app_query, rq_header
+from ..i18n import gettext
 from ..linked_data.map_svg import render_map
 from ..query.runner import plain
 from .home import TEXT
@@ -22,13 +23,12 @@ from .urls import local_href
 
 bp = Blueprint("map", __name__)
 
-TITLE = {"ja": "全国の市区町村と報告書の8団体", "en": "Japan's municipalities and the report's eight governments"}
 
 
 def draw(lang: str) -> str:
     rows = plain(get_dataset().runner().select(app_query("map-points"), lang=lang))
     points = [(r["gov"], r.get("label", r["gov"]), r["lat"], r["long"], r["case"] == "true") for r in rows]
-    return render_map(points, title=TITLE[lang], link=local_href)
+    return render_map(points, title=gettext("map.title", lang), link=local_href)
 
 
 @bp.route("/map.svg")
@@ -43,7 +43,7 @@ def map_page():
     other = "ja" if lang == "en" else "en"
     example = rq_header(app_query("home-example-5-case-governments-on-a-map"))[1]
     workbench_href = url_for("pages.index", query=example, view="map", lang=lang)
-    return render_template("map.html", t=TEXT[lang], lang=lang, title=TITLE[lang], svg=Markup(svg),
-                           workbench_href=workbench_href,
+    return render_template("map.html", t=TEXT[lang], lang=lang, title=gettext("map.title", lang),
+                           svg=Markup(svg), workbench_href=workbench_href,
                            svg_href=url_for("map.map_svg", lang=lang),
                            other_lang_href=url_for("map.map_page", lang=other))

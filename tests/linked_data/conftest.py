@@ -1,4 +1,4 @@
-"""The app, client and read-only store shared by the linked-data and VoID tests.
+"""The linked-data tests' app, client and read-only store (the map, linked-data and VoID pages).
 
 Both modules compare what the server says with the store it serves, so they use one
 app built on one cache (module-scoped, so each test module gets a fresh executor).
