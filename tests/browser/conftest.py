@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import urllib.request
 from urllib.parse import urlsplit
 
 import pytest
@@ -71,8 +72,19 @@ class Watched:
         assert self.problems == [], f"CSP violations or script errors: {self.problems}"
 
 
+@pytest.fixture(scope="session")
+def warmed_server(live_server):
+    """The live server with its dumps written: the first visit to /download/ or the VoID page
+    writes every dump (tens of seconds with the register), which is no part of a page's 15 s
+    budget for layout and scripts."""
+    with urllib.request.urlopen(live_server.url + "/download/", timeout=300) as resp:
+        assert resp.status == 200 and b".nq" in resp.read()
+    return live_server
+
+
 @pytest.fixture()
-def open_page(browser, live_server):
+def open_page(browser, warmed_server):
+    live_server = warmed_server
     """``open_page(path, width=1280, lang=None)`` → a Watched page at ``path`` on the live server."""
     contexts, watched = [], []
 

@@ -77,11 +77,6 @@ PAGES = ["/", "/?lang=en", "/cq", "/cq/category-matrix?format=html", "/cq/govern
 @pytest.mark.parametrize("path", PAGES)
 def test_page_fits_390px_and_stays_on_its_origin(open_page, live_server, path):
     """No horizontal scroll at phone width; the fixture fails on foreign requests or CSP errors."""
-    if path == "/download/":
-        # The first visit writes every dump (tens of seconds with the register): do it before
-        # the page's 15 s budget, which is about layout, not about writing files.
-        with urllib.request.urlopen(live_server.url + path, timeout=300) as resp:
-            assert resp.status == 200
     w = open_page(path, width=390)
     page = w.page
     page.wait_for_load_state("networkidle")
