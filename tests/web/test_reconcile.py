@@ -220,3 +220,29 @@ def test_repeated_words_cost_one_word(client):
     batch = {f"q{i}": {"query": "a " * 99} for i in range(100)}
     r = client.post("/reconcile", data={"queries": json.dumps(batch)})
     assert r.status_code == 200 and len(r.get_json()) == 100
+
+
+def test_a_large_batch_waits_for_a_long_lane_ticket_shared_with_queries(app, client, monkeypatch):
+    """More than LONG_BATCH queries are long work: while the server's one long-lane ticket is
+    held (by a long SPARQL query, here taken by hand) a large batch is refused 503 at the
+    limit, a small one is answered; once the ticket is free the large batch is answered too."""
+    from jichitai_kg.query import admission
+    from jichitai_kg.web.reconcile import LONG_BATCH
+
+    shared = admission.Admission(long_slots=1, per_client=2)
+    monkeypatch.setattr(admission, "SHARED", shared)
+    monkeypatch.setitem(app.config, "QUERY_TIMEOUT", 0.3)
+    large = {f"q{i}": {"query": "鎌倉市"} for i in range(LONG_BATCH + 1)}
+    ticket = shared.try_ticket("another client")
+    assert ticket is not None
+    try:
+        r = client.post("/reconcile", data={"queries": json.dumps(large, ensure_ascii=False)})
+        assert r.status_code == 503 and "long-query workers stayed busy" in r.get_json()["detail"]
+        small = _batch(client, {"q0": {"query": "鎌倉市"}})
+        assert _matched(small["q0"]) == GOV + "kamakura"
+    finally:
+        shared.release(ticket)
+    monkeypatch.setitem(app.config, "QUERY_TIMEOUT", 20)
+    answers = _batch(client, large)
+    assert len(answers) == LONG_BATCH + 1 and {_matched(a) for a in answers.values()} == {GOV + "kamakura"}
+    assert shared.running() == 0

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 import time
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request
 
 from ..errors import BadRequest, JKGError, NotFound
 from ..namespaces import BASE
+from ..query import admission
 from ..search import MAX_QUERY_CHARS
 from ..search import reconcile as rc
 from ..search.extend import data_extension, propose_properties
@@ -77,6 +79,20 @@ def _time_limit() -> float:
     return float(current_app.config.get("QUERY_TIMEOUT", 10.0))
 
 
+#: A batch larger than this (OpenRefine sends about ten) is long work: it waits for one of the
+#: server's long-lane tickets, shared with long SPARQL queries and counted against the client.
+LONG_BATCH = 50
+
+
+def _admitted(items: Any) -> AbstractContextManager[None]:
+    """Hold a long-lane ticket while a batch of more than LONG_BATCH items (a dict of queries or
+    a list of ids) is answered; smaller batches need none."""
+    if not isinstance(items, (dict, list)) or len(items) <= LONG_BATCH:
+        return nullcontext()
+    limit = _time_limit()
+    return admission.current().long_work(deadline=time.monotonic() + limit, limit=limit)
+
+
 @bp.errorhandler(JKGError)
 def _json_error(exc: JKGError):
     """The reconciliation API's clients read JSON: errors are problem details (RFC 9457) always."""
@@ -86,9 +102,13 @@ def _json_error(exc: JKGError):
 @bp.route("/reconcile", methods=["GET", "POST"])
 def reconcile():
     if "queries" in request.values:
-        return jsonify(rc.reconcile_batch(_json_param("queries"), search_index(), time_limit=_time_limit()))
+        queries = _json_param("queries")
+        with _admitted(queries):
+            return jsonify(rc.reconcile_batch(queries, search_index(), time_limit=_time_limit()))
     if "extend" in request.values:
-        return jsonify(data_extension(_json_param("extend"), get_dataset().runner(), time_limit=_time_limit()))
+        extend = _json_param("extend")
+        with _admitted(extend.get("ids") if isinstance(extend, dict) else None):
+            return jsonify(data_extension(extend, get_dataset().runner(), time_limit=_time_limit()))
     if "query" in request.values:
         raw = request.values["query"].strip()
         query = _json_param("query") if raw.startswith("{") else {"query": raw}
