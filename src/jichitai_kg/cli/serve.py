@@ -16,7 +16,8 @@ def register(subparsers) -> None:
     p = subparsers.add_parser(
         "serve", help="serve the SPARQL endpoint and web pages",
         description="Build (or reuse) the cached store and serve /sparql, / and /healthz with "
-                    "the HTTP front (granian). Configuration: see README (JICHITAI_KG_* environment variables).")
+                    "the HTTP front (granian). Settings (JICHITAI_KG_* environment variables): "
+                    "`jichitai-kg --help-settings` or docs/settings.md.")
     p.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     p.add_argument("--threads", type=int, default=8,

@@ -2,7 +2,7 @@
 
 Request parsing is ``query.protocol``, negotiation ``query.media``, refusals
 ``query.guard``; every failure is a :class:`~jichitai_kg.errors.JKGError` whose status
-the app's one error handler answers (see the status table in the README).
+the app's one error handler answers (see the status table in docs/usage.md).
 """
 
 from __future__ import annotations
