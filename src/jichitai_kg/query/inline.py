@@ -17,6 +17,7 @@ from typing import Any
 
 from ..errors import JKGError, QueryFailed, QueryTimeout
 from . import guard
+from .services import ServicePolicy
 from .worker import QueryOutcome, execute, make_request
 from .worker_setup import QUERY_STACK_BYTES, start_with_stack
 
@@ -44,11 +45,13 @@ class InlineExecutor:
         request = make_request(query, result_format, substitutions, default_graph, named_graphs,
                                base_iri)
         limit = self.timeout if timeout is None else float(timeout)
+        policy = ServicePolicy(allowlist=tuple(self.service_allowlist), timeout=limit,
+                               max_bytes=self.max_result_bytes)
         box: dict[str, Any] = {}
 
         def evaluate() -> None:
             try:
-                box["reply"] = execute(self.store, request, self.max_result_bytes)
+                box["reply"] = execute(self.store, request, self.max_result_bytes, policy)
             except BaseException as exc:  # handed to the caller's thread
                 box["error"] = exc
 

@@ -20,6 +20,7 @@ from ..errors import (
     ResultTooLarge,
 )
 from . import engine_guard, guard
+from .services import ServicePolicy, prepare
 from .media import CSV, TSV
 from .worker_setup import WorkerLimits, prepare_worker, run_with_stack
 
@@ -107,7 +108,10 @@ def make_request(query: str, result_format: str, substitutions: dict[str, str] |
     }
 
 
-def execute(store, request: dict, max_bytes: int) -> tuple[str, bytes, str]:
+def execute(store, request: dict, max_bytes: int,
+            policy: ServicePolicy = ServicePolicy()) -> tuple[str, bytes, str]:
+    """Evaluate one request; SERVICE clauses are answered through ``policy`` (``services.py``),
+    never by the engine."""
     import pyoxigraph as ox
 
     kwargs: dict = {"base_iri": request.get("base_iri")}
@@ -126,8 +130,9 @@ def execute(store, request: dict, max_bytes: int) -> tuple[str, bytes, str]:
         # The protocol dataset replaces FROM / FROM NAMED entirely; an absent half is empty.
         kwargs["default_graph"] = [ox.NamedNode(g) for g in (default_graph or [])]
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in (named_graphs or [])]
+    text = prepare(request["query"], request.get("base_iri"), policy)
     try:
-        result = store.query(request["query"], **kwargs)
+        result = store.query(text, **kwargs)
     except SyntaxError as exc:
         raise QuerySyntaxError(f"Query syntax error: {exc}") from None
     return serialize_result(result, request["result_format"], max_bytes)
@@ -222,10 +227,13 @@ def worker_main(conn, store_path: str, max_bytes: int, limits: WorkerLimits = Wo
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
     conn.send(("ready", sandboxed, why))
-    run_with_stack(lambda: serve(conn, store, max_bytes, sandboxed), limits.stack_bytes)
+    policy = ServicePolicy(allowlist=limits.service_allowlist, egress_path=limits.egress_path,
+                           timeout=limits.service_timeout, max_bytes=max_bytes, sandboxed=sandboxed)
+    run_with_stack(lambda: serve(conn, store, max_bytes, sandboxed, policy), limits.stack_bytes)
 
 
-def serve(conn, store, max_bytes: int, sandboxed: bool) -> None:
+def serve(conn, store, max_bytes: int, sandboxed: bool,
+          policy: ServicePolicy = ServicePolicy()) -> None:
     """Answer one query at a time until the pipe closes."""
     while True:
         try:
@@ -233,7 +241,7 @@ def serve(conn, store, max_bytes: int, sandboxed: bool) -> None:
         except (EOFError, OSError):
             return
         try:
-            kind, body, media_type = execute(store, request, max_bytes)
+            kind, body, media_type = execute(store, request, max_bytes, policy)
             conn.send(("ok", kind, body, media_type))
         except BaseException as exc:  # every failure goes back to the parent as data
             try:
