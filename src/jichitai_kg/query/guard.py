@@ -205,8 +205,8 @@ def precheck(query: str) -> QueryInfo:
     """
     nesting.check_query_shape(query)
     if "\x00" in query:
-        raise QuerySyntaxError("The query contains a NUL character (U+0000), which SPARQL "
-                               "does not allow; remove it.")
+        raise QuerySyntaxError("The query contains a NUL character (U+0000); remove it, or "
+                               "write it as \\u0000 inside a string.")
     return sniff(query)
 
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
+import threading
+from pathlib import Path
+
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 from jinja2 import pass_context
 
@@ -13,7 +18,8 @@ from ..query.guard import sniff
 from ..query.runner import plain
 from . import prefork
 from .cq import government_choices, question_summaries
-from .responses import request_lang
+from ..store.text_index import index_path
+from .responses import request_lang, text_response
 from .state import get_dataset
 from .workbench import workbench_config
 
@@ -81,11 +87,60 @@ def index():
                            timeout=current_app.config["QUERY_TIMEOUT"])
 
 
+#: The last integrity check of a search index file: (path, inode, size, mtime) → problem.
+_index_checked: dict[tuple, str | None] = {}
+_index_lock = threading.Lock()
+
+
+def search_index_problem(store_path: Path | None) -> str | None:
+    """Why the search index next to ``store_path`` cannot serve ``/search`` (None: it can).
+
+    ``PRAGMA quick_check`` reads the whole file (about 20 ms for the project's index), so
+    its answer is kept until the file changes on disk.  No index yet is no problem:
+    ``/search`` builds it on first use.
+    """
+    if store_path is None:
+        return None
+    path = index_path(store_path)
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    key = (str(path), st.st_ino, st.st_size, st.st_mtime_ns)
+    with _index_lock:
+        if key not in _index_checked:
+            _index_checked.clear()
+            _index_checked[key] = _quick_check(path)
+        return _index_checked[key]
+
+
+def _quick_check(path: Path) -> str | None:
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = con.execute("PRAGMA quick_check").fetchall()
+        finally:
+            con.close()
+    except sqlite3.Error as exc:
+        return f"the search index {path.name} cannot be read: {exc}"
+    if rows != [("ok",)]:
+        return f"the search index {path.name} is damaged: {rows[0][0]}"
+    return None
+
+
+@bp.app_errorhandler(sqlite3.DatabaseError)
+def search_index_error(exc: sqlite3.DatabaseError):
+    """A damaged or unreadable search index found while answering (/search, /reconcile): 503."""
+    return text_response(503, f"The search index cannot be read ({exc}); the server's operator "
+                         "must rebuild it (jichitai-kg build --force).", {"Retry-After": "60"})
+
+
 @bp.route("/healthz")
 def healthz():
-    """A real query through the executor on every call (never a cached answer): a server
-    whose workers cannot answer is not healthy, and says so with 503; nor is a server some
-    of whose serving processes are not ready yet (or failed to start)."""
+    """A real query through the executor on every call (never a cached answer), and the
+    search index checked: a server whose workers cannot answer is not healthy, and says so
+    with 503; nor is a server some of whose serving processes are not ready yet (or failed
+    to start)."""
     waiting = prefork.readiness()
     if waiting is not None:
         return jsonify(status="starting", error=f"{waiting[0]} of {waiting[1]} serving "
@@ -96,6 +151,9 @@ def healthz():
                              timeout=HEALTH_TIMEOUT)
         counts = dataset.graph_counts()
         remote = dataset.health()  # a remote store is asked live, and its version read again
+        problem = search_index_problem(dataset.store_path)
+        if problem:
+            raise Unavailable(problem)
     except (JKGError, OSError) as exc:
         return jsonify(status="error", error=getattr(exc, "message", str(exc))), 503
     return jsonify(status="ok", triples=sum(counts.values()), graphs=counts,
