@@ -65,3 +65,108 @@ def test_fuzz_requests_get_no_unexpected_5xx(fuzz_app):
     resp = client.get("/sparql?" + urlencode({"query": "ASK { ?s ?p ?o }"}),
                       headers={"Accept": "application/sparql-results+json"})
     assert resp.status_code == 200 and resp.get_json()["boolean"] is True
+
+
+# --------------------------------------------------------------------------- forgery (issue #26)
+
+FORGERY_COUNT = int(os.environ.get("JKG_FORGERY_COUNT", "300"))
+FORGERY_SEED = int(os.environ.get("JKG_FORGERY_SEED", "26"))
+#: The exploit of issue #26 item 1, verbatim but for the ports.
+EXPLOIT = """PREFIX ex: <http://x/>
+SELECT * WHERE {
+ BIND("\\u0041" AS ?esc)
+ OPTIONAL { SERVICE SILENT <ALLOWED> { ?a ?b ?c } }
+ OPTIONAL { ?s ex:a\\#b ?o } SERVICE SILENT <http://127.0.0.1:CANARY/anything> { ?d ?e ?f }
+}"""
+
+
+@pytest.fixture(scope="module")
+def canary():
+    listener = Listener()
+    yield listener
+    listener.close()
+
+
+@pytest.fixture(scope="module")
+def endpoint():
+    from fuzzcorpus import RecordingEndpoint
+
+    ep = RecordingEndpoint()
+    yield ep
+    ep.close()
+
+
+@pytest.fixture(scope="module", params=["sandboxed", "allowlist"])
+def forgery_server(request, service_store, endpoint, tmp_path_factory):
+    """A real ``jichitai-kg serve``: default settings, or with ``endpoint`` allowlisted."""
+    from live_servers import stop
+    from loopback import start_server
+
+    settings = {"SERVICE_ALLOWLIST": endpoint.allowed} if request.param == "allowlist" else {}
+    log = tmp_path_factory.mktemp(f"forgery-{request.param}") / "server.log"
+    proc, base = start_server(ROOT, log, ["--workers", "2", "--threads", "8", "--timeout", "5"],
+                              settings=settings)
+    endpoint.requests.clear()
+    try:
+        yield request.param, base
+    finally:
+        stop(proc)
+
+
+def post_query(base: str, query: str) -> tuple[int, bytes]:
+    import urllib.error
+    import urllib.request
+
+    req = urllib.request.Request(base + "/sparql", data=urlencode({"query": query}).encode(),
+                                 headers={"Accept": "application/sparql-results+json, "
+                                                    "text/turtle;q=0.9"})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return resp.status, resp.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+@pytest.mark.server
+def test_issue_exploit_reaches_only_the_allowlisted_endpoint(forgery_server, canary, endpoint):
+    mode, base = forgery_server
+    query = EXPLOIT.replace("ALLOWED", endpoint.allowed).replace("CANARY", str(canary.port))
+    status, body = post_query(base, query)
+    assert status == 403 and b"SERVICE is refused for <http://127.0.0.1:" in body
+    # a plain allowlisted call works through the egress, and nothing else is called
+    status, body = post_query(base, f"SELECT ?remote WHERE {{ SERVICE <{endpoint.allowed}> "
+                                    "{ ?a ?b ?c } }")
+    if mode == "allowlist":
+        assert status == 200 and b'"value":"from /allowed"' in body, body
+        assert [p for _, p, _ in endpoint.requests] == ["/allowed"]
+        assert b"SELECT * WHERE { ?a ?b ?c }" in endpoint.requests[0][2].replace(b"+", b" ") \
+            or b"SELECT+%2A+WHERE" in endpoint.requests[0][2]
+    else:
+        assert status == 403 and endpoint.requests == []
+    assert canary.connections == 0 and endpoint.stray() == []
+
+
+@pytest.mark.server
+def test_generated_service_spellings_make_no_forged_request(forgery_server, canary, endpoint):
+    """FORGERY_COUNT generated queries per mode (``make soak``: 10,000): 0 connections to the
+    canary, 0 requests to the allowlisted endpoint's port at any other URL, no 500."""
+    from fuzzcorpus import canary_urls, forgery_queries
+
+    mode, base = forgery_server
+    statuses: dict[int, int] = {}
+    unexpected = []
+    urls = canary_urls(canary.port, endpoint.allowed)
+    for query, targets in forgery_queries(FORGERY_SEED, FORGERY_COUNT, urls, endpoint.allowed):
+        status, body = post_query(base, query)
+        statuses[status] = statuses.get(status, 0) + 1
+        if status >= 500 and not (status == 503 and (b"SERVICE <" in body or b"stopped" in body)):
+            unexpected.append((status, targets, query, body[:200]))
+    print(f"{mode}: {FORGERY_COUNT} queries, statuses {statuses}, canary connections "
+          f"{canary.connections}, allowlisted calls {len(endpoint.requests)}")
+    assert unexpected == []
+    assert canary.connections == 0
+    assert endpoint.stray() == []
+    if mode == "sandboxed":
+        assert endpoint.requests == []
+    else:  # the allowlist works: the queries aimed only at it were answered through the egress
+        assert len(endpoint.requests) > 0
