@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
-from ..errors import Forbidden, QuerySyntaxError
+from ..errors import Forbidden, QuerySyntaxError, QueryTooComplex
 from . import nesting
 from .memo import memoize_text
 
@@ -38,11 +38,11 @@ _TOKEN = re.compile(
     r"""
     (?P<ws>\s++)
   | (?P<comment>\#[^\n\r]*+)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*+(?:'''|\Z)|\"\"\"(?:[^"\\]|\\.|"(?!""))*+(?:\"\"\"|\Z)
-               |'(?:[^'\\\n\r]|\\.)*+'?|"(?:[^"\\\n\r]|\\.)*+"?)
+  | (?P<string>'''(?:[^'\\]++|\\.|'(?!''))*+(?:'''|\Z)|\"\"\"(?:[^"\\]++|\\.|"(?!""))*+(?:\"\"\"|\Z)
+               |'(?:[^'\\\n\r]++|\\.)*+'?|"(?:[^"\\\n\r]++|\\.)*+"?)
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*+>)
   | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]++)
-  | (?P<name>(?:[\w\u00B7\u00C0-\uFFFF:%.\-]|\\.)++)
+  | (?P<name>(?:[\w\u00B7\u00C0-\uFFFF:%.\-]++|\\.)++)
   | (?P<other>.)
     """,
     re.VERBOSE | re.DOTALL,
@@ -94,9 +94,19 @@ def scan(text: str) -> Iterator[tuple[str, str, int, int]]:
             yield kind, m.group(), m.start(), m.end()
 
 
-def tokenize(text: str) -> list[Token]:
-    """Split SPARQL into tokens, dropping whitespace, comments and string contents."""
-    return [Token(kind, "" if kind == "string" else token) for kind, token, _, _ in scan(text)]
+def tokenize(text: str, max_tokens: int | None = None) -> list[Token]:
+    """Split SPARQL into tokens, dropping whitespace, comments and string contents.
+
+    ``max_tokens``: refuse (400) a text with more, without reading on; ``nesting.measure``
+    counts a run such as ``?a?a?a…`` as one word, this tokenizer as many variables.
+    """
+    tokens = []
+    for kind, token, _, _ in scan(text):
+        tokens.append(Token(kind, "" if kind == "string" else token))
+        if max_tokens is not None and len(tokens) > max_tokens:
+            raise QueryTooComplex(f"The query has more than {max_tokens} tokens; this endpoint "
+                                  "accepts at most that many. Split it into smaller queries.")
+    return tokens
 
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
@@ -128,9 +138,9 @@ def _sniff_cached(text: str) -> QueryInfo:
     allows ``\\u`` escapes anywhere in the text; when present, the unescaped text
     is sniffed too and its SERVICE targets are added, to refuse rather than miss.
     """
-    info = _sniff_tokens(tokenize(text))
+    info = _sniff_tokens(tokenize(text, nesting.MAX_TOKENS))
     if _ESCAPE.search(text):
-        other = _sniff_tokens(tokenize(_unescape_codepoints(text)))
+        other = _sniff_tokens(tokenize(_unescape_codepoints(text), nesting.MAX_TOKENS))
         info.service_iris.extend(other.service_iris)
         info.update = info.update or other.update
     return info
