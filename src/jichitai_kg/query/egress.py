@@ -59,7 +59,8 @@ def fetch(endpoint: str, query: str, *, timeout: float, max_bytes: int) -> bytes
         resp = conn.getresponse()
         if resp.status != 200:
             raise EgressRefused(f"<{endpoint}> answered HTTP {resp.status}")
-        chunks, size = [], 0
+        chunks: list[bytes] = []
+        size = 0
         while True:
             if time.monotonic() > deadline:
                 raise EgressRefused(f"<{endpoint}> did not answer within {timeout:g} s")

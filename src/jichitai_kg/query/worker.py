@@ -20,8 +20,8 @@ from ..errors import (
     ResultTooLarge,
 )
 from . import engine_guard, guard
-from .services import ServicePolicy, prepare
 from .media import CSV, TSV
+from .services import ServicePolicy, prepare
 from .worker_setup import WorkerLimits, prepare_worker, run_with_stack
 
 #: Messages of the failures a worker turns into errors of its own.

@@ -16,9 +16,9 @@ from ..i18n import Section, gettext, texts
 from ..query import media
 from ..query.guard import sniff
 from ..query.runner import plain
+from ..store.text_index import index_path
 from . import prefork
 from .cq import government_choices, question_summaries
-from ..store.text_index import index_path
 from .responses import request_lang, text_response
 from .state import get_dataset
 from .workbench import workbench_config
