@@ -11,7 +11,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request, url
 from jinja2 import pass_context
 
 from ..content import app_query, app_query_names, rq_header
-from ..errors import JKGError, QueryFailed, Unavailable
+from ..errors import JKGError, QueryFailed, QueryTooComplex, Unavailable
 from ..i18n import Section, gettext, texts
 from ..query import media
 from ..query.guard import sniff
@@ -82,9 +82,17 @@ def index():
                            examples=examples, initial_query=initial, questions=questions,
                            config_json=config_json, dataset_version=version,
                            infer_default=infer_default,
-                           graph_query=sniff(initial).form in ("CONSTRUCT", "DESCRIBE"),
+                           graph_query=_graph_form(initial),
                            other_lang_url=url_for("pages.index", **args, lang=other),
                            timeout=current_app.config["QUERY_TIMEOUT"])
+
+
+def _graph_form(query: str) -> bool:
+    """Whether the editor's query is a CONSTRUCT or DESCRIBE (an over-long one: no matter)."""
+    try:
+        return sniff(query).form in ("CONSTRUCT", "DESCRIBE")
+    except QueryTooComplex:
+        return False
 
 
 #: The last integrity check of a search index file: (path, inode, size, mtime) → problem.
