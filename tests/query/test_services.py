@@ -144,6 +144,9 @@ def test_workers_alone_make_no_forged_request(service_store, canary, endpoint, m
                 pass
             except Exception as exc:  # any other failure is named in the assertion
                 pytest.fail(f"{type(exc).__name__}: {exc}\n{query}")
+    print(f"workers alone, {mode}: {WORKER_FUZZ_COUNT} queries, {answered} answered, canary "
+          f"connections {canary.connections}, allowlisted calls {len(endpoint.requests)}, "
+          f"other requests to the endpoint {len(endpoint.stray())}")
     assert canary.connections == 0
     assert endpoint.stray() == []
     if mode == "sandboxed":
