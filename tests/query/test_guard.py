@@ -81,6 +81,13 @@ def test_tokenizer_sees_service_behind_every_known_disguise():
             guard.check(query, [])
 
 
+def test_an_iri_python_cannot_split_is_refused_not_a_500():
+    """Found by the forgery fuzz: a stray ``[`` in BASE made urljoin raise ValueError."""
+    query = "BASE <http://127.0.0.1[:1/> SELECT * WHERE { SERVICE <allowed> { ?s ?p ?o } }"
+    with pytest.raises(Forbidden, match="SERVICE is refused for <allowed>"):
+        guard.check(query, ["http://127.0.0.1:1/allowed"])
+
+
 def test_nul_is_a_400_with_a_message():
     with pytest.raises(QuerySyntaxError, match="NUL character"):
         guard.check("SELECT * WHERE { ?s ?p ?o } \x00", [])

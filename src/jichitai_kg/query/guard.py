@@ -199,7 +199,12 @@ def iri_of_token(tok: Token | None, info: QueryInfo) -> str | None:
 
 
 def _resolve(iri: str, base: str | None) -> str:
-    return urljoin(base, iri) if base else iri
+    """``iri`` against ``base``; left as written when either is no URL Python can split
+    (``[`` in a host): a relative one then matches no allowlist entry, so it is refused."""
+    try:
+        return urljoin(base, iri) if base else iri
+    except ValueError:
+        return iri
 
 
 def forbidden_services(info: QueryInfo, allowlist: list[str] | tuple[str, ...]) -> list[str]:
