@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+import pytest
+
 #: Statuses a fuzz request may get; 503 only with one of DELIBERATE_503: the time limit, all
 #: workers busy, a worker replaced at its memory cap (QUERY_MEMORY_LIMIT, issue #12 item 4), or a
 #: client over its limit of long queries (LONG_QUERIES_PER_CLIENT, issue #26 item 5).
@@ -145,6 +147,37 @@ def acceptable(status: int, body: bytes) -> bool:
 
 
 # --------------------------------------------------------------------------- forgery (issue #26)
+
+def post_sparql(base: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+    """POST ``body`` to ``base``/sparql; the status and body, 4xx and 5xx included."""
+    import urllib.error
+    import urllib.request
+
+    req = urllib.request.Request(base + "/sparql", data=body, headers=headers)
+    try:
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            return resp.status, resp.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+@pytest.fixture(scope="module")
+def canary():
+    """A loopback listener counting connections: the address forged SERVICE calls aim at."""
+    from loopback import Listener
+
+    listener = Listener()
+    yield listener
+    listener.close()
+
+
+@pytest.fixture(scope="module")
+def endpoint():
+    """The allowlisted SPARQL endpoint, recording every request (``RecordingEndpoint``)."""
+    ep = RecordingEndpoint()
+    yield ep
+    ep.close()
+
 
 class RecordingEndpoint:
     """A loopback SPARQL endpoint that records the path of every request and answers one row

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import os
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from fuzzcorpus import post_sparql
 from jichitai_kg.errors import Forbidden, JKGError, QuerySyntaxError
 from jichitai_kg.query import guard
 from loopback import start_server
@@ -101,15 +100,6 @@ def _serving_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
-def _post(base: str, body: bytes, content_type: str) -> tuple[int, bytes]:
-    req = urllib.request.Request(base + "/sparql", data=body, headers={"Content-Type": content_type})
-    try:
-        with urllib.request.urlopen(req, timeout=60) as resp:
-            return resp.status, resp.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read()
-
-
 @pytest.mark.server
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to read CPU time")
 def test_adversarial_megabytes_cost_the_serving_process_under_a_second(service_store, tmp_path):
@@ -124,7 +114,7 @@ def test_adversarial_megabytes_cost_the_serving_process_under_a_second(service_s
         for name, text in adversarial(LIMIT - 64).items():
             for body, ctype in ((text.encode(), "application/sparql-query"),):
                 before = _serving_cpu(proc.pid)
-                status, answer = _post(base, body, ctype)
+                status, answer = post_sparql(base, body, {"Content-Type": ctype})
                 costs[name] = round(_serving_cpu(proc.pid) - before, 2)
                 if status >= 500 or costs[name] >= 1.0 or (status >= 400 and not answer.strip()):
                     bad.append((name, status, costs[name], answer[:120]))

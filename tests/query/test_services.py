@@ -9,12 +9,11 @@ import os
 
 import pytest
 
-from fuzzcorpus import RecordingEndpoint, canary_urls, forgery_queries
+from fuzzcorpus import canary, canary_urls, endpoint, forgery_queries  # noqa: F401 - fixtures
 from jichitai_kg.errors import Forbidden, QuerySyntaxError, Unavailable
 from jichitai_kg.query import egress, guard, services
 from jichitai_kg.query.executor import QueryExecutor
 from jichitai_kg.query.services import ServicePolicy, find_clauses, prepare
-from loopback import Listener
 
 JSON = "application/sparql-results+json"
 ALLOWED = "http://a.example/sparql"
@@ -108,20 +107,6 @@ def test_escaped_and_prefixed_targets_resolve_like_the_prologue_says():
 
 
 # ------------------------------------------------------------------ the worker alone, real processes
-
-@pytest.fixture(scope="module")
-def canary():
-    listener = Listener()
-    yield listener
-    listener.close()
-
-
-@pytest.fixture(scope="module")
-def endpoint():
-    ep = RecordingEndpoint()
-    yield ep
-    ep.close()
-
 
 @pytest.mark.parametrize("mode", ["sandboxed", "allowlist"])
 def test_workers_alone_make_no_forged_request(service_store, canary, endpoint, mode, monkeypatch):

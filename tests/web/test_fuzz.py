@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from fuzzcorpus import acceptable, generate
+from fuzzcorpus import acceptable, canary, endpoint, generate, post_sparql  # noqa: F401 - fixtures
 from loopback import Listener
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,22 +80,6 @@ SELECT * WHERE {
 }"""
 
 
-@pytest.fixture(scope="module")
-def canary():
-    listener = Listener()
-    yield listener
-    listener.close()
-
-
-@pytest.fixture(scope="module")
-def endpoint():
-    from fuzzcorpus import RecordingEndpoint
-
-    ep = RecordingEndpoint()
-    yield ep
-    ep.close()
-
-
 @pytest.fixture(scope="module", params=["sandboxed", "allowlist"])
 def forgery_server(request, service_store, endpoint, tmp_path_factory):
     """A real ``jichitai-kg serve``: default settings, or with ``endpoint`` allowlisted."""
@@ -114,17 +98,9 @@ def forgery_server(request, service_store, endpoint, tmp_path_factory):
 
 
 def post_query(base: str, query: str) -> tuple[int, bytes]:
-    import urllib.error
-    import urllib.request
-
-    req = urllib.request.Request(base + "/sparql", data=urlencode({"query": query}).encode(),
-                                 headers={"Accept": "application/sparql-results+json, "
-                                                    "text/turtle;q=0.9"})
-    try:
-        with urllib.request.urlopen(req, timeout=30) as resp:
-            return resp.status, resp.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read()
+    return post_sparql(base, urlencode({"query": query}).encode(), {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Accept": "application/sparql-results+json, text/turtle;q=0.9"})
 
 
 @pytest.mark.server

@@ -8,8 +8,9 @@ one line of JSON, ``{"endpoint": …, "query": …}``; the egress
 
 * compares ``endpoint`` *exactly* (string equality) with the allowlist, and refuses
   anything else, so no reading of the query can make it call another address;
-* POSTs the query (``application/x-www-form-urlencoded``) with ``http.client``: no
-  redirects followed, no proxy, a deadline for the whole exchange and a cap on the answer;
+* POSTs the query (``application/x-www-form-urlencoded``) with the remote-store client
+  (``remote/http.py``): no redirect followed, no proxy, a deadline for the whole exchange
+  and a cap on the answer;
 * answers one line of JSON (``{"ok": true}`` or ``{"ok": false, "message": …}``) and then
   the endpoint's ``application/sparql-results+json`` body.
 
@@ -19,16 +20,13 @@ So the allowlist is enforced by a process the query cannot reach into, below any
 from __future__ import annotations
 
 import atexit
-import http.client
 import json
 import os
 import shutil
 import socket
 import tempfile
 import threading
-import time
 from collections.abc import Sequence
-from urllib.parse import urlencode, urlsplit
 
 #: Answers of remote endpoints larger than this are refused (bytes).
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -44,37 +42,20 @@ class EgressRefused(Exception):
 
 
 def fetch(endpoint: str, query: str, *, timeout: float, max_bytes: int) -> bytes:
-    """POST ``query`` to ``endpoint`` and return its SPARQL JSON results (no redirects)."""
-    parts = urlsplit(endpoint)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise EgressRefused(f"<{endpoint}> is not an http(s) URL")
-    conn_class = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-    deadline = time.monotonic() + timeout
-    conn = conn_class(parts.hostname, parts.port, timeout=timeout)
+    """POST ``query`` to ``endpoint`` and return its SPARQL JSON results.
+
+    The remote-store client (``remote/http.py``) without credentials: ``http.client``, no
+    proxy, no redirect followed (any status from 300 up is an error), one deadline for the
+    whole exchange and a cap on the answer.
+    """
+    from ..remote.http import Client, RemoteError, form_body
+
     try:
-        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        conn.request("POST", target, body=urlencode({"query": query}).encode("utf-8"), headers={
-            "Content-Type": "application/x-www-form-urlencoded", "Accept": RESULTS_JSON,
-            "User-Agent": "jichitai-kg SERVICE"})
-        resp = conn.getresponse()
-        if resp.status != 200:
-            raise EgressRefused(f"<{endpoint}> answered HTTP {resp.status}")
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            if time.monotonic() > deadline:
-                raise EgressRefused(f"<{endpoint}> did not answer within {timeout:g} s")
-            chunk = resp.read(65536)
-            if not chunk:
-                return b"".join(chunks)
-            size += len(chunk)
-            if size > max_bytes:
-                raise EgressRefused(f"<{endpoint}> answered more than {max_bytes} bytes")
-            chunks.append(chunk)
-    except (OSError, http.client.HTTPException) as exc:
-        raise EgressRefused(f"<{endpoint}> could not be reached: {exc}") from None
-    finally:
-        conn.close()
+        return Client().request("POST", endpoint, body=form_body([("query", query)]), headers={
+            "Content-Type": "application/x-www-form-urlencoded", "Accept": RESULTS_JSON},
+            timeout=timeout, max_bytes=max_bytes).body
+    except RemoteError as exc:
+        raise EgressRefused(f"<{endpoint}>: {exc}") from None
 
 
 class Egress:
