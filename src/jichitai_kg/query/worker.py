@@ -19,7 +19,7 @@ from ..errors import (
     QuerySyntaxError,
     ResultTooLarge,
 )
-from . import engine_guard, guard
+from . import guard
 from .media import CSV, TSV
 from .services import ServicePolicy, prepare
 from .worker_setup import WorkerLimits, prepare_worker, run_with_stack
@@ -27,9 +27,6 @@ from .worker_setup import WorkerLimits, prepare_worker, run_with_stack
 #: Messages of the failures a worker turns into errors of its own.
 OUT_OF_MEMORY = ("The query stopped its worker by needing more memory than this server "
                  "allows per query (QUERY_MEMORY_LIMIT); narrow it or add LIMIT.")
-NO_NETWORK = ("SERVICE is refused: query workers have no network access, so federated "
-              "queries cannot be answered here.")
-
 
 @dataclass
 class QueryOutcome:
@@ -205,14 +202,14 @@ def open_for_queries(store_path: Path):
     return memory
 
 
-def failure(exc: BaseException, request: dict, sandboxed: bool) -> tuple[str, str]:
-    """The error name (a key of ``errors.BY_NAME``) and message sent back for a failed query."""
+def failure(exc: BaseException) -> tuple[str, str]:
+    """The error name (a key of ``errors.BY_NAME``) and message sent back for a failed query.
+
+    No SERVICE call can fail in here: the engine is only given texts without SERVICE
+    (``services.prepare``), and what SERVICE needs went through the egress before."""
     name, msg = type(exc).__name__, str(exc)
     if isinstance(exc, MemoryError):
         return "WorkerLost", OUT_OF_MEMORY
-    if (sandboxed and isinstance(exc, (OSError, QueryFailed))  # a SERVICE call failing in here
-            and not engine_guard.service_free(request["query"], request.get("base_iri"))):
-        return "Forbidden", NO_NETWORK
     if name not in BY_NAME:
         return "QueryFailed", f"{name}: {exc}"
     return name, msg
@@ -229,11 +226,10 @@ def worker_main(conn, store_path: str, max_bytes: int, limits: WorkerLimits = Wo
     conn.send(("ready", sandboxed, why))
     policy = ServicePolicy(allowlist=limits.service_allowlist, egress_path=limits.egress_path,
                            timeout=limits.service_timeout, max_bytes=max_bytes, sandboxed=sandboxed)
-    run_with_stack(lambda: serve(conn, store, max_bytes, sandboxed, policy), limits.stack_bytes)
+    run_with_stack(lambda: serve(conn, store, max_bytes, policy), limits.stack_bytes)
 
 
-def serve(conn, store, max_bytes: int, sandboxed: bool,
-          policy: ServicePolicy = ServicePolicy()) -> None:
+def serve(conn, store, max_bytes: int, policy: ServicePolicy = ServicePolicy()) -> None:
     """Answer one query at a time until the pipe closes."""
     while True:
         try:
@@ -245,6 +241,6 @@ def serve(conn, store, max_bytes: int, sandboxed: bool,
             conn.send(("ok", kind, body, media_type))
         except BaseException as exc:  # every failure goes back to the parent as data
             try:
-                conn.send(("error", *failure(exc, request, sandboxed)))
+                conn.send(("error", *failure(exc)))
             except (BrokenPipeError, OSError):
                 return
