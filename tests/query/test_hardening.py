@@ -97,7 +97,8 @@ def test_escaped_prefixed_name_service_sends_no_request(executor, listener):
 
 
 def test_unsandboxed_guard_uses_the_engine_parse(service_store, listener):
-    """Without the sandbox the engine's parse decides: the lexer-evading spelling is refused."""
+    """Without the sandbox the lexer-evading spelling is still refused, and the word
+    'service' elsewhere in a query does not stop it."""
     with QueryExecutor(service_store, workers=1, timeout=20,
                        limits=WorkerLimits(sandbox=False)) as ex:
         assert ex.sandboxed is False

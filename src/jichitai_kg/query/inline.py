@@ -6,8 +6,10 @@ in this process, in a thread, on the read-only on-disk store.  The time limit st
 when it passes, :class:`~jichitai_kg.errors.QueryTimeout` is raised and the caller exits,
 taking the abandoned evaluation with it (``cli`` does this with ``os._exit``).  The guard,
 the result cap and the error types are the worker's own (:func:`.worker.execute`).  This
-process has no network sandbox, so the guard decides SERVICE on the engine's parse, and
-the query runs on the workers' large stack after the same depth check.
+process has no network sandbox; as in the workers, the engine gets no SERVICE keyword
+(``services.prepare`` decides on the engine's parse and calls allowlisted endpoints itself,
+with the same exact-match check), and the query runs on the workers' large stack after the
+same depth check.
 """
 
 from __future__ import annotations
