@@ -10,7 +10,7 @@ engine is never allowed to make a SERVICE call itself.  Before a query runs,
 2. replaces each clause by ``{}`` and asks the engine whether the text left has any SERVICE
    keyword (:func:`.engine_guard.service_free`: pyoxigraph's parser, not a lexer).  If it
    has, a spelling hid a clause from the tokenizer, and the query is refused;
-3. sends each clause's pattern, as ``SELECT * WHERE { … }`` with the query's prologue,
+3. sends each clause's pattern (``sparql/service-call.rq`` and the pattern) with the query's prologue,
    through the egress (``egress.py``), which calls the endpoint only if it is on the
    allowlist, and puts the answer in the clause's place as ``{ VALUES (…) { … } }``.
 
@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..content import app_query, rq_header
 from ..errors import Forbidden, QuerySyntaxError, Unavailable
 from . import egress, engine_guard, guard
 
@@ -129,12 +130,12 @@ def _splice(query: str, clauses: list[ServiceClause], replacements: list[str]) -
 
 
 def remote_query(query: str, pattern: str, base_iri: str | None) -> str:
-    """What is sent to the endpoint: the query's prologue and ``SELECT * WHERE pattern``."""
+    """What is sent to the endpoint: the query's prologue, ``sparql/service-call.rq``, the pattern."""
     info = guard.sniff(query)
     base = info.base or base_iri
     prologue = ([f"BASE <{base}>"] if base else []) + [f"PREFIX {p}: <{iri}>"
                                                         for p, iri in info.prefixes.items()]
-    return "\n".join([*prologue, f"SELECT * WHERE {pattern}"])
+    return "\n".join([*prologue, f"{rq_header(app_query('service-call'))[1].strip()} {pattern}"])
 
 
 def values_block(results_json: bytes) -> str:
