@@ -138,9 +138,16 @@ def _quick_check(path: Path) -> str | None:
 
 @bp.app_errorhandler(sqlite3.DatabaseError)
 def search_index_error(exc: sqlite3.DatabaseError):
-    """A damaged or unreadable search index found while answering (/search, /reconcile): 503."""
-    return text_response(503, f"The search index cannot be read ({exc}); the server's operator "
-                         "must rebuild it (jichitai-kg build --force).", {"Retry-After": "60"})
+    """An SQLite error while answering from the search index (/search, /reconcile), never a 500:
+    a damaged index is 503 (the operator must rebuild it); on a sound index an
+    ``OperationalError`` comes from what the client asked (FTS5 syntax), so it is 400."""
+    problem = search_index_problem(get_dataset().store_path)
+    if problem is None and isinstance(exc, sqlite3.OperationalError):
+        return text_response(400, f"The search words cannot be used: {exc}. Leave out quotes, "
+                             "control characters and operators.")
+    return text_response(503, f"{problem or f'The search index cannot be read ({exc})'}; the "
+                         "server's operator must rebuild it (jichitai-kg build --force).",
+                         {"Retry-After": "60"})
 
 
 @bp.route("/healthz")
