@@ -210,7 +210,8 @@ def _resolve(iri: str, base: str | None) -> str:
 def forbidden_services(info: QueryInfo, allowlist: list[str] | tuple[str, ...]) -> list[str]:
     """SERVICE targets not on the allowlist ('?' stands for a variable or an unknown target)."""
     allowed = {a.strip() for a in allowlist}
-    return [(iri or "?") for iri in info.service_iris if iri is None or iri not in allowed]
+    return list(dict.fromkeys((iri or "?") for iri in info.service_iris
+                              if iri is None or iri not in allowed))  # each once, in order
 
 
 def precheck(query: str) -> QueryInfo:
