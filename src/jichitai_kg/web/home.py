@@ -11,7 +11,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request, url
 from jinja2 import pass_context
 
 from ..content import app_query, app_query_names, rq_header
-from ..errors import JKGError, QueryFailed, QueryTooComplex, Unavailable
+from ..errors import BadRequest, JKGError, QueryFailed, QueryTooComplex, Unavailable
 from ..i18n import Section, gettext, texts
 from ..query import media
 from ..query.guard import sniff
@@ -19,7 +19,8 @@ from ..query.runner import plain
 from ..store.text_index import index_path
 from . import prefork
 from .cq import government_choices, question_summaries
-from .responses import request_lang, text_response
+from .problems import jkg_error
+from .responses import request_lang
 from .state import get_dataset
 from .workbench import workbench_config
 
@@ -143,11 +144,10 @@ def search_index_error(exc: sqlite3.DatabaseError):
     ``OperationalError`` comes from what the client asked (FTS5 syntax), so it is 400."""
     problem = search_index_problem(get_dataset().store_path)
     if problem is None and isinstance(exc, sqlite3.OperationalError):
-        return text_response(400, f"The search words cannot be used: {exc}. Leave out quotes, "
-                             "control characters and operators.")
-    return text_response(503, f"{problem or f'The search index cannot be read ({exc})'}; the "
-                         "server's operator must rebuild it (jichitai-kg build --force).",
-                         {"Retry-After": "60"})
+        return jkg_error(BadRequest(f"The search words cannot be used: {exc}. Leave out quotes, "
+                                    "control characters and operators."))
+    return jkg_error(Unavailable(f"{problem or f'The search index cannot be read ({exc})'}; the "
+                                 "server's operator must rebuild it (jichitai-kg build --force)."))
 
 
 @bp.route("/healthz")
