@@ -201,4 +201,4 @@ def test_an_sqlite_error_on_a_sound_index_is_a_400_not_a_500(client):
     """Issue #26 item 6 (``/search?q=%00abc``): the FTS5 error the words cause is the client's."""
     resp = client.get("/search?q=%00abc&format=json")
     assert resp.status_code == 400
-    assert resp.data.decode().startswith("The search words cannot be used: unterminated string.")
+    assert resp.get_json()["detail"].startswith("The search words cannot be used: unterminated string.")
