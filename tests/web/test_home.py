@@ -160,12 +160,13 @@ def test_a_damaged_search_index_makes_healthz_503_and_search_a_503_with_a_messag
     import urllib.error
     import urllib.request
 
-    from jichitai_kg.store.text_index import index_path
+    from jichitai_kg.store.text_index import ensure_index, index_path
     from live_servers import stop
     from loopback import start_server
 
     cache = tmp_path / "cache"
     shutil.copytree(service_store, cache / service_store.name)
+    ensure_index(cache / service_store.name)  # built on first use otherwise; sound at start
     root = service_store.parents[1]  # the checkout whose .cache holds the session's store
     proc, base = start_server(root, tmp_path / "server.log",
                               ["--processes", "1", "--workers", "1", "--timeout", "5"],
@@ -197,8 +198,17 @@ def test_a_damaged_search_index_makes_healthz_503_and_search_a_503_with_a_messag
         stop(proc)
 
 
-def test_an_sqlite_error_on_a_sound_index_is_a_400_not_a_500(client):
-    """Issue #26 item 6 (``/search?q=%00abc``): the FTS5 error the words cause is the client's."""
-    resp = client.get("/search?q=%00abc&format=json")
+def test_an_sqlite_error_on_a_sound_index_is_a_400_not_a_500(client, monkeypatch):
+    """Issue #26 item 6: an FTS5 error the words cause (the index is sound) is the client's,
+    whatever input check let it through."""
+    import sqlite3
+
+    from jichitai_kg.search import SearchIndex
+
+    def fail(*args, **kwargs):
+        raise sqlite3.OperationalError("fts5: syntax error near \"\"")
+
+    monkeypatch.setattr(SearchIndex, "search", fail)
+    resp = client.get("/search?q=kamakura&format=json")
     assert resp.status_code == 400
-    assert resp.get_json()["detail"].startswith("The search words cannot be used: unterminated string.")
+    assert resp.get_json()["detail"].startswith("The search words cannot be used: fts5: syntax error")
