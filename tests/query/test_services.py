@@ -26,9 +26,9 @@ WORKER_FUZZ_COUNT = int(os.environ.get("JKG_FORGERY_COUNT", "200"))
 class FakePolicy(ServicePolicy):
     """A policy whose calls are recorded and answered from ``ANSWER`` (no network)."""
 
-    def call(self, endpoint: str, query: str) -> bytes:
-        object.__getattribute__(self, "seen").append((endpoint, query))
-        if endpoint != ALLOWED:
+    def call(self, url: str, query: str) -> bytes:
+        object.__getattribute__(self, "seen").append((url, query))
+        if url != ALLOWED:
             raise egress.EgressRefused("down")
         return ANSWER
 
@@ -46,8 +46,8 @@ def test_allowlisted_clause_becomes_the_remote_answer_as_values():
     text = prepare(query, None, policy)
     assert "SERVICE <" not in text and "VALUES (?x ?y)" in text
     assert '("say \\"hi\\"\\n"@en UNDEF)' in text and "(<http://e/1> UNDEF)" in text  # bnode: unbound
-    [(endpoint, sent)] = policy.seen
-    assert endpoint == ALLOWED
+    [(url, sent)] = policy.seen
+    assert url == ALLOWED
     assert sent == "PREFIX e: <http://e/>\nSELECT * WHERE { ?x e:q ?y FILTER(?x != '}') }"
 
 
@@ -109,7 +109,7 @@ def test_escaped_and_prefixed_targets_resolve_like_the_prologue_says():
 # ------------------------------------------------------------------ the worker alone, real processes
 
 @pytest.mark.parametrize("mode", ["sandboxed", "allowlist"])
-def test_workers_alone_make_no_forged_request(service_store, canary, endpoint, mode, monkeypatch):
+def test_workers_alone_make_no_forged_request(service_store, canary, endpoint, mode, monkeypatch):  # noqa: F811 - fixtures from fuzzcorpus
     """The generated spellings sent straight to the workers, past the serving process's
     guard: the engine parse, the sandbox and the egress hold by themselves."""
     allow = [endpoint.allowed] if mode == "allowlist" else []

@@ -86,7 +86,7 @@ SELECT * WHERE {
 
 
 @pytest.fixture(scope="module", params=["sandboxed", "allowlist"])
-def forgery_server(request, service_store, endpoint, tmp_path_factory):
+def forgery_server(request, service_store, endpoint, tmp_path_factory):  # noqa: F811 - fixtures from fuzzcorpus
     """A real ``jichitai-kg serve``: default settings, or with ``endpoint`` allowlisted."""
     from live_servers import stop
     from loopback import start_server
@@ -109,7 +109,7 @@ def post_query(base: str, query: str) -> tuple[int, bytes]:
 
 
 @pytest.mark.server
-def test_issue_exploit_reaches_only_the_allowlisted_endpoint(forgery_server, canary, endpoint):
+def test_issue_exploit_reaches_only_the_allowlisted_endpoint(forgery_server, canary, endpoint):  # noqa: F811 - fixtures from fuzzcorpus
     mode, base = forgery_server
     query = EXPLOIT.replace("ALLOWED", endpoint.allowed).replace("CANARY", str(canary.port))
     status, body = post_query(base, query)
@@ -128,7 +128,7 @@ def test_issue_exploit_reaches_only_the_allowlisted_endpoint(forgery_server, can
 
 
 @pytest.mark.server
-def test_generated_service_spellings_make_no_forged_request(forgery_server, canary, endpoint):
+def test_generated_service_spellings_make_no_forged_request(forgery_server, canary, endpoint):  # noqa: F811 - fixtures from fuzzcorpus
     """FORGERY_COUNT generated queries per mode (``make soak``: 10,000): 0 connections to the
     canary, 0 requests to the allowlisted endpoint's port at any other URL, no 500."""
     from fuzzcorpus import canary_urls, forgery_queries
