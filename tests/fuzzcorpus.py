@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+import pytest
+
 #: Statuses a fuzz request may get; 503 only with one of DELIBERATE_503: the time limit, all
 #: workers busy, a worker replaced at its memory cap (QUERY_MEMORY_LIMIT, issue #12 item 4), or a
 #: client over its limit of long queries (LONG_QUERIES_PER_CLIENT, issue #26 item 5).
@@ -142,3 +144,163 @@ def acceptable(status: int, body: bytes) -> bool:
     if status < 500:
         return True
     return status == 503 and any(m.encode() in body for m in DELIBERATE_503)
+
+
+# --------------------------------------------------------------------------- forgery (issue #26)
+
+def post_sparql(base: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+    """POST ``body`` to ``base``/sparql; the status and body, 4xx and 5xx included."""
+    import urllib.error
+    import urllib.request
+
+    req = urllib.request.Request(base + "/sparql", data=body, headers=headers)
+    try:
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            return resp.status, resp.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+@pytest.fixture(scope="module")
+def canary():
+    """A loopback listener counting connections: the address forged SERVICE calls aim at."""
+    from loopback import Listener
+
+    listener = Listener()
+    yield listener
+    listener.close()
+
+
+@pytest.fixture(scope="module")
+def endpoint():
+    """The allowlisted SPARQL endpoint, recording every request (``RecordingEndpoint``)."""
+    ep = RecordingEndpoint()
+    yield ep
+    ep.close()
+
+
+class RecordingEndpoint:
+    """A loopback SPARQL endpoint that records the path of every request and answers one row
+    (``?remote = "from <path>"``) in SPARQL JSON; the allowlisted endpoint of the forgery tests."""
+
+    def __init__(self):
+        import json
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        requests = self.requests = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                requests.append((self.command, self.path, self.rfile.read(length)))
+                body = json.dumps({"head": {"vars": ["remote"]}, "results": {"bindings": [
+                    {"remote": {"type": "literal", "value": f"from {self.path}"}}]}}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/sparql-results+json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.allowed = f"http://127.0.0.1:{self.port}/allowed"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stray(self) -> list[tuple[str, str]]:
+        """Requests to anything but exactly POST /allowed (each one a forgery)."""
+        return [(m, p) for m, p, _ in self.requests if (m, p) != ("POST", "/allowed")]
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _escape_iri(rng: random.Random, iri: str) -> str:
+    """``iri`` with some characters written as ``\\u``/``\\U`` escapes."""
+    out = []
+    for ch in iri:
+        if ch.isalnum() and rng.random() < 0.15:
+            out.append(f"\\u{ord(ch):04X}" if rng.random() < 0.7 else f"\\U{ord(ch):08X}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+_KEYWORD_CASES = ("SERVICE", "service", "Service", "sErViCe")
+_HIDERS = [  # text placed before a SERVICE clause, each once known to confuse a lexer
+    "?s ex:a\\#b ?o .", "BIND(\"\\u0041\" AS ?esc0)", "# a comment with SERVICE <x> {}\n",
+    "BIND('''it's \"SERVICE\"''' AS ?str0)", "?s ex:p \"\\\"\" .", "?s ex:q '\\'' .",
+    "BIND(ex:a\\.b AS ?dot0)", "?s ex:r <http://x/#SERVICE> .", "BIND(\"#\" AS ?hash0)",
+    "?s ex:service ?service .", "BIND(\"\\u0022 SERVICE\" AS ?u0)", "VALUES ?v0 { 1 2 }",
+    "FILTER(?x != \"}\")", "OPTIONAL { ?s ex:p ?o }", "?s ex:a\\'b ?o .",
+]
+_WRAPPERS = ["{}", "{{ {} }}", "OPTIONAL {{ {} }}", "{{ {} }} UNION {{ }}", "MINUS {{ {} }}",
+             "FILTER EXISTS {{ {} }}", "FILTER NOT EXISTS {{ {} }}", "GRAPH ?g {{ {} }}",
+             "{{ SELECT * WHERE {{ {} }} }}", "{{ {{ {{ {} }} }} }}"]
+
+
+def _service_clause(rng: random.Random, target_iri: str, prologue: list[str], n: int) -> str:
+    """A SERVICE clause to ``target_iri`` in one of many spellings (prologue lines added)."""
+    word = rng.choice(_KEYWORD_CASES) + (" SILENT" if rng.random() < 0.6 else "")
+    style = rng.randrange(6)
+    if style == 0:
+        target = f"<{target_iri}>"
+    elif style == 1:
+        base, _, local = target_iri.rpartition("/")
+        prologue.append(f"PREFIX t{n}: <{base}/>")
+        target = f"t{n}:{local}"
+    elif style == 2:
+        base, _, local = target_iri.rpartition("/")
+        prologue.insert(0, f"BASE <{base}/>")
+        target = f"<{local}>"
+    elif style == 3:
+        target = f"<{_escape_iri(rng, target_iri)}>"
+    elif style == 4:
+        prologue.append(f"PREFIX t{n}: <{target_iri}>")
+        target = f"t{n}:"
+    else:
+        target = f"?e{n}"
+        word = f"BIND(<{target_iri}> AS ?e{n}) {word}"
+    sep = rng.choice([" ", "\n", "\t", " # c\n ", "  "])
+    return f"{word}{sep}{target}{sep}{{ ?a{n} ?b{n} ?c{n} }}"
+
+
+def forgery_queries(seed: int, count: int, canary_urls: list[str], allowed: str):
+    """``count`` queries (reproducible from ``seed``), each with one to three SERVICE clauses
+    in varied spellings, hiders and nestings; four in five aim at least one clause at a
+    ``canary_urls`` address (none of which is ``allowed``), the rest only at ``allowed``.
+    Yields ``(query, targets)``."""
+    rng = random.Random(seed)
+    forms = ["SELECT * WHERE {{ {} }}", "ASK {{ {} }}", "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {} }}",
+             "SELECT (COUNT(*) AS ?n) WHERE {{ {} }}", "DESCRIBE ?s WHERE {{ {} }}"]
+    for _ in range(count):
+        prologue = ["PREFIX ex: <http://x/>"]
+        if rng.random() < 0.2:
+            targets = [allowed] * rng.randint(1, 2)
+        else:
+            targets = [rng.choice(canary_urls)] + [rng.choice([allowed, *canary_urls])
+                                                   for _ in range(rng.randrange(3))]
+        rng.shuffle(targets)
+        parts = []
+        for n, target in enumerate(targets):
+            parts += rng.sample(_HIDERS, rng.randrange(3))
+            parts.append(rng.choice(_WRAPPERS).format(_service_clause(rng, target, prologue, n)))
+        body = " ".join(parts)
+        for _ in range(rng.randrange(3) if rng.random() < 0.3 else 0):  # a stray token or two
+            i = rng.randint(0, len(body))
+            body = body[:i] + rng.choice(TOKENS) + body[i:]
+        yield "\n".join(prologue) + "\n" + rng.choice(forms).format(body), targets
+
+
+def canary_urls(canary_port: int, allowed: str) -> list[str]:
+    """Addresses a forgery may aim at: the canary listener, and near misses of the allowlisted
+    URL (on the allowlisted endpoint's own port: any request there but ``allowed`` is one)."""
+    return [f"http://127.0.0.1:{canary_port}/ssrf", f"http://127.0.0.1:{canary_port}/allowed",
+            allowed + "/", allowed + "?x=1", allowed.replace("/allowed", "/Allowed"),
+            allowed.replace("/allowed", "/anything"), allowed.replace("127.0.0.1", "localhost")]

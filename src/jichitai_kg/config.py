@@ -102,8 +102,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("QUERY_MEMORY_LIMIT", 2 * 1024 * _MIB, "int", "address space per query worker in bytes "
             "(503 above it, worker replaced); 0: no cap. A worker needs about 0.4 GB to start",
             minimum=0),
-    Setting("QUERY_SANDBOX", None, "bool", "query workers cannot open network sockets (seccomp filter)",
-            shown_default="on unless SERVICE_ALLOWLIST is set"),
+    Setting("QUERY_SANDBOX", None, "bool", "query workers cannot open network sockets (seccomp filter); "
+            "allowlisted SERVICE calls leave through the egress (docs/sandbox.md)", shown_default="on"),
     Setting("EXTRA_GRAPHS", [], "graphs", "[(graph IRI, RDF file)] loaded as named graphs "
             "(serve --graph IRI=FILE)"),
     Setting("INFERENCE", True, "bool", "whether the default graph includes the OWL 2 RL inferences "
@@ -244,8 +244,8 @@ def normalise(settings: dict[str, Any]) -> dict[str, Any]:
     if not settings["CACHE_DIR"]:
         settings["CACHE_DIR"] = str(content.default_cache_dir(Path(settings["ROOT"])))
     # Sandboxed workers cannot call even allowed endpoints, so an allowlist turns it off by default.
-    if settings["QUERY_SANDBOX"] is None:
-        settings["QUERY_SANDBOX"] = not settings["SERVICE_ALLOWLIST"]
+    if settings["QUERY_SANDBOX"] is None:  # on in every mode: SERVICE leaves through query/egress.py
+        settings["QUERY_SANDBOX"] = True
     base = settings["PUBLIC_BASE"] or settings["BASE_URL"]
     settings["PUBLIC_BASE"] = base.rstrip("/") if base else None
     return settings

@@ -87,7 +87,7 @@ def test_workers_report_the_sandbox(executor):
 @NEEDS_SANDBOX
 def test_escaped_prefixed_name_service_sends_no_request(executor, listener):
     query = ESCAPED_SERVICE.format(port=listener.port)
-    with pytest.raises(ForbiddenOperation, match="no network access"):
+    with pytest.raises(ForbiddenOperation, match="SERVICE is refused"):
         executor.run(query, result_format=JSON)
     threading.Event().wait(0.5)
     assert listener.connections == 0
@@ -97,7 +97,8 @@ def test_escaped_prefixed_name_service_sends_no_request(executor, listener):
 
 
 def test_unsandboxed_guard_uses_the_engine_parse(service_store, listener):
-    """Without the sandbox the engine's parse decides: the lexer-evading spelling is refused."""
+    """Without the sandbox the lexer-evading spelling is still refused, and the word
+    'service' elsewhere in a query does not stop it."""
     with QueryExecutor(service_store, workers=1, timeout=20,
                        limits=WorkerLimits(sandbox=False)) as ex:
         assert ex.sandboxed is False
@@ -115,12 +116,6 @@ def test_engine_guard_tells_keywords_from_words():
     assert engine_guard.service_free(
         'PREFIX service: <http://s/> SELECT ?service WHERE { ?service service:p "service" } '
         "# SERVICE <http://a/> {}")
-    # an allowlisted target passes only when every occurrence of the word is a keyword
-    allowed = ["http://a/"]
-    q = "SELECT * WHERE { SERVICE <http://a/> { ?s ?p ?o } }"
-    assert engine_guard.unsandboxed_refusal(q, ["http://a/"], allowed) is None
-    q2 = "SELECT ?service WHERE { SERVICE <http://a/> { ?service ?p ?o } }"
-    assert engine_guard.unsandboxed_refusal(q2, ["http://a/"], allowed) is not None
 
 
 # --------------------------------------------------------------------------- item 2: nesting
@@ -256,11 +251,11 @@ def test_inline_executor_applies_the_depth_check_and_the_engine_guard(service_st
     assert listener.connections == 0
 
 
-def test_sandbox_setting_follows_the_allowlist():
+def test_sandbox_is_on_in_every_mode():
     from jichitai_kg.config import load_settings
 
     assert load_settings({})["QUERY_SANDBOX"] is True
-    assert load_settings({"SERVICE_ALLOWLIST": ["http://a/"]})["QUERY_SANDBOX"] is False
+    assert load_settings({"SERVICE_ALLOWLIST": ["http://a/"]})["QUERY_SANDBOX"] is True
     assert load_settings({"QUERY_SANDBOX": "false"})["QUERY_SANDBOX"] is False
     limits = WorkerLimits.from_settings(load_settings({"QUERY_MEMORY_LIMIT": 0}))
     assert limits.memory_limit is None and limits.sandbox is True

@@ -235,3 +235,31 @@ def test_read_only_cache_serves_and_damaged_store_names_the_fix(root, cache, mon
     (path / "CURRENT").write_bytes(b"garbage")
     with pytest.raises(store.BuildError, match="build --force"):
         store.open_read_only(path)
+
+
+def test_serve_with_an_empty_unwritable_cache_ends_in_one_line(tmp_path):
+    """Issue #26 item 8: ``serve`` needs to build and the cache folder is read-only (as a user
+    without write permission: root writes anywhere, so root runs it in a user namespace)."""
+    import subprocess
+    import sys
+
+    cache = tmp_path / "ro"
+    cache.mkdir()
+    cache.chmod(0o555)
+    root = Path(__file__).resolve().parents[2]
+    cmd = [sys.executable, "-m", "jichitai_kg", "--root", str(root), "serve", "--port", "0",
+           "--processes", "1"]
+    if os.geteuid() == 0:
+        if not shutil.which("unshare") or subprocess.run(
+                ["unshare", "--user", "--map-user=1000", "true"], capture_output=True).returncode:
+            pytest.skip("root, and no user namespace to drop the right to write anywhere")
+        cmd = ["unshare", "--user", "--map-user=1000", "--map-group=1000", *cmd]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JICHITAI_KG_")}
+    env["JICHITAI_KG_CACHE_DIR"] = str(cache)
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        f"jichitai-kg serve: the store must be built, and the cache folder {cache} is not "
+        "writable; set CACHE_DIR to a writable folder, or build it there first (jichitai-kg "
+        "build) as a user who may write it"], done.stderr
+    assert "Traceback" not in done.stdout + done.stderr

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from jichitai_kg.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
 
 
@@ -145,3 +147,68 @@ def test_healthz_asks_the_workers_and_says_503_when_they_cannot_answer(app, clie
     down = client.get("/healthz")
     assert down.status_code == 503 and down.json["status"] == "error"
     assert "busy" in down.json["error"]
+
+
+# --------------------------------------------------------------------------- issue #26 item 8
+
+@pytest.mark.server
+def test_a_damaged_search_index_makes_healthz_503_and_search_a_503_with_a_message(
+        service_store, tmp_path):
+    """A real server on its own copy of the store: healthz is ok, then the index file is
+    overwritten (all but its first page) and healthz says why it is not, /search answers 503."""
+    import shutil
+    import urllib.error
+    import urllib.request
+
+    from jichitai_kg.store.text_index import ensure_index, index_path
+    from live_servers import stop
+    from loopback import start_server
+
+    cache = tmp_path / "cache"
+    shutil.copytree(service_store, cache / service_store.name)
+    ensure_index(cache / service_store.name)  # built on first use otherwise; sound at start
+    root = service_store.parents[1]  # the checkout whose .cache holds the session's store
+    proc, base = start_server(root, tmp_path / "server.log",
+                              ["--processes", "1", "--workers", "1", "--timeout", "5"],
+                              settings={"CACHE_DIR": str(cache)})
+
+    def get(path: str) -> tuple[int, bytes]:
+        try:
+            with urllib.request.urlopen(base + path, timeout=30) as resp:
+                return resp.status, resp.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read()
+
+    try:
+        status, body = get("/healthz")
+        assert status == 200 and json.loads(body)["status"] == "ok"
+        index = index_path(cache / service_store.name)
+        size = index.stat().st_size
+        with open(index, "r+b") as f:
+            f.seek(4096)
+            f.write(b"\xff" * (size - 4096))
+        status, body = get("/healthz")
+        health = json.loads(body)
+        assert status == 503 and health["status"] == "error"
+        assert f"the search index {index.name}" in health["error"], health
+        status, body = get("/search?q=kamakura&format=json")
+        assert status == 503, body
+        assert b"search index" in body and b"Traceback" not in body
+    finally:
+        stop(proc)
+
+
+def test_an_sqlite_error_on_a_sound_index_is_a_400_not_a_500(client, monkeypatch):
+    """Issue #26 item 6: an FTS5 error the words cause (the index is sound) is the client's,
+    whatever input check let it through."""
+    import sqlite3
+
+    from jichitai_kg.search import SearchIndex
+
+    def fail(*args, **kwargs):
+        raise sqlite3.OperationalError("fts5: syntax error near \"\"")
+
+    monkeypatch.setattr(SearchIndex, "search", fail)
+    resp = client.get("/search?q=kamakura&format=json")
+    assert resp.status_code == 400
+    assert resp.get_json()["detail"].startswith("The search words cannot be used: fts5: syntax error")

@@ -1,6 +1,6 @@
 """Decide whether a query calls SERVICE from the engine's own parse, not from a lexer.
 
-Used where the query workers cannot be sandboxed (see :mod:`.sandbox`).  pyoxigraph
+Used by :mod:`.services` in every query worker, sandboxed or not.  pyoxigraph
 exposes no parse tree, but its parser is the authority on what is a keyword, so
 we ask it: every case-insensitive occurrence of ``service`` in the text is turned
 into ``servicX``.  Inside an IRI, string, comment, variable or prefixed name that
@@ -49,20 +49,18 @@ def service_free(query: str, base_iri: str | None = None) -> bool:
     return service_occurrences(query) == 0 or _parses(_mutate(query), base_iri)
 
 
-def unsandboxed_refusal(query: str, lexer_targets: list[str | None],
-                        allowlist: list[str] | tuple[str, ...]) -> str | None:
-    """Why a query must not run in an unsandboxed worker, or ``None`` when it may.
+def syntax_error(query: str, base_iri: str | None = None) -> str | None:
+    """The engine's syntax error for ``query``, or ``None`` when it parses.
 
-    SERVICE-free by the engine's parse: it may.  Otherwise it may only when the lexer
-    saw a SERVICE keyword at *every* textual occurrence of ``service`` (so the engine
-    cannot see one more) and each target is on the allowlist.
+    Unlike :func:`service_free` this parses ``query`` itself, and pyoxigraph evaluates an
+    ASK at once: call it only where a SERVICE call cannot leave (a sandboxed worker).
     """
-    if service_free(query):
+    import pyoxigraph as ox
+
+    try:
+        ox.Store().query(query, base_iri=base_iri)
+    except SyntaxError as exc:
+        return str(exc)
+    except Exception:  # an evaluation error: it parsed
         return None
-    allowed = {a.strip() for a in allowlist}
-    if (len(lexer_targets) == service_occurrences(query)
-            and all(t is not None and t in allowed for t in lexer_targets)):
-        return None
-    return ("SERVICE is refused: federated queries would make this server send requests "
-            "elsewhere. Only endpoints on SERVICE_ALLOWLIST may be called, and only when the "
-            "word 'service' appears nowhere else in the query.")
+    return None

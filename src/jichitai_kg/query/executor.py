@@ -115,8 +115,7 @@ class QueryExecutor:
         self.max_result_bytes = int(max_result_bytes)
         self.service_allowlist = list(service_allowlist)
         self.start_timeout = start_timeout
-        # Sandboxed workers cannot call even allowed endpoints: an allowlist turns it off.
-        self.limits = limits or WorkerLimits(sandbox=not self.service_allowlist)
+        self.limits = limits or WorkerLimits.for_allowlist(self.service_allowlist, timeout=self.timeout)
         self.sandboxed = True  # until a worker reports otherwise
         if start_method is None:
             methods = multiprocessing.get_all_start_methods()

@@ -2,7 +2,12 @@
 
 The endpoint is read-only and never calls other servers on a client's behalf: updates and
 LOAD are refused, and SERVICE only reaches endpoints on ``SERVICE_ALLOWLIST``.  The sniffing
-is a tokenizer, not a SPARQL parser; the query worker's own limits are the real guarantee.
+here is a tokenizer, not a SPARQL parser, and only gives early, readable refusals: what is
+enforced is enforced below it, in the query worker (``services.py`` decides SERVICE on the
+engine's own parse, ``sandbox.py`` leaves the worker no network socket, ``egress.py`` makes
+the only outbound requests, to allowlisted endpoints exactly).  Everything here runs in the
+serving process, so it takes time linear in the query's length: the length and depth limits
+first (``nesting.py``), then one pass of a non-backtracking tokenizer.
 """
 
 from __future__ import annotations
@@ -12,8 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
-from ..errors import Forbidden
-from . import engine_guard, nesting
+from ..errors import Forbidden, QuerySyntaxError, QueryTooComplex
+from . import nesting
 from .memo import memoize_text
 
 READ_ONLY = ("This endpoint is read-only: SPARQL Update is not accepted. "
@@ -23,20 +28,42 @@ QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD",
                    "WITH")
 
+#: One token per match, in time linear in the text: every quantifier is possessive (no
+#: backtracking), a string or IRI left open runs to the end of its line or of the text
+#: instead of failing after a long scan, and a run of name characters (``ex:a.b``,
+#: ``SERVICE``, ``1.5``, ``ex:a\#b``) is one match, split by :func:`_split_name`.  So no
+#: match is retried from a later start over the same characters (issue #26: the previous
+#: pattern took minutes on ``"\"\"\…`` or ``a.a.a.…``).
 _TOKEN = re.compile(
     r"""
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\n\r]*)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-               |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+)
-  | (?P<name>(?:[A-Za-z\u00C0-\uFFFF_][\w\u00B7\u00C0-\uFFFF.\-]*)?:(?:[\w\u00C0-\uFFFF:%\\.\-]*[\w\u00C0-\uFFFF:%\-])?
-             |[A-Za-z_][\w\-]*)
+    (?P<ws>\s++)
+  | (?P<comment>\#[^\n\r]*+)
+  | (?P<string>'''(?:[^'\\]++|\\.|'(?!''))*+(?:'''|\Z)|\"\"\"(?:[^"\\]++|\\.|"(?!""))*+(?:\"\"\"|\Z)
+               |'(?:[^'\\\n\r]++|\\.)*+'?|"(?:[^"\\\n\r]++|\\.)*+"?)
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*+>)
+  | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]++)
+  | (?P<name>(?:[\w\u00B7\u00C0-\uFFFF:%.\-]++|\\.)++)
   | (?P<other>.)
     """,
     re.VERBOSE | re.DOTALL,
 )
+
+
+def _split_name(text: str, start: int) -> Iterator[tuple[str, str, int, int]]:
+    """A run of name characters as SPARQL tokens: a name ends before trailing dots
+    (``ex:o.`` is ``ex:o`` then ``.``), and a run starting with a dot is punctuation first."""
+    i, end = start, start + len(text)
+    while i < end and text[i - start] == ".":
+        yield "other", ".", i, i + 1
+        i += 1
+    stop = end
+    while stop > i and text[stop - 1 - start] == "." and (stop - 2 < start
+                                                         or text[stop - 2 - start] != "\\"):
+        stop -= 1
+    if stop > i:
+        yield "name", text[i - start:stop - start], i, stop
+    for j in range(stop, end):
+        yield "other", ".", j, j + 1
 
 
 @dataclass(frozen=True)
@@ -61,13 +88,25 @@ def scan(text: str) -> Iterator[tuple[str, str, int, int]]:
     """Tokens with their place in ``text``: ``(kind, text, start, end)``; no whitespace or comments."""
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup or "other"
-        if kind not in ("ws", "comment"):
+        if kind == "name":
+            yield from _split_name(m.group(), m.start())
+        elif kind not in ("ws", "comment"):
             yield kind, m.group(), m.start(), m.end()
 
 
-def tokenize(text: str) -> list[Token]:
-    """Split SPARQL into tokens, dropping whitespace, comments and string contents."""
-    return [Token(kind, "" if kind == "string" else token) for kind, token, _, _ in scan(text)]
+def tokenize(text: str, max_tokens: int | None = None) -> list[Token]:
+    """Split SPARQL into tokens, dropping whitespace, comments and string contents.
+
+    ``max_tokens``: refuse (400) a text with more, without reading on; ``nesting.measure``
+    counts a run such as ``?a?a?a…`` as one word, this tokenizer as many variables.
+    """
+    tokens = []
+    for kind, token, _, _ in scan(text):
+        tokens.append(Token(kind, "" if kind == "string" else token))
+        if max_tokens is not None and len(tokens) > max_tokens:
+            raise QueryTooComplex(f"The query has more than {max_tokens} tokens; this endpoint "
+                                  "accepts at most that many. Split it into smaller queries.")
+    return tokens
 
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
@@ -99,9 +138,9 @@ def _sniff_cached(text: str) -> QueryInfo:
     allows ``\\u`` escapes anywhere in the text; when present, the unescaped text
     is sniffed too and its SERVICE targets are added, to refuse rather than miss.
     """
-    info = _sniff_tokens(tokenize(text))
+    info = _sniff_tokens(tokenize(text, nesting.MAX_TOKENS))
     if _ESCAPE.search(text):
-        other = _sniff_tokens(tokenize(_unescape_codepoints(text)))
+        other = _sniff_tokens(tokenize(_unescape_codepoints(text), nesting.MAX_TOKENS))
         info.service_iris.extend(other.service_iris)
         info.update = info.update or other.update
     return info
@@ -160,25 +199,41 @@ def iri_of_token(tok: Token | None, info: QueryInfo) -> str | None:
 
 
 def _resolve(iri: str, base: str | None) -> str:
-    return urljoin(base, iri) if base else iri
+    """``iri`` against ``base``; left as written when either is no URL Python can split
+    (``[`` in a host): a relative one then matches no allowlist entry, so it is refused."""
+    try:
+        return urljoin(base, iri) if base else iri
+    except ValueError:
+        return iri
 
 
 def forbidden_services(info: QueryInfo, allowlist: list[str] | tuple[str, ...]) -> list[str]:
     """SERVICE targets not on the allowlist ('?' stands for a variable or an unknown target)."""
     allowed = {a.strip() for a in allowlist}
-    return [(iri or "?") for iri in info.service_iris if iri is None or iri not in allowed]
+    return list(dict.fromkeys((iri or "?") for iri in info.service_iris
+                              if iri is None or iri not in allowed))  # each once, in order
 
 
-def check(query: str, allowlist: list[str] | tuple[str, ...], *, sandboxed: bool = False) -> QueryInfo:
-    """Refuse over-deep queries (400), updates, LOAD and SERVICE to endpoints not on the allowlist (403).
+def precheck(query: str) -> QueryInfo:
+    """The length and depth limits (400), a NUL character (400), then :func:`sniff`.
 
-    The depth check comes first: the engine's parser must never see a query that could
-    overflow its stack (``nesting.py``).  ``sandboxed``: the query will run in a process
-    that cannot open network sockets (``sandbox.py``); otherwise the engine's own parse
-    decides whether it uses SERVICE (``engine_guard.py``), not this module's lexer.
+    Every step is a linear scan, so a client's megabyte costs this process milliseconds.
     """
     nesting.check_query_shape(query)
-    info = sniff(query)
+    if "\x00" in query:
+        raise QuerySyntaxError("The query contains a NUL character (U+0000); remove it, or "
+                               "write it as \\u0000 inside a string.")
+    return sniff(query)
+
+
+def check(query: str, allowlist: list[str] | tuple[str, ...], *, sandboxed: bool = True) -> QueryInfo:
+    """Refuse over-long or over-deep queries (400), updates, LOAD and SERVICE to endpoints not
+    on the allowlist (403), as early as a tokenizer can tell.
+
+    ``sandboxed`` is no longer consulted: whatever this check misses, the worker decides on
+    the engine's parse (``services.py``), sandboxed or not.
+    """
+    info = precheck(query)
     if info.update:
         raise Forbidden(READ_ONLY)
     bad = forbidden_services(info, allowlist)
@@ -188,8 +243,4 @@ def check(query: str, allowlist: list[str] | tuple[str, ...], *, sandboxed: bool
                                                    "unresolvable endpoint" for b in bad)
             + ": federated queries would make this server send requests elsewhere. "
             "Only endpoints on SERVICE_ALLOWLIST may be called.")
-    if not sandboxed:
-        refusal = engine_guard.unsandboxed_refusal(query, info.service_iris, allowlist)
-        if refusal:
-            raise Forbidden(refusal)
     return info

@@ -6,8 +6,10 @@ in this process, in a thread, on the read-only on-disk store.  The time limit st
 when it passes, :class:`~jichitai_kg.errors.QueryTimeout` is raised and the caller exits,
 taking the abandoned evaluation with it (``cli`` does this with ``os._exit``).  The guard,
 the result cap and the error types are the worker's own (:func:`.worker.execute`).  This
-process has no network sandbox, so the guard decides SERVICE on the engine's parse, and
-the query runs on the workers' large stack after the same depth check.
+process has no network sandbox; as in the workers, the engine gets no SERVICE keyword
+(``services.prepare`` decides on the engine's parse and calls allowlisted endpoints itself,
+with the same exact-match check), and the query runs on the workers' large stack after the
+same depth check.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 
 from ..errors import JKGError, QueryFailed, QueryTimeout
 from . import guard
+from .services import ServicePolicy
 from .worker import QueryOutcome, execute, make_request
 from .worker_setup import QUERY_STACK_BYTES, start_with_stack
 
@@ -44,11 +47,13 @@ class InlineExecutor:
         request = make_request(query, result_format, substitutions, default_graph, named_graphs,
                                base_iri)
         limit = self.timeout if timeout is None else float(timeout)
+        policy = ServicePolicy(allowlist=tuple(self.service_allowlist), timeout=limit,
+                               max_bytes=self.max_result_bytes)
         box: dict[str, Any] = {}
 
         def evaluate() -> None:
             try:
-                box["reply"] = execute(self.store, request, self.max_result_bytes)
+                box["reply"] = execute(self.store, request, self.max_result_bytes, policy)
             except BaseException as exc:  # handed to the caller's thread
                 box["error"] = exc
 

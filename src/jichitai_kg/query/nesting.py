@@ -16,6 +16,10 @@ engine.  So strings are skipped (only quotes start them outside IRIs and comment
 but inside IRIs and comments opening brackets still count (a ``<`` the engine reads
 as less-than, or a ``#`` it reads differently, hides nothing), closing ones do not,
 and ``\\x`` escapes in prefixed names (``ex:a\\#b``) are not comment starts.
+
+The scan runs in the serving process before anything else reads the query, so it must be
+linear (issue #26): every repetition is possessive or has one way to match a character, an
+open string runs to the end of its line, and :func:`measure` stops once a limit is passed.
 """
 
 from __future__ import annotations
@@ -31,14 +35,14 @@ MAX_NESTING = 128
 MAX_TOKENS = 25_000
 
 _SCAN = re.compile(r"""
-    (?P<long>'''(?:[^'\\]|\\.|'(?!''))*(?:'''|$)|\"\"\"(?:[^"\\]|\\.|"(?!""))*(?:\"\"\"|$))
-  | (?P<short>'(?:[^'\\\n\r]|\\.)*'?|"(?:[^"\\\n\r]|\\.)*"?)
+    (?P<long>'''(?:[^'\\]++|\\.|'(?!''))*+(?:'''|\Z)|\"\"\"(?:[^"\\]++|\\.|"(?!""))*+(?:\"\"\"|\Z))
+  | (?P<short>'(?:[^'\\\n\r]++|\\.)*+'?|"(?:[^"\\\n\r]++|\\.)*+"?)
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
   | (?P<comment>\#[^\n\r]*)
   | (?P<open>[({\[])
   | (?P<close>[)}\]])
   | (?P<exists>(?<![\w:?$])EXISTS(?![\w:]))
-  | (?P<word>(?:\\.|[^\s(){}\[\]<>"'#,;.\\+*/|^!=&-])+)
+  | (?P<word>(?:[^\s(){}\[\]<>"'#,;.\\+*/|^!=&-]++|\\.)++)
   | (?P<ws>\s+)
   | (?P<other>.)
 """, re.VERBOSE | re.DOTALL | re.IGNORECASE)
@@ -50,7 +54,11 @@ _INNER = re.compile(r"[({\[]|[^\s(){}\[\]]+")
 
 @memoize_text()  # every query is measured before it runs; clients repeat their queries
 def measure(query: str) -> tuple[int, int]:
-    """``(deepest nesting, tokens)`` of ``query``, as upper bounds of what the engine sees."""
+    """``(deepest nesting, tokens)`` of ``query``, as upper bounds of what the engine sees.
+
+    The scan stops as soon as either is over its limit (the query is refused then), so a
+    megabyte of one-character tokens costs no more than the first ``MAX_TOKENS`` of them.
+    """
     stack: list[int] = []
     depth = deepest = tokens = 0
     after_exists = False
@@ -58,6 +66,8 @@ def measure(query: str) -> tuple[int, int]:
         kind = m.lastgroup
         if kind == "ws":
             continue
+        if tokens > MAX_TOKENS or deepest > MAX_NESTING:
+            break
         tokens += 1
         if kind in ("iri", "comment"):
             text = m.group()
@@ -82,13 +92,15 @@ def measure(query: str) -> tuple[int, int]:
 
 def check_query_shape(query: str, max_nesting: int = MAX_NESTING,
                       max_tokens: int = MAX_TOKENS) -> None:
-    """Raise :class:`~jichitai_kg.errors.QueryTooComplex` (400) with a plain message when over either limit."""
+    """Raise :class:`~jichitai_kg.errors.QueryTooComplex` (400) with a plain message when over
+    either limit (limits above the module's are not measured past the module's)."""
     deepest, tokens = measure(query)
     if deepest > max_nesting:
         raise QueryTooComplex(
-            f"The query nests brackets or groups {deepest} levels deep; this endpoint accepts at "
+            f"The query nests brackets or groups more than {max_nesting} levels deep; this "
+            f"endpoint accepts at "
             f"most {max_nesting} (FILTER EXISTS counts as two). Flatten the query.")
     if tokens > max_tokens:
         raise QueryTooComplex(
-            f"The query has about {tokens} tokens; this endpoint accepts at most {max_tokens}. "
+            f"The query has more than {max_tokens} tokens; this endpoint accepts at most that many. "
             "Split it into smaller queries.")

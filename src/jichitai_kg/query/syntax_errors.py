@@ -22,7 +22,11 @@ _PREFIXED_END = re.compile(r"([A-Za-z][\w.-]*)?:[\w.%-]*$")
 _TOKEN = re.compile(r"<[^>\s]*>?|\"[^\"]*\"?|'[^']*'?|[?$]?[\w:.-]+|\S")
 #: Grammar alternatives worth showing (keywords and punctuation, not character classes).
 _READABLE = re.compile(r'^(?:"[^"\\]{1,6}"|[A-Za-z][A-Za-z_]{0,20})$')
-_MASK = re.compile(r"<[^<>\"{}|^`\\\s]*>|\"\"\"[\s\S]*?\"\"\"|'\'\'[\s\S]*?'\'\'|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|#[^\n]*")
+#: IRIs, strings and comments; linear in the text (issue #26: possessive, and a string left
+#: open runs to the end of its line or of the text instead of failing after a long scan).
+_MASK = re.compile(r"<[^<>\"{}|^`\\\s]*+>|\"\"\"(?:[^\"]++|\"(?!\"\"))*+(?:\"\"\"|\Z)"
+                   r"|'\'\'(?:[^']++|'(?!''))*+(?:'\'\'|\Z)|\"(?:[^\"\\\n]++|\\.)*+\"?"
+                   r"|'(?:[^'\\\n]++|\\.)*+'?|#[^\n]*+")
 _DECLARED = re.compile(r"(?i)\bPREFIX\s+([A-Za-z][\w.-]*)?:")
 _PREFIXED = re.compile(r"(?<![\w?$:.@-])([A-Za-z][\w.-]*)?:(?=[\w%\\]|[\s;,.)\]}]|$)")
 _PROLOGUE = re.compile(r"(?is)(?:\s*(?:PREFIX\s+(?:[A-Za-z][\w.-]*)?:\s*|BASE\s*)\s*)*")

@@ -19,16 +19,14 @@ from ..errors import (
     QuerySyntaxError,
     ResultTooLarge,
 )
-from . import engine_guard, guard
+from . import guard
 from .media import CSV, TSV
+from .services import ServicePolicy, prepare
 from .worker_setup import WorkerLimits, prepare_worker, run_with_stack
 
 #: Messages of the failures a worker turns into errors of its own.
 OUT_OF_MEMORY = ("The query stopped its worker by needing more memory than this server "
                  "allows per query (QUERY_MEMORY_LIMIT); narrow it or add LIMIT.")
-NO_NETWORK = ("SERVICE is refused: query workers have no network access, so federated "
-              "queries cannot be answered here.")
-
 
 @dataclass
 class QueryOutcome:
@@ -107,7 +105,10 @@ def make_request(query: str, result_format: str, substitutions: dict[str, str] |
     }
 
 
-def execute(store, request: dict, max_bytes: int) -> tuple[str, bytes, str]:
+def execute(store, request: dict, max_bytes: int,
+            policy: ServicePolicy = ServicePolicy()) -> tuple[str, bytes, str]:
+    """Evaluate one request; SERVICE clauses are answered through ``policy`` (``services.py``),
+    never by the engine."""
     import pyoxigraph as ox
 
     kwargs: dict = {"base_iri": request.get("base_iri")}
@@ -126,8 +127,9 @@ def execute(store, request: dict, max_bytes: int) -> tuple[str, bytes, str]:
         # The protocol dataset replaces FROM / FROM NAMED entirely; an absent half is empty.
         kwargs["default_graph"] = [ox.NamedNode(g) for g in (default_graph or [])]
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in (named_graphs or [])]
+    text = prepare(request["query"], request.get("base_iri"), policy)
     try:
-        result = store.query(request["query"], **kwargs)
+        result = store.query(text, **kwargs)
     except SyntaxError as exc:
         raise QuerySyntaxError(f"Query syntax error: {exc}") from None
     return serialize_result(result, request["result_format"], max_bytes)
@@ -200,14 +202,14 @@ def open_for_queries(store_path: Path):
     return memory
 
 
-def failure(exc: BaseException, request: dict, sandboxed: bool) -> tuple[str, str]:
-    """The error name (a key of ``errors.BY_NAME``) and message sent back for a failed query."""
+def failure(exc: BaseException) -> tuple[str, str]:
+    """The error name (a key of ``errors.BY_NAME``) and message sent back for a failed query.
+
+    No SERVICE call can fail in here: the engine is only given texts without SERVICE
+    (``services.prepare``), and what SERVICE needs went through the egress before."""
     name, msg = type(exc).__name__, str(exc)
     if isinstance(exc, MemoryError):
         return "WorkerLost", OUT_OF_MEMORY
-    if (sandboxed and isinstance(exc, (OSError, QueryFailed))  # a SERVICE call failing in here
-            and not engine_guard.service_free(request["query"], request.get("base_iri"))):
-        return "Forbidden", NO_NETWORK
     if name not in BY_NAME:
         return "QueryFailed", f"{name}: {exc}"
     return name, msg
@@ -222,10 +224,12 @@ def worker_main(conn, store_path: str, max_bytes: int, limits: WorkerLimits = Wo
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
     conn.send(("ready", sandboxed, why))
-    run_with_stack(lambda: serve(conn, store, max_bytes, sandboxed), limits.stack_bytes)
+    policy = ServicePolicy(allowlist=limits.service_allowlist, egress_path=limits.egress_path,
+                           timeout=limits.service_timeout, max_bytes=max_bytes, sandboxed=sandboxed)
+    run_with_stack(lambda: serve(conn, store, max_bytes, policy), limits.stack_bytes)
 
 
-def serve(conn, store, max_bytes: int, sandboxed: bool) -> None:
+def serve(conn, store, max_bytes: int, policy: ServicePolicy = ServicePolicy()) -> None:
     """Answer one query at a time until the pipe closes."""
     while True:
         try:
@@ -233,10 +237,10 @@ def serve(conn, store, max_bytes: int, sandboxed: bool) -> None:
         except (EOFError, OSError):
             return
         try:
-            kind, body, media_type = execute(store, request, max_bytes)
+            kind, body, media_type = execute(store, request, max_bytes, policy)
             conn.send(("ok", kind, body, media_type))
         except BaseException as exc:  # every failure goes back to the parent as data
             try:
-                conn.send(("error", *failure(exc, request, sandboxed)))
+                conn.send(("error", *failure(exc)))
             except (BrokenPipeError, OSError):
                 return

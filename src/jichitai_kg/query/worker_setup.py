@@ -7,18 +7,21 @@ through :func:`run_with_stack`.  In order:
    forkserver, which exits with the server) goes, so no worker outlives the server;
 2. ``RLIMIT_AS`` = ``QUERY_MEMORY_LIMIT`` bytes: an allocation past it fails, the
    engine aborts, and the parent answers 503 and starts a fresh worker;
-3. the network sandbox (:func:`.sandbox.deny_network`), when ``sandbox`` is true.
+3. the network sandbox (:func:`.sandbox.deny_network`), when ``sandbox`` is true (in every
+   mode by default: with ``SERVICE_ALLOWLIST`` set, SERVICE calls leave only through the
+   egress of the serving process, ``egress.py``, whose socket path travels in
+   ``WorkerLimits.egress_path``).
 """
 
 from __future__ import annotations
 
 import resource
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from . import sandbox
+from . import egress, sandbox
 
 #: Address-space cap per worker (``QUERY_MEMORY_LIMIT``).  An idle worker holding the
 #: project's store in memory maps about 0.3 GB of address space; 2 GiB leaves room for
@@ -35,12 +38,29 @@ class WorkerLimits:
     memory_limit: int | None = DEFAULT_MEMORY_LIMIT  # bytes of address space; None: no cap
     sandbox: bool = True  # install the seccomp network filter
     stack_bytes: int = QUERY_STACK_BYTES
+    service_allowlist: tuple[str, ...] = ()  # SERVICE endpoints the egress may call
+    egress_path: str | None = None  # the egress's Unix socket (set with an allowlist)
+    service_timeout: float = 10.0  # seconds a worker waits for one SERVICE answer
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any]) -> WorkerLimits:
-        """From the normalised ``QUERY_MEMORY_LIMIT`` and ``QUERY_SANDBOX`` settings (config.py)."""
-        return cls(memory_limit=settings["QUERY_MEMORY_LIMIT"] or None,
-                   sandbox=bool(settings["QUERY_SANDBOX"]))
+        """From the normalised ``QUERY_MEMORY_LIMIT``, ``QUERY_SANDBOX``, ``SERVICE_ALLOWLIST``,
+        ``QUERY_TIMEOUT`` and ``MAX_RESULT_BYTES`` settings (config.py); starts this process's
+        egress when the allowlist is not empty."""
+        return cls.for_allowlist(settings["SERVICE_ALLOWLIST"],
+                                 memory_limit=settings["QUERY_MEMORY_LIMIT"] or None,
+                                 sandbox=bool(settings["QUERY_SANDBOX"]),
+                                 timeout=float(settings["QUERY_TIMEOUT"]),
+                                 max_bytes=int(settings["MAX_RESULT_BYTES"]))
+
+    @classmethod
+    def for_allowlist(cls, allowlist: Sequence[str], *, timeout: float = 10.0,
+                      max_bytes: int = egress.DEFAULT_MAX_BYTES, **fields: Any) -> WorkerLimits:
+        """Limits for workers that may call ``allowlist`` through this process's egress
+        (started here, in the serving process, when ``allowlist`` is not empty)."""
+        allow = tuple(a.strip() for a in allowlist)
+        path = egress.egress_for(allow, timeout=timeout, max_bytes=max_bytes).path if allow else None
+        return cls(service_allowlist=allow, egress_path=path, service_timeout=timeout, **fields)
 
 
 #: glibc's ``M_ARENA_MAX`` option and the arenas a worker keeps under the cap.

@@ -189,6 +189,20 @@ def reasoning_fingerprint() -> bytes:
     return b"\0".join(parts)
 
 
+def _require_writable(cache_dir: Path) -> None:
+    """A store must be built and the cache folder cannot take it: one line, before any work."""
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        writable = os.access(cache_dir, os.W_OK | os.X_OK)
+    except OSError as exc:
+        raise BuildError(f"the cache folder {cache_dir} cannot be created ({exc.strerror}); "
+                         "set CACHE_DIR to a writable folder") from None
+    if not writable:
+        raise BuildError(f"the store must be built, and the cache folder {cache_dir} is not "
+                         "writable; set CACHE_DIR to a writable folder, or build it there first "
+                         "(jichitai-kg build) as a user who may write it")
+
+
 def store_path(inputs: Inputs, cache_dir: Path) -> Path:
     """Where the store for these inputs lives (whether or not it is built yet)."""
     return Path(cache_dir) / f"{STORE_PREFIX}{inputs.digest()}"
@@ -209,6 +223,7 @@ def prepare(inputs: Inputs, cache_dir: Path, *, engine: str = "auto", force: boo
         with contextlib.suppress(OSError):  # a read-only cache serves as it is
             os.utime(target)  # most recently used: pruning keeps it
         return target
+    _require_writable(cache_dir)
 
     timings: dict[str, float] = {}
     t0 = time.perf_counter()

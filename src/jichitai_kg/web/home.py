@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
+import threading
+from pathlib import Path
+
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 from jinja2 import pass_context
 
 from ..content import app_query, app_query_names, rq_header
-from ..errors import JKGError, QueryFailed, Unavailable
+from ..errors import BadRequest, JKGError, QueryFailed, QueryTooComplex, Unavailable
 from ..i18n import Section, gettext, texts
 from ..query import media
 from ..query.guard import sniff
 from ..query.runner import plain
+from ..store.text_index import index_path
 from . import prefork
 from .cq import government_choices, question_summaries
+from .problems import jkg_error
 from .responses import request_lang
 from .state import get_dataset
 from .workbench import workbench_config
@@ -76,16 +83,79 @@ def index():
                            examples=examples, initial_query=initial, questions=questions,
                            config_json=config_json, dataset_version=version,
                            infer_default=infer_default,
-                           graph_query=sniff(initial).form in ("CONSTRUCT", "DESCRIBE"),
+                           graph_query=_graph_form(initial),
                            other_lang_url=url_for("pages.index", **args, lang=other),
                            timeout=current_app.config["QUERY_TIMEOUT"])
 
 
+def _graph_form(query: str) -> bool:
+    """Whether the editor's query is a CONSTRUCT or DESCRIBE (an over-long one: no matter)."""
+    try:
+        return sniff(query).form in ("CONSTRUCT", "DESCRIBE")
+    except QueryTooComplex:
+        return False
+
+
+#: The last integrity check of a search index file: (path, inode, size, mtime) → problem.
+_index_checked: dict[tuple, str | None] = {}
+_index_lock = threading.Lock()
+
+
+def search_index_problem(store_path: Path | None) -> str | None:
+    """Why the search index next to ``store_path`` cannot serve ``/search`` (None: it can).
+
+    ``PRAGMA quick_check`` reads the whole file (about 20 ms for the project's index), so
+    its answer is kept until the file changes on disk.  No index yet is no problem:
+    ``/search`` builds it on first use.
+    """
+    if store_path is None:
+        return None
+    path = index_path(store_path)
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    key = (str(path), st.st_ino, st.st_size, st.st_mtime_ns)
+    with _index_lock:
+        if key not in _index_checked:
+            _index_checked.clear()
+            _index_checked[key] = _quick_check(path)
+        return _index_checked[key]
+
+
+def _quick_check(path: Path) -> str | None:
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = con.execute("PRAGMA quick_check").fetchall()
+        finally:
+            con.close()
+    except sqlite3.Error as exc:
+        return f"the search index {path.name} cannot be read: {exc}"
+    if rows != [("ok",)]:
+        return f"the search index {path.name} is damaged: {rows[0][0]}"
+    return None
+
+
+@bp.app_errorhandler(sqlite3.DatabaseError)
+def search_index_error(exc: sqlite3.DatabaseError):
+    """An SQLite error while answering from the search index (/search, /reconcile), never a 500:
+    a damaged index is 503 (the operator must rebuild it); on a sound index an
+    ``OperationalError`` comes from what the client asked (FTS5 syntax), so it is 400."""
+    problem = search_index_problem(get_dataset().store_path)
+    if problem is None and isinstance(exc, sqlite3.OperationalError):
+        return jkg_error(BadRequest(f"The search words cannot be used: {exc}. Leave out quotes, "
+                                    "control characters and operators."))
+    return jkg_error(Unavailable(f"{problem or f'The search index cannot be read ({exc})'}; the "
+                                 "server's operator must rebuild it (jichitai-kg build --force)."))
+
+
 @bp.route("/healthz")
 def healthz():
-    """A real query through the executor on every call (never a cached answer): a server
-    whose workers cannot answer is not healthy, and says so with 503; nor is a server some
-    of whose serving processes are not ready yet (or failed to start)."""
+    """A real query through the executor on every call (never a cached answer), and the
+    search index checked: a server whose workers cannot answer is not healthy, and says so
+    with 503; nor is a server some of whose serving processes are not ready yet (or failed
+    to start)."""
     waiting = prefork.readiness()
     if waiting is not None:
         return jsonify(status="starting", error=f"{waiting[0]} of {waiting[1]} serving "
@@ -96,6 +166,9 @@ def healthz():
                              timeout=HEALTH_TIMEOUT)
         counts = dataset.graph_counts()
         remote = dataset.health()  # a remote store is asked live, and its version read again
+        problem = search_index_problem(dataset.store_path)
+        if problem:
+            raise Unavailable(problem)
     except (JKGError, OSError) as exc:
         return jsonify(status="error", error=getattr(exc, "message", str(exc))), 503
     return jsonify(status="ok", triples=sum(counts.values()), graphs=counts,
