@@ -70,7 +70,14 @@ def test_ask_prints_true(cli):
 def test_syntax_error_exits_2_with_parser_message(cli):
     code, out, err = cli("query", "SELECT * WHERE { ?s ?p }")
     assert code == 2 and out == ""
-    assert "Query syntax error" in err and "1:" in err
+    assert "Syntax error at 1:25 (line 1, column 25)" in err
+
+
+def test_syntax_error_is_the_endpoints_sentence(cli):
+    """The command line says what the endpoint says: the unknown prefix, where, and the fix."""
+    code, out, err = cli("query", "PREFIX x: <http://x/>\nSELECT * WHERE { ?s foo:bar ?o }")
+    assert code == 2 and out == ""
+    assert "Unknown prefix `foo:` at 2:21" in err and "add `PREFIX foo:" in err
 
 
 def test_wrong_format_for_form_exits_2(cli):

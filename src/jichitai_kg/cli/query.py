@@ -91,8 +91,8 @@ def _pad(cells, widths) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..errors import BadRequest
-    from ..query import guard
+    from ..errors import BadRequest, QuerySyntaxError
+    from ..query import guard, syntax_errors
     from .common import open_dataset
 
     try:
@@ -112,8 +112,11 @@ def run(args: argparse.Namespace) -> int:
                          "use table, json, xml, csv or tsv")
     media_type = FORMATS["json"] if fmt == "table" else FORMATS[fmt]
     with open_dataset(args) as dataset:
-        outcome = dataset.executor.run(text, result_format=media_type,
-                                       **dataset.protocol_dataset(not args.no_inference))
+        try:
+            outcome = dataset.executor.run(text, result_format=media_type,
+                                           **dataset.protocol_dataset(not args.no_inference))
+        except QuerySyntaxError as exc:  # the sentence the endpoint gives, with its position
+            raise syntax_errors.rewrite(exc, text) from None
     write_output(table(outcome.body) if fmt == "table" else outcome.body.decode("utf-8"))
     return 0
 
