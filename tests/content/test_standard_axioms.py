@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, Namespace
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, Namespace
 
 import standard_axioms as sa
 from jichitai_kg.reasoning import reference
@@ -66,9 +66,25 @@ def test_imports_are_the_standards_own_files() -> None:
     assert {"prov-o.ttl", "org.ttl", "time.ttl", "dcat.ttl", "skos.ttl", "foaf.ttl", "dcterms.ttl",
             "geosparql.ttl", "wgs84_pos.ttl", "schema.ttl"} <= names
     assert (sa.IMPORTS / "LICENSES.md").is_file()
-    prov = sa.load([sa.IMPORTS / "prov-o.ttl"])
-    assert (URIRef("http://www.w3.org/ns/prov#Activity"), OWL.disjointWith,
-            URIRef("http://www.w3.org/ns/prov#Entity")) in prov
+    # one axiom of each standard, as its own published file states it (not a restatement)
+    for name, s, p, o in [
+        ("prov-o.ttl", "http://www.w3.org/ns/prov#Activity", OWL.disjointWith, "http://www.w3.org/ns/prov#Entity"),
+        ("skos.ttl", "http://www.w3.org/2004/02/skos/core#ConceptScheme", OWL.disjointWith,
+         "http://www.w3.org/2004/02/skos/core#Concept"),
+        ("foaf.ttl", "http://xmlns.com/foaf/0.1/Person", OWL.disjointWith, "http://xmlns.com/foaf/0.1/Organization"),
+        ("dcterms.ttl", "http://purl.org/dc/terms/spatial", RDFS.range, "http://purl.org/dc/terms/Location"),
+        ("geosparql.ttl", "http://www.opengis.net/ont/geosparql#Feature", OWL.disjointWith,
+         "http://www.opengis.net/ont/geosparql#Geometry"),
+        ("wgs84_pos.ttl", "http://www.w3.org/2003/01/geo/wgs84_pos#lat", RDFS.domain,
+         "http://www.w3.org/2003/01/geo/wgs84_pos#SpatialThing"),
+        ("schema.ttl", "http://schema.org/Report", RDFS.subClassOf, "http://schema.org/Article"),
+    ]:
+        assert (URIRef(s), p, URIRef(o)) in sa.load([sa.IMPORTS / name]), name
+    # the whole published documents, not extracts (schema.org: every triple of the used terms)
+    sizes = {name: len(sa.load([sa.IMPORTS / name])) for name in
+             ("skos.ttl", "foaf.ttl", "dcterms.ttl", "geosparql.ttl", "wgs84_pos.ttl")}
+    assert sizes == {"skos.ttl": 252, "foaf.ttl": 620, "dcterms.ttl": 866, "geosparql.ttl": 518,
+                     "wgs84_pos.ttl": 33}
 
 
 def test_imports_are_not_served() -> None:
