@@ -1,28 +1,44 @@
 """What every chapter's data must carry, checked for each of the eight governments against
 expected values read off the report (tests/expected/governments/<gov>.json): the government's
 identity, the overview table's bullets row by row, that each bullet sits in exactly one row, the
-flagship cases, and that every initiative is labelled, kinded and sourced. Facts particular to one chapter stay in tests/content/test_data_<gov>.py."""
+flagship cases, every figure the chapter prints, and that every initiative is labelled, kinded and
+sourced. Facts particular to one chapter stay in tests/content/test_data_<gov>.py."""
 
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDFS
+from rdflib.namespace import RDF, RDFS
 
 pytest.register_assert_rewrite("datahelpers")
 from datahelpers import (  # noqa: E402
     all_initiatives,
+    check_figure,
     check_government,
     check_initiative,
     entries,
     ja_labels,
     overview_row,
     single_category_entries,
+    unit_chain,
 )
-from jichitai_kg.namespaces import CATEGORY, GOV, GOVTYPE, JKG, SAC, WD  # noqa: E402
+from jichitai_kg.namespaces import (  # noqa: E402
+    CATEGORY,
+    FIGURE,
+    GOV,
+    GOVTYPE,
+    ID,
+    JKG,
+    MEASURE,
+    ORG,
+    SAC,
+    TIMEREF,
+    WD,
+)
 
 EXPECTED_DIR = Path(__file__).resolve().parents[1] / "expected" / "governments"
 EXPECTED = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(EXPECTED_DIR.glob("*.json"))}
@@ -72,3 +88,41 @@ def test_every_initiative_is_labelled_kinded_and_sourced(asserted_graph: Graph, 
         assert len(entries(g, JKG.NarrativeInitiative, GOV[gov])) == e["narrative_only"]
     for i in initiatives:
         check_initiative(g, i, GOV[gov], **e["check_options"])
+
+
+FIGURES = [(gov, f) for gov in sorted(EXPECTED) for f in EXPECTED[gov]["figures"]]
+
+
+@pytest.mark.parametrize(("gov", "fig"), FIGURES, ids=[f["figure"] for _, f in FIGURES])
+def test_figures(asserted_graph: Graph, gov: str, fig: dict) -> None:
+    """Each number the chapter prints: value (an integer exactly; a decimal as written), unit,
+    approximation (「約」「超」「以上」「弱」), as-of time, figure type; the figure belongs to the
+    government, and so does each resource it is a figure of (a post through the unit it is in),
+    each linking back with jkg:hasFigure."""
+    g, f = asserted_graph, FIGURE[fig["figure"]]
+    value = fig["value"]
+    check_figure(g, f, value=Decimal(value) if isinstance(value, str) else value, unit=MEASURE[fig["unit"]],
+                 approximate=fig["approximation"] is not None, approximation=fig["approximation"],
+                 as_of=TIMEREF[fig["as_of"]] if fig["as_of"] else None, figure_type=fig["type"],
+                 integer=isinstance(value, int))
+    assert g.value(f, JKG.government) == GOV[gov]
+    subjects = set(g.objects(f, JKG.figureOf))
+    assert subjects
+    for s in subjects:
+        assert (s, JKG.hasFigure, f) in g
+        owner = g.value(s, JKG.government) or unit_chain(g, g.value(s, ORG.postIn), GOV[gov])[-1]
+        assert owner == GOV[gov]
+    if "subject" in fig:
+        assert subjects == {URIRef(str(ID) + fig["subject"])}
+
+
+@pytest.mark.parametrize("gov", sorted(EXPECTED))
+def test_each_chapter_has_exactly_the_printed_figures(asserted_graph: Graph, gov: str) -> None:
+    """No figure beyond those the chapter prints, whether found by IRI or by government (a range,
+    like Minato's newsletter frequency, is checked in the chapter's own test)."""
+    g = asserted_graph
+    expected = {FIGURE[f["figure"]] for f in EXPECTED[gov]["figures"]}
+    expected |= {FIGURE[f] for f in EXPECTED[gov].get("figures_checked_in_the_chapter_test", [])}
+    figures = set(g.subjects(RDF.type, JKG.Figure))
+    assert {f for f in figures if str(f).startswith(f"{FIGURE}{gov}-")} == expected
+    assert {f for f in figures if g.value(f, JKG.government) == GOV[gov]} == expected

@@ -13,21 +13,17 @@ from rdflib.namespace import DCTERMS, RDF
 
 pytest.register_assert_rewrite("datahelpers")
 from datahelpers import (  # noqa: E402
-    check_figure,
-    figure_subject,
     lang_label,
     milestones,
     own_iris_without_label,
     unit_chain,
 )
 from jichitai_kg.namespaces import (
-    FIGURE,
     GLOSSARY,
     GOV,
     INITIATIVE,
     JKG,
     KIND,
-    MEASURE,
     ORG,
     PARTNER,
     PARTNERKIND,
@@ -80,25 +76,6 @@ def test_publitech_post(asserted_graph: Graph) -> None:
     assert g.value(p, ORG.role) == ROLE["staff-in-charge"]
     assert g.value(p, JKG.establishedIn) == TIMEREF["2018-04"]
     assert GLOSSARY.publitech in set(g.objects(p, JKG.usesTerm))
-
-
-FIGURES = [
-    # (figure, value, unit, asOf, type) — none of Kamakura's numbers is approximate.
-    ("kamakura-rpa-divisions", 4, "division", "fy2019", "actual"),
-    ("kamakura-rpa-operations", 5, "operation", "fy2019", "actual"),
-    ("kamakura-procedure-guide-life-events", 8, "life-event", "2018-11", "actual"),
-    ("kamakura-ict-briefing-divisions", 38, "division", "fy2018", "actual"),
-    ("kamakura-publitech-staff", 1, "person", "2018-04", "actual"),
-]
-
-
-@pytest.mark.parametrize(("fig", "value", "unit", "as_of", "ftype"), FIGURES)
-def test_figures(asserted_graph: Graph, fig, value, unit, as_of, ftype) -> None:
-    g = asserted_graph
-    f = FIGURE[fig]
-    check_figure(g, f, value=value, unit=MEASURE[unit], approximate=False, approximation=None,
-                 as_of=TIMEREF[as_of], figure_type=ftype)
-    figure_subject(g, f)
 
 
 def test_telework_milestones(asserted_graph: Graph) -> None:

@@ -16,8 +16,6 @@ from jichitai_kg.namespaces import SCHEMA
 pytest.register_assert_rewrite("datahelpers")
 from datahelpers import (  # noqa: E402
     all_initiatives,
-    check_figure,
-    figure_subject,
     iri,
     lang_label,
     milestones,
@@ -27,14 +25,12 @@ from datahelpers import (  # noqa: E402
 )
 from jichitai_kg.namespaces import (
     EVENT,
-    FIGURE,
     GLOSSARY,
     GOV,
     ID,
     INITIATIVE,
     JKG,
     KIND,
-    MEASURE,
     ORG,
     PHASE,
     PLAN,
@@ -95,23 +91,6 @@ def test_posts(asserted_graph: Graph, post: str, role: URIRef) -> None:
     assert g.value(p, ORG.postIn) == KANAGAWA
     assert g.value(p, ORG.role) == role
     assert lang_label(g, p, "ja") and lang_label(g, p, "en")
-
-
-# (figure, value, unit, approximate, approximation, asOf, figure type) from the report.
-FIGURES = [
-    ("kanagawa-notebook-pcs", 14000, "device", True, "about", None, "planned"),
-    ("kanagawa-rpa-verification-operations", 2, "operation", False, None, "fy2018", "actual"),
-    ("kanagawa-rpa-deployment-operations", 5, "operation", False, None, "fy2019", "planned"),
-]
-
-
-@pytest.mark.parametrize(("fig", "value", "unit", "approximate", "approximation", "as_of", "ftype"), FIGURES)
-def test_figures(asserted_graph: Graph, fig, value, unit, approximate, approximation, as_of, ftype) -> None:
-    g = asserted_graph
-    f = FIGURE[fig]
-    check_figure(g, f, value=value, unit=MEASURE[unit], approximate=approximate, approximation=approximation,
-                 as_of=TIMEREF[as_of] if as_of else None, figure_type=ftype)
-    figure_subject(g, f)
 
 
 def test_rpa_milestones(asserted_graph: Graph) -> None:

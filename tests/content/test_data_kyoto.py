@@ -16,23 +16,19 @@ from jichitai_kg.namespaces import SCHEMA
 pytest.register_assert_rewrite("datahelpers")
 from datahelpers import (  # noqa: E402
     all_initiatives,
-    check_figure,
     entries,
-    figure_subject,
     iri,
     lang_label,
     milestones,
     own_iris_without_label,
 )
 from jichitai_kg.namespaces import (
-    FIGURE,
     GLOSSARY,
     GOV,
     ID,
     INITIATIVE,
     JKG,
     KIND,
-    MEASURE,
     ORG,
     PARTNER,
     PARTNERKIND,
@@ -122,29 +118,6 @@ def test_budget_review_by_information_policy_division(asserted_graph: Graph) -> 
     assert KIND["budget-review"] in set(g.objects(i, JKG.kind))
 
 
-# (figure, value, unit, approximate, approximation, asOf, figure type) from the report.
-FIGURES = [
-    ("kyoto-assessor-count", 300, "person", True, "just-under", None, "actual"),  # 約300人弱 (fn 8)
-    ("kyoto-data-scientists-trained", 29, "person", False, None, None, "actual"),  # 3年間で29名
-    ("kyoto-data-scientist-training-years", 3, "year", False, None, None, "actual"),
-]
-
-
-@pytest.mark.parametrize(("fig", "value", "unit", "approximate", "approximation", "as_of", "ftype"), FIGURES)
-def test_figures(asserted_graph: Graph, fig, value, unit, approximate, approximation, as_of, ftype) -> None:
-    g = asserted_graph
-    f = FIGURE[fig]
-    check_figure(g, f, value=value, unit=MEASURE[unit], approximate=approximate, approximation=approximation,
-                 as_of=TIMEREF[as_of] if as_of else None, figure_type=ftype)
-    assert g.value(figure_subject(g, f), JKG.government) == KYOTO
-
-
-def test_kyoto_has_exactly_the_three_printed_figures(asserted_graph: Graph) -> None:
-    g = asserted_graph
-    figures = {f for f in g.subjects(RDF.type, JKG.Figure) if str(f).startswith(str(FIGURE) + "kyoto-")}
-    assert figures == {FIGURE[f[0]] for f in FIGURES}
-
-
 @pytest.mark.parametrize(
     ("partner", "kind", "label"),
     [
@@ -218,12 +191,6 @@ def test_mailing_list_is_no_longer_run_by_kyoto(asserted_graph: Graph) -> None:
     ml = INITIATIVE["kyoto-rpa-mailing-list"]
     phases = {g.value(m, JKG.phase) for m in g.objects(ml, JKG.hasMilestone)}
     assert phases == {PHASE.conducted, PHASE.transferred}
-
-
-def test_every_kyoto_figure_names_its_government(asserted_graph: Graph) -> None:
-    g = asserted_graph
-    for name, *_ in FIGURES:
-        assert g.value(FIGURE[name], JKG.government) == KYOTO, name
 
 
 def test_aims_of_ict_use(asserted_graph: Graph) -> None:

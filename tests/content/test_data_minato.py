@@ -17,10 +17,8 @@ pytest.register_assert_rewrite("datahelpers")
 from datahelpers import (  # noqa: E402
     all_initiatives,
     bullets,
-    check_figure,
     checked_report_locations,
     entries,
-    figure_subject,
     iri,
     lang_label,
     paragraph_numbers,
@@ -110,27 +108,6 @@ def test_posts(asserted_graph: Graph) -> None:
     assert lang_label(g, officer, "ja") == "ICT推進担当"
     assert g.value(officer, ORG.postIn) == UNIT["minato-information-policy-division"]
     assert g.value(officer, JKG.establishedIn) == TIMEREF.fy2016
-
-
-# (figure, value, unit, approximation or None, asOf, figure type) read from the report.
-FIGURES = [
-    ("minato-rpa-hours-saved", 6000, MEASURE["hour-per-year"], "about", TIMEREF["2019-12"], "actual"),
-    ("minato-rpa-hours-target-fy2019", 10000, MEASURE["hour-per-year"], "about", TIMEREF["2019-12"], "target"),
-    ("minato-rpa-operations", 11, MEASURE.operation, None, TIMEREF["2019-12"], "actual"),
-    ("minato-ai-operations", 5, MEASURE.operation, None, TIMEREF["2019-12"], "actual"),
-    ("minato-ict-exhibition-participants-fy2019", 178, MEASURE.person, None, TIMEREF.fy2019, "actual"),
-    ("minato-ai-fields", 5, MEASURE.field, None, None, "actual"),
-    ("minato-plan-measure-count", 27, MEASURE["measure-item"], None, None, "actual"),
-]
-
-
-@pytest.mark.parametrize(("local", "value", "unit", "approx", "as_of", "ftype"), FIGURES)
-def test_figures(asserted_graph: Graph, local, value, unit, approx, as_of, ftype) -> None:
-    g = asserted_graph
-    f = FIGURE[local]
-    check_figure(g, f, value=value, unit=unit, approximate=approx is not None, approximation=approx,
-                 as_of=as_of, figure_type=ftype, integer=True)
-    figure_subject(g, f)
 
 
 def test_newsletter_frequency_is_a_range(asserted_graph: Graph) -> None:

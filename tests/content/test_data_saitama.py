@@ -17,9 +17,7 @@ from jichitai_kg.namespaces import SCHEMA
 pytest.register_assert_rewrite("datahelpers")
 from datahelpers import (  # noqa: E402
     all_initiatives,
-    check_figure,
     entries,
-    figure_subject,
     iri,
     lang_label,
     milestones,
@@ -28,14 +26,12 @@ from datahelpers import (  # noqa: E402
     unit_chain,
 )
 from jichitai_kg.namespaces import (
-    FIGURE,
     GLOSSARY,
     GOV,
     ID,
     INITIATIVE,
     JKG,
     KIND,
-    MEASURE,
     ORG,
     PHASE,
     PLAN,
@@ -115,35 +111,6 @@ def test_posts(asserted_graph: Graph, post, label, role, unit, established) -> N
     assert g.value(p, JKG.establishedIn) == established
 
 
-# (figure, value, unit, approximate, approximation, asOf, figure type) from the report.
-FIGURES = [
-    ("saitama-ai-proposals", 210, "proposal", False, None, "fy2017", "actual"),
-    ("saitama-divisions-at-the-time", 133, "division", False, None, "fy2017", "actual"),
-    ("saitama-budget-projects-fy2018", 26, "project", False, None, "fy2018", "actual"),
-    ("saitama-budget-amount-fy2018", 1400000000, "yen", True, "about", "fy2018", "actual"),  # 約14億円
-    ("saitama-budget-projects-fy2019", 32, "project", False, None, "fy2019", "actual"),
-    ("saitama-budget-amount-fy2019", 1500000000, "yen", True, "about", "fy2019", "actual"),  # 約15億円
-    ("saitama-rpa-pilot-operations", 15, "operation", False, None, "fy2018", "actual"),
-    ("saitama-rpa-additional-operations", 10, "operation", False, None, "fy2019", "planned"),
-    ("saitama-rpa-survey-operations", 100, "operation", True, "over", "fy2018-fy2019", "actual"),  # 100を超える
-]
-
-
-@pytest.mark.parametrize(("fig", "value", "unit", "approximate", "approximation", "as_of", "ftype"), FIGURES)
-def test_figures(asserted_graph: Graph, fig, value, unit, approximate, approximation, as_of, ftype) -> None:
-    g = asserted_graph
-    f = FIGURE[fig]
-    check_figure(g, f, value=value, unit=MEASURE[unit], approximate=approximate, approximation=approximation,
-                 as_of=TIMEREF[as_of], figure_type=ftype)
-    assert g.value(figure_subject(g, f), JKG.government) == SAITAMA
-
-
-def test_saitama_has_exactly_the_printed_figures(asserted_graph: Graph) -> None:
-    g = asserted_graph
-    figures = {f for f in g.subjects(RDF.type, JKG.Figure) if str(f).startswith(str(FIGURE) + "saitama-")}
-    assert figures == {FIGURE[f[0]] for f in FIGURES}
-
-
 def test_rpa_milestones(asserted_graph: Graph) -> None:
     g = asserted_graph
     rpa = INITIATIVE["saitama-rpa"]
@@ -181,12 +148,6 @@ def test_narrative_only_initiatives(asserted_graph: Graph) -> None:
 
 def test_every_project_iri_in_the_file_is_labelled(asserted_graph: Graph, project_root) -> None:
     assert own_iris_without_label(asserted_graph, project_root / "data" / "gov" / "saitama.ttl") == []
-
-
-def test_every_saitama_figure_names_its_government(asserted_graph: Graph) -> None:
-    g = asserted_graph
-    for name, *_ in FIGURES:
-        assert g.value(FIGURE[name], JKG.government) == SAITAMA, name
 
 
 def test_one_proposal_per_division_is_a_name_not_a_quota(asserted_graph: Graph) -> None:

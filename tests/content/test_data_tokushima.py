@@ -6,8 +6,6 @@ footnote 11), not taken from the data file, so a wrong or missing triple fails.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib import namespace as rns
@@ -18,8 +16,6 @@ from jichitai_kg.namespaces import SCHEMA
 pytest.register_assert_rewrite("datahelpers")
 from datahelpers import (  # noqa: E402
     all_initiatives,
-    check_figure,
-    check_figure_subjects,
     check_plan,
     entries,
     lang_label,
@@ -31,14 +27,12 @@ from datahelpers import (  # noqa: E402
 from jichitai_kg.namespaces import (
     AGENT,
     EVENT,
-    FIGURE,
     GLOSSARY,
     GOV,
     ID,
     INITIATIVE,
     JKG,
     KIND,
-    MEASURE,
     ORG,
     PHASE,
     PLAN,
@@ -149,27 +143,6 @@ def test_security_adviser_post(asserted_graph: Graph) -> None:
     assert lang_label(g, adviser, "ja") == "情報セキュリティ・アドバイザ"
     assert Literal("情報セキュリティ・アドバイザー", lang="ja") in set(g.objects(adviser, rns.SKOS.altLabel))
     assert g.value(adviser, JKG.holderBackground) == URIRef(BACKGROUND + "expert")
-
-
-# (figure, value, unit, approximate, approximation, asOf, figure type) from the report.
-FIGURES = [
-    ("tokushima-rpa-verification-operations", 6, "operation", False, None, "fy2018", "actual"),
-    ("tokushima-rpa-verification-patterns", 27, "pattern", False, None, "fy2018", "actual"),
-    ("tokushima-rpa-pc-time-reduction", Decimal("96.2"), "percent", False, None, "fy2018", "actual"),
-    ("tokushima-video-conferencing-sites", 11, "site", False, None, None, "actual"),
-    ("tokushima-telework-forms", 3, "form", False, None, None, "actual"),
-    ("tokushima-cio-system-years", 10, "year", True, "at-least", None, "actual"),
-]
-
-
-@pytest.mark.parametrize(("fig", "value", "unit", "approximate", "approximation", "as_of", "ftype"), FIGURES)
-def test_figures(asserted_graph: Graph, fig, value, unit, approximate, approximation, as_of, ftype) -> None:
-    g = asserted_graph
-    f = FIGURE[fig]
-    assert g.value(f, JKG.government) == TOKUSHIMA
-    check_figure(g, f, value=value, unit=MEASURE[unit], approximate=approximate, approximation=approximation,
-                 as_of=TIMEREF[as_of] if as_of else None, figure_type=ftype)
-    check_figure_subjects(g, f)
 
 
 def test_rpa_milestones(asserted_graph: Graph) -> None:

@@ -16,8 +16,6 @@ from jichitai_kg.namespaces import SCHEMA
 pytest.register_assert_rewrite("datahelpers")
 from datahelpers import (  # noqa: E402
     all_initiatives,
-    check_figure,
-    check_figure_subjects,
     check_plan,
     lang_label,
     milestones,
@@ -28,14 +26,12 @@ from datahelpers import (  # noqa: E402
 )
 from jichitai_kg.namespaces import (
     EVENT,
-    FIGURE,
     GLOSSARY,
     GOV,
     ID,
     INITIATIVE,
     JKG,
     KIND,
-    MEASURE,
     PHASE,
     PLAN,
     SOURCE,
@@ -143,26 +139,6 @@ def test_procurement_control_section(asserted_graph: Graph) -> None:
     entry = INITIATIVE["yokohama-ict-procurement-control"]
     assert g.value(entry, JKG.responsibleUnit) == section
     assert {KIND["dedicated-unit"], KIND["budget-review"]} <= set(g.objects(entry, JKG.kind))
-
-
-# (figure, value, unit, approximate, approximation, asOf, figure type) from the report.
-# The chapter has only these four numbers besides dates.
-FIGURES = [
-    ("yokohama-vision-pillars", 4, "pillar", False, None, None, "actual"),
-    ("yokohama-action-plan-goals", 5, "goal", False, None, None, "actual"),
-    ("yokohama-action-plan-cycle", 4, "year", False, None, None, "actual"),
-    ("yokohama-max-years-in-one-unit", 10, "year", False, None, None, "upper-limit"),
-]
-
-
-@pytest.mark.parametrize(("fig", "value", "unit", "approximate", "approximation", "as_of", "ftype"), FIGURES)
-def test_figures(asserted_graph: Graph, fig, value, unit, approximate, approximation, as_of, ftype) -> None:
-    g = asserted_graph
-    f = FIGURE[fig]
-    assert g.value(f, JKG.government) == YOKOHAMA
-    check_figure(g, f, value=value, unit=MEASURE[unit], approximate=approximate, approximation=approximation,
-                 as_of=TIMEREF[as_of] if as_of else None, figure_type=ftype)
-    check_figure_subjects(g, f)
 
 
 def test_rpa_milestones(asserted_graph: Graph) -> None:
