@@ -11,8 +11,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, RDFS
+from rdflib import Graph, Literal, URIRef
+from rdflib import namespace as rns
+from rdflib.namespace import DCTERMS, RDF, RDFS
 
 pytest.register_assert_rewrite("datahelpers")
 from datahelpers import (  # noqa: E402
@@ -22,6 +23,7 @@ from datahelpers import (  # noqa: E402
     check_initiative,
     entries,
     ja_labels,
+    lang_label,
     overview_row,
     single_category_entries,
     unit_chain,
@@ -36,7 +38,9 @@ from jichitai_kg.namespaces import (  # noqa: E402
     MEASURE,
     ORG,
     SAC,
+    SOURCE,
     TIMEREF,
+    UNIT,
     WD,
 )
 
@@ -58,6 +62,28 @@ def test_government_identity(asserted_graph: Graph, gov: str) -> None:
                      pages={URIRef(p) for p in e["pages"]})
     # Wikidata only where verified (none for Kamakura, Tsukuba, Minato); never owl:sameAs
     assert set(asserted_graph.objects(GOV[gov], RDFS.seeAlso)) == {WD[q] for q in e["wikidata"]}
+
+
+@pytest.mark.parametrize("gov", sorted(EXPECTED))
+def test_author_unit_of_the_heading(asserted_graph: Graph, gov: str) -> None:
+    """The unit the chapter heading names as author, and the units above it up to the government:
+    org:subOrganizationOf between units, org:unitOf from the top unit to the government (ORG's
+    range); a chapter that prints no author unit (Kyoto, footnote 7) links none."""
+    g, units = asserted_graph, EXPECTED[gov]["author_units"]
+    heading = SOURCE[f"{gov}-heading"]
+    assert (heading, RDF.type, JKG.ReportLocation) in g
+    chain = [UNIT[u["unit"]] for u in units]
+    assert g.value(heading, JKG.responsibleUnit) == (chain[0] if chain else None)
+    for lower, upper in zip(chain, chain[1:], strict=False):
+        assert g.value(lower, ORG.subOrganizationOf) == upper
+    if chain:
+        assert g.value(chain[-1], ORG.unitOf) == GOV[gov]
+        assert unit_chain(g, chain[0], GOV[gov]) == chain + [GOV[gov]]
+    for u in units:
+        assert lang_label(g, UNIT[u["unit"]], "ja") == u["ja"]
+        if "established" in u:  # where the chapter prints when the unit was set up
+            assert g.value(UNIT[u["unit"]], JKG.establishedIn) == TIMEREF[u["established"]]
+            assert g.value(UNIT[u["unit"]], DCTERMS.created) == Literal(u["established"], datatype=rns.XSD.gYearMonth)
 
 
 @pytest.mark.parametrize(("gov", "row"), [(g, r) for g in sorted(EXPECTED) for r in ROWS])

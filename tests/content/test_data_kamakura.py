@@ -16,7 +16,6 @@ from datahelpers import (  # noqa: E402
     lang_label,
     milestones,
     own_iris_without_label,
-    unit_chain,
 )
 from jichitai_kg.namespaces import (
     GLOSSARY,
@@ -31,7 +30,6 @@ from jichitai_kg.namespaces import (
     PLAN,
     POST,
     ROLE,
-    SOURCE,
     TIMEREF,
     UNIT,
 )
@@ -53,18 +51,6 @@ def test_plan_runs_from_april_2020_without_end(asserted_graph: Graph) -> None:
     parent = PLAN["kamakura-3rd-comprehensive-plan"]
     assert (parent, DCTERMS.hasPart, p) in g
     assert lang_label(g, parent, "ja") == "第3次鎌倉市総合計画"
-
-
-def test_author_unit_chain_and_new_department(asserted_graph: Graph) -> None:
-    g = asserted_graph
-    division = UNIT["kamakura-administrative-management-division"]
-    department = UNIT["kamakura-administrative-management-department"]
-    assert unit_chain(g, division, KAMAKURA) == [division, department, KAMAKURA]
-    assert lang_label(g, department, "ja") == "行政経営部"
-    assert lang_label(g, division, "ja") == "行政経営課"
-    assert g.value(department, JKG.establishedIn) == TIMEREF["2018-04"]
-    assert g.value(department, DCTERMS.created) == Literal("2018-04", datatype=rns.XSD.gYearMonth)
-    assert g.value(SOURCE["kamakura-heading"], JKG.responsibleUnit) == division
 
 
 def test_publitech_post(asserted_graph: Graph) -> None:

@@ -21,7 +21,6 @@ from datahelpers import (  # noqa: E402
     milestones,
     ordered_pillar_labels,
     own_iris_without_label,
-    unit_chain,
 )
 from jichitai_kg.namespaces import (
     EVENT,
@@ -38,7 +37,6 @@ from jichitai_kg.namespaces import (
     ROLE,
     SOURCE,
     TIMEREF,
-    UNIT,
 )
 
 KANAGAWA = GOV.kanagawa
@@ -69,18 +67,6 @@ def test_law(asserted_graph: Graph) -> None:
     assert lang_label(g, LAW, "ja") == "官民データ活用推進基本法"
     assert (LAW, RDFS.seeAlso, URIRef("https://laws.e-gov.go.jp/law/428AC1000000103")) in g
     assert (LAW, SCHEMA.subjectOf, SOURCE["footnote-1"]) in g
-
-
-def test_author_unit_chain(asserted_graph: Graph) -> None:
-    g = asserted_graph
-    division = UNIT["kanagawa-ict-data-strategy-division"]
-    department = UNIT["kanagawa-ict-promotion-department"]
-    bureau = UNIT["kanagawa-general-affairs-bureau"]
-    assert unit_chain(g, division, KANAGAWA) == [division, department, bureau, KANAGAWA]
-    assert [lang_label(g, u, "ja") for u in (bureau, department, division)] == ["総務局", "ICT推進部", "ICT・データ戦略課"]
-    assert g.value(division, JKG.establishedIn) == TIMEREF["2019-06"]
-    assert g.value(division, DCTERMS.created) == Literal("2019-06", datatype=rns.XSD.gYearMonth)
-    assert g.value(SOURCE["kanagawa-heading"], JKG.responsibleUnit) == division
 
 
 @pytest.mark.parametrize(("post", "role"), [("kanagawa-cio", ROLE.cio), ("kanagawa-cdo", ROLE.cdo)])

@@ -77,14 +77,6 @@ def test_plan_in_preparation(asserted_graph: Graph) -> None:
     assert all(lang_label(g, x, "en") for x in pillars)
 
 
-def test_no_author_unit_in_heading(asserted_graph: Graph) -> None:
-    """The Kyoto chapter prints no author unit (footnote 7), so none may be linked."""
-    g = asserted_graph
-    heading = SOURCE["kyoto-heading"]
-    assert (heading, RDF.type, JKG.ReportLocation) in g
-    assert g.value(heading, JKG.responsibleUnit) is None
-
-
 def test_committee_and_project_team(asserted_graph: Graph) -> None:
     g = asserted_graph
     committee = UNIT["kyoto-overtime-reduction-committee"]

@@ -23,7 +23,6 @@ from datahelpers import (  # noqa: E402
     milestones,
     ordered_pillar_labels,
     own_iris_without_label,
-    unit_chain,
 )
 from jichitai_kg.namespaces import (
     GLOSSARY,
@@ -37,7 +36,6 @@ from jichitai_kg.namespaces import (
     PLAN,
     POST,
     ROLE,
-    SOURCE,
     TIMEREF,
     UNIT,
 )
@@ -66,15 +64,6 @@ def test_plan(asserted_graph: Graph) -> None:
     assert ordered_pillar_labels(g, p) == [
         "利便性の高い県民サービスの提供", "新たな事業展開への支援", "効率的で効果的な行政運営",
     ]
-
-
-def test_author_unit_chain(asserted_graph: Graph) -> None:
-    g = asserted_graph
-    division = UNIT["saitama-reform-promotion-division"]
-    department = UNIT["saitama-planning-finance-department"]
-    assert unit_chain(g, division, SAITAMA) == [division, department, SAITAMA]
-    assert [lang_label(g, u, "ja") for u in (department, division)] == ["企画財政部", "改革推進課"]
-    assert g.value(SOURCE["saitama-heading"], JKG.responsibleUnit) == division
 
 
 def test_smart_office_council(asserted_graph: Graph) -> None:

@@ -22,7 +22,6 @@ from datahelpers import (  # noqa: E402
     milestones,
     own_iris_without_label,
     report_locations,
-    unit_chain,
 )
 from jichitai_kg.namespaces import (
     AGENT,
@@ -84,15 +83,6 @@ def test_plan_dates_and_variants(asserted_graph: Graph) -> None:
     # Footnote 11 lists both plans but never calls one the successor of the other.
     assert g.value(strategy, JKG.precededBy) is None
     assert (strategy, JKG.precededBy, etk) not in g
-
-
-def test_author_unit_chain(asserted_graph: Graph) -> None:
-    g = asserted_graph
-    division = UNIT["tokushima-smart-prefectural-office-promotion-division"]
-    department = UNIT["tokushima-management-strategy-department"]
-    assert unit_chain(g, division, TOKUSHIMA) == [division, department, TOKUSHIMA]
-    assert [lang_label(g, u, "ja") for u in (department, division)] == ["経営戦略部", "スマート県庁推進課"]
-    assert g.value(SOURCE["tokushima-heading"], JKG.responsibleUnit) == division
 
 
 def test_accounting_division_ran_rpa_verification(asserted_graph: Graph) -> None:

@@ -94,17 +94,6 @@ def test_plan_pillars_in_report_order(asserted_graph: Graph) -> None:
     assert foundation not in set(g.objects(plan, JKG.pillar))
 
 
-def test_units_and_heading(asserted_graph: Graph) -> None:
-    g = asserted_graph
-    dept = UNIT["tsukuba-policy-innovation-department"]
-    div = UNIT["tsukuba-information-policy-division"]
-    assert lang_label(g, dept, "ja") == "政策イノベーション部"
-    assert g.value(dept, ORG.unitOf) == TSUKUBA
-    assert lang_label(g, div, "ja") == "情報政策課"
-    assert g.value(div, ORG.subOrganizationOf) == dept
-    assert g.value(SOURCE["tsukuba-heading"], JKG.responsibleUnit) == div
-
-
 def test_digital_government_headquarters(asserted_graph: Graph) -> None:
     g = asserted_graph
     hq = UNIT["tsukuba-digital-government-hq"]

@@ -22,7 +22,6 @@ from datahelpers import (  # noqa: E402
     ordered_pillar_labels,
     own_iris_without_label,
     report_locations,
-    unit_chain,
 )
 from jichitai_kg.namespaces import (
     EVENT,
@@ -119,15 +118,6 @@ def test_data_plan_pillars(asserted_graph: Graph) -> None:
         "市内経済の活性化",
         "市民が安全で安心して暮らせる快適な生活環境の実現",
     ]
-
-
-def test_author_unit_chain(asserted_graph: Graph) -> None:
-    g = asserted_graph
-    division = UNIT["yokohama-administrative-information-management-division"]
-    bureau = UNIT["yokohama-general-affairs-bureau"]
-    assert unit_chain(g, division, YOKOHAMA) == [division, bureau, YOKOHAMA]
-    assert [lang_label(g, u, "ja") for u in (bureau, division)] == ["総務局", "行政・情報マネジメント課"]
-    assert g.value(SOURCE["yokohama-heading"], JKG.responsibleUnit) == division
 
 
 def test_procurement_control_section(asserted_graph: Graph) -> None:
