@@ -25,6 +25,7 @@ from datahelpers import (  # noqa: E402
     ja_labels,
     lang_label,
     overview_row,
+    own_iris_without_label,
     single_category_entries,
     unit_chain,
 )
@@ -84,6 +85,20 @@ def test_author_unit_of_the_heading(asserted_graph: Graph, gov: str) -> None:
         if "established" in u:  # where the chapter prints when the unit was set up
             assert g.value(UNIT[u["unit"]], JKG.establishedIn) == TIMEREF[u["established"]]
             assert g.value(UNIT[u["unit"]], DCTERMS.created) == Literal(u["established"], datatype=rns.XSD.gYearMonth)
+
+
+@pytest.mark.parametrize("gov", sorted(g for g in EXPECTED if "partners" in EXPECTED[g]))
+def test_partners_are_exactly_those_the_chapter_names(asserted_graph: Graph, gov: str) -> None:
+    """Where the expectations list every outside body the chapter names (none for five chapters),
+    no other partner is attached to the government's initiatives."""
+    g = asserted_graph
+    found = {p for i in all_initiatives(g, GOV[gov]) for p in g.objects(i, JKG.partner)}
+    assert found == {URIRef(str(ID) + p) for p in EXPECTED[gov]["partners"]}
+
+
+@pytest.mark.parametrize("gov", sorted(EXPECTED))
+def test_every_project_iri_in_the_chapter_file_is_labelled(asserted_graph: Graph, project_root, gov: str) -> None:
+    assert own_iris_without_label(asserted_graph, project_root / "data" / "gov" / f"{gov}.ttl") == []
 
 
 @pytest.mark.parametrize(("gov", "row"), [(g, r) for g in sorted(EXPECTED) for r in ROWS])

@@ -15,7 +15,6 @@ pytest.register_assert_rewrite("datahelpers")
 from datahelpers import (  # noqa: E402
     lang_label,
     milestones,
-    own_iris_without_label,
 )
 from jichitai_kg.namespaces import (
     GLOSSARY,
@@ -110,10 +109,6 @@ def test_publitech_city_network(asserted_graph: Graph) -> None:
     assert lang_label(g, net, "ja") == "パブリテックシティネットワーク"
     assert g.value(net, JKG.partnerKind) == PARTNERKIND.network
     assert (INITIATIVE["kamakura-publitech-city-network"], JKG.partner, net) in g
-
-
-def test_every_project_iri_in_the_file_is_labelled(asserted_graph: Graph, project_root) -> None:
-    assert own_iris_without_label(asserted_graph, project_root / "data" / "gov" / "kamakura.ttl") == []
 
 
 @pytest.mark.parametrize(

@@ -15,12 +15,10 @@ from jichitai_kg.namespaces import SCHEMA
 
 pytest.register_assert_rewrite("datahelpers")
 from datahelpers import (  # noqa: E402
-    all_initiatives,
     iri,
     lang_label,
     milestones,
     ordered_pillar_labels,
-    own_iris_without_label,
 )
 from jichitai_kg.namespaces import (
     EVENT,
@@ -114,17 +112,6 @@ def test_mobile_pc_uses_security_terms(asserted_graph: Graph) -> None:
     (milestone,) = g.objects(mobile, JKG.hasMilestone)
     assert g.value(milestone, JKG.when) == TIMEREF["2021"]
     assert g.value(milestone, DCTERMS.date) == Literal("2021", datatype=rns.XSD.gYear)
-
-
-def test_every_project_iri_in_the_file_is_labelled(asserted_graph: Graph, project_root) -> None:
-    assert own_iris_without_label(asserted_graph, project_root / "data" / "gov" / "kanagawa.ttl") == []
-
-
-def test_no_partner_is_named(asserted_graph: Graph) -> None:
-    """The Kanagawa chapter names no outside partner, so none may be attached."""
-    g = asserted_graph
-    initiatives = all_initiatives(g, KANAGAWA)
-    assert [p for i in initiatives for p in g.objects(i, JKG.partner)] == []
 
 
 def test_division_setup_is_an_activity_carried_out(asserted_graph: Graph) -> None:

@@ -20,7 +20,6 @@ from datahelpers import (  # noqa: E402
     iri,
     lang_label,
     milestones,
-    own_iris_without_label,
 )
 from jichitai_kg.namespaces import (
     GLOSSARY,
@@ -170,10 +169,6 @@ def test_narrative_has_six_paragraph_locations(asserted_graph: Graph) -> None:
         if g.value(loc, JKG.reportPart) == iri(ID, "report-part/narrative")
     }
     assert numbers == {1, 2, 3, 4, 5, 6}
-
-
-def test_every_project_iri_in_the_file_is_labelled(asserted_graph: Graph, project_root) -> None:
-    assert own_iris_without_label(asserted_graph, project_root / "data" / "gov" / "kyoto.ttl") == []
 
 
 def test_mailing_list_is_no_longer_run_by_kyoto(asserted_graph: Graph) -> None:

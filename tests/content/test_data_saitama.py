@@ -16,13 +16,11 @@ from jichitai_kg.namespaces import SCHEMA
 
 pytest.register_assert_rewrite("datahelpers")
 from datahelpers import (  # noqa: E402
-    all_initiatives,
     entries,
     iri,
     lang_label,
     milestones,
     ordered_pillar_labels,
-    own_iris_without_label,
 )
 from jichitai_kg.namespaces import (
     GLOSSARY,
@@ -121,22 +119,12 @@ def test_chatbot_went_live_october_2018(asserted_graph: Graph) -> None:
     assert g.value(milestones[PHASE["in-development"]], JKG.when) == TIMEREF.fy2019
 
 
-def test_saitama_names_no_partners(asserted_graph: Graph) -> None:
-    """The chapter names no outside company, university or other body."""
-    g = asserted_graph
-    assert all(g.value(i, JKG.partner) is None for i in all_initiatives(g, SAITAMA))
-
-
 def test_narrative_only_initiatives(asserted_graph: Graph) -> None:
     g = asserted_graph
     kinds = {k for i in entries(g, JKG.NarrativeInitiative, SAITAMA) for k in g.objects(i, JKG.kind)}
     # Paragraph 4: AI-OCR and speech-to-text appear only in the narrative.
     assert {KIND["ai-ocr"], KIND["speech-recognition"]} <= kinds
     assert len(entries(g, JKG.NarrativeInitiative, SAITAMA)) == 3
-
-
-def test_every_project_iri_in_the_file_is_labelled(asserted_graph: Graph, project_root) -> None:
-    assert own_iris_without_label(asserted_graph, project_root / "data" / "gov" / "saitama.ttl") == []
 
 
 def test_one_proposal_per_division_is_a_name_not_a_quota(asserted_graph: Graph) -> None:

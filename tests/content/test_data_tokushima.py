@@ -15,12 +15,10 @@ from jichitai_kg.namespaces import SCHEMA
 
 pytest.register_assert_rewrite("datahelpers")
 from datahelpers import (  # noqa: E402
-    all_initiatives,
     check_plan,
     entries,
     lang_label,
     milestones,
-    own_iris_without_label,
     report_locations,
 )
 from jichitai_kg.namespaces import (
@@ -152,12 +150,6 @@ def test_glossary_terms(asserted_graph: Graph) -> None:
     assert GLOSSARY.cio in set(g.objects(INITIATIVE["tokushima-cio"], JKG.usesTerm))
 
 
-def test_no_partner_is_named(asserted_graph: Graph) -> None:
-    """The Tokushima chapter names no company, university or other outside body."""
-    g = asserted_graph
-    assert [(i, p) for i in all_initiatives(g, TOKUSHIMA) for p in g.objects(i, JKG.partner)] == []
-
-
 def test_report_locations(asserted_graph: Graph) -> None:
     g = asserted_graph
     locs = report_locations(g, TOKUSHIMA)
@@ -170,5 +162,3 @@ def test_report_locations(asserted_graph: Graph) -> None:
     assert g.value(SOURCE["tokushima-narrative-6"], JKG.paragraphNumber).toPython() == 6
 
 
-def test_every_project_iri_in_the_file_is_labelled(asserted_graph: Graph, project_root) -> None:
-    assert own_iris_without_label(asserted_graph, project_root / "data" / "gov" / "tokushima.ttl") == []

@@ -15,12 +15,10 @@ from jichitai_kg.namespaces import SCHEMA
 
 pytest.register_assert_rewrite("datahelpers")
 from datahelpers import (  # noqa: E402
-    all_initiatives,
     check_plan,
     lang_label,
     milestones,
     ordered_pillar_labels,
-    own_iris_without_label,
     report_locations,
 )
 from jichitai_kg.namespaces import (
@@ -150,12 +148,6 @@ def test_training_uses_sdm_term(asserted_graph: Graph) -> None:
     assert (training, SCHEMA.subjectOf, SOURCE["footnote-12"]) in g
 
 
-def test_no_partner_is_named(asserted_graph: Graph) -> None:
-    """The Yokohama chapter names no company, university or other outside body."""
-    g = asserted_graph
-    assert [(i, p) for i in all_initiatives(g, YOKOHAMA) for p in g.objects(i, JKG.partner)] == []
-
-
 def test_report_locations(asserted_graph: Graph) -> None:
     g = asserted_graph
     locs = report_locations(g, YOKOHAMA)
@@ -163,10 +155,6 @@ def test_report_locations(asserted_graph: Graph) -> None:
     assert len(locs - {SOURCE["footnote-12"]}) == 16
     assert g.value(SOURCE["yokohama-table-information-2"], JKG.bulletNumber).toPython() == 2
     assert set(g.objects(SOURCE["yokohama-table-reference"], FOAF.page)) == {REFERENCE_PAGE}
-
-
-def test_every_project_iri_in_the_file_is_labelled(asserted_graph: Graph, project_root) -> None:
-    assert own_iris_without_label(asserted_graph, project_root / "data" / "gov" / "yokohama.ttl") == []
 
 
 def test_vision_looks_ahead_to_around_2025(asserted_graph: Graph) -> None:
