@@ -72,6 +72,7 @@ REUSED_TERMS = {
     "topConceptOf": ("http://www.w3.org/2004/02/skos/core#topConceptOf", True),
     "hasTopConcept": ("http://www.w3.org/2004/02/skos/core#hasTopConcept", True),
     "related": ("http://www.w3.org/2004/02/skos/core#related", True),
+    "exactMatch": ("http://www.w3.org/2004/02/skos/core#exactMatch", True),
     "notation": ("http://www.w3.org/2004/02/skos/core#notation", False),
     "value": ("http://schema.org/value", False),
     "unitCode": ("http://schema.org/unitCode", False),
