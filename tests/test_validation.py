@@ -131,6 +131,24 @@ def test_violation_check_rows_are_printed(root, capsys):
     assert "https://w3id.org/jichitai-kg/ontology#goverment | https://w3id.org/jichitai-kg/id/gov/testgov" in out
 
 
+def test_misused_standard_term_is_named_with_the_rule_it_breaks(root, capsys):
+    shutil.copytree(ROOT / "ontology" / "imports", root / "ontology" / "imports")
+    report = validate(root, engine="native")
+    assert report.ok and report.standard_imports >= 10
+    # coordinates on the body, not on a place: geo:lat's domain is geo:SpatialThing (Basic Geo)
+    _write(root, GOV + "\ngov:testgov <http://www.w3.org/2003/01/geo/wgs84_pos#lat> 35.0 .\n")
+    report = validate(root, engine="native")
+    assert [(v.kind, str(v.property), str(v.subject), str(v.expected)) for v in report.standard_terms] == [
+        ("domain", "http://www.w3.org/2003/01/geo/wgs84_pos#lat", "https://w3id.org/jichitai-kg/id/gov/testgov",
+         "http://www.w3.org/2003/01/geo/wgs84_pos#SpatialThing")]
+    assert main(["--root", str(root), "validate", "--engine", "native"]) == 1
+    out = capsys.readouterr()
+    assert ("STANDARD domain of http://www.w3.org/2003/01/geo/wgs84_pos#lat: "
+            "https://w3id.org/jichitai-kg/id/gov/testgov -> https://w3id.org/jichitai-kg/id/gov/testgov, "
+            "expected http://www.w3.org/2003/01/geo/wgs84_pos#SpatialThing") in out.out
+    assert "1 misused standard term(s)" in out.err
+
+
 def test_build_prints_counts_and_timings(root, tmp_path, capsys):
     cache = tmp_path / "cache"
     assert main(["--root", str(root), "build", "--engine", "native", "--cache-dir", str(cache)]) == 0
@@ -155,3 +173,4 @@ def test_real_data_validates():
     from jichitai_kg.validation import format_report
 
     assert report.ok, format_report(report)
+    assert report.standard_imports >= 10  # the domain/range of standard terms was checked

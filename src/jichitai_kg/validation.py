@@ -1,6 +1,6 @@
 """Everything ``jichitai-kg validate`` checks, as plain data a curator can read.
 
-Four layers, each answering a different mistake:
+Five layers, each answering a different mistake:
 
 1. Turtle syntax — FILE:LINE, so the curator can jump to the error;
 2. SHACL (``ontology/shapes/shapes.ttl``, pyshacl) — missing labels, government,
@@ -8,9 +8,12 @@ Four layers, each answering a different mistake:
 3. OWL-RL consistency — e.g. a resource in two disjoint classes, which only
    shows after reasoning (via :func:`reasoning.materialize`);
 4. ``queries/checks/*-violation.rq`` — SPARQL checks in the OBO style: any
-   row is a violation.
+   row is a violation;
+5. standard terms — every use of a property of a standard vocabulary (directly or through a
+   ``jkg:`` sub-property) respects the ``rdfs:domain``/``rdfs:range`` that the standard's own
+   ontology in ``ontology/imports/`` declares (:mod:`.reasoning.standard_terms`).
 
-Layers 2–4 only run when every file parses.
+Layers 2–5 only run when every file parses.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from rdflib.namespace import RDF, SH
 from . import reasoning
 from .errors import BuildError, TurtleSyntaxError
 from .namespaces import DATA_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from .reasoning import standard_terms
 from .store import Inputs, parse_file
 
 
@@ -61,11 +65,13 @@ class ValidationReport:
     shacl: list[ShaclViolation] = field(default_factory=list)
     inconsistencies: list[str] = field(default_factory=list)
     checks: list[CheckResult] = field(default_factory=list)
+    standard_terms: list[standard_terms.Violation] = field(default_factory=list)
+    standard_imports: int = 0  # how many standard ontologies the domain/range rules came from
 
     @property
     def ok(self) -> bool:
         return not (self.syntax_errors or self.shacl or self.inconsistencies
-                    or any(not c.passed for c in self.checks))
+                    or any(not c.passed for c in self.checks) or self.standard_terms)
 
 
 def check_syntax(files) -> tuple[dict[Path, list], list[TurtleSyntaxError]]:
@@ -169,7 +175,8 @@ def validate(root: Path, *, engine: str = "auto", shapes_file: Path | None = Non
     checks_dir = Path(checks_dir) if checks_dir else root / "queries" / "checks"
     report = ValidationReport()
 
-    files = list(inputs.ontology_files) + list(inputs.data_files) + [shapes_file]
+    imports = sorted(standard_terms.imports_dir(root).glob("*.ttl"))
+    files = list(inputs.ontology_files) + list(inputs.data_files) + [shapes_file] + imports
     parsed, report.syntax_errors = check_syntax(files)
     if report.syntax_errors:
         return report
@@ -191,6 +198,10 @@ def validate(root: Path, *, engine: str = "auto", shapes_file: Path | None = Non
 
     store = dataset_store(ontology_quads, data_quads, result.inferred)
     report.checks = [run_check(store, f) for f in load_checks(checks_dir)]
+
+    rules = ontology + reasoning.quads_to_graph([q for f in imports for q in parsed[f]])
+    report.standard_terms = standard_terms.violations(rules, asserted)
+    report.standard_imports = len(imports)
     return report
 
 
@@ -210,4 +221,6 @@ def format_report(report: ValidationReport) -> str:
         lines.append("    " + " | ".join(c.columns))
         for row in c.rows:
             lines.append("    " + " | ".join(row))
+    for misuse in report.standard_terms:
+        lines.append(f"STANDARD {misuse}")
     return "\n".join(lines)

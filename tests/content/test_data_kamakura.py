@@ -13,21 +13,15 @@ from rdflib.namespace import DCTERMS, RDF
 
 pytest.register_assert_rewrite("datahelpers")
 from datahelpers import (  # noqa: E402
-    check_figure,
-    figure_subject,
     lang_label,
     milestones,
-    own_iris_without_label,
-    unit_chain,
 )
 from jichitai_kg.namespaces import (
-    FIGURE,
     GLOSSARY,
     GOV,
     INITIATIVE,
     JKG,
     KIND,
-    MEASURE,
     ORG,
     PARTNER,
     PARTNERKIND,
@@ -35,7 +29,6 @@ from jichitai_kg.namespaces import (
     PLAN,
     POST,
     ROLE,
-    SOURCE,
     TIMEREF,
     UNIT,
 )
@@ -59,18 +52,6 @@ def test_plan_runs_from_april_2020_without_end(asserted_graph: Graph) -> None:
     assert lang_label(g, parent, "ja") == "第3次鎌倉市総合計画"
 
 
-def test_author_unit_chain_and_new_department(asserted_graph: Graph) -> None:
-    g = asserted_graph
-    division = UNIT["kamakura-administrative-management-division"]
-    department = UNIT["kamakura-administrative-management-department"]
-    assert unit_chain(g, division, KAMAKURA) == [division, department, KAMAKURA]
-    assert lang_label(g, department, "ja") == "行政経営部"
-    assert lang_label(g, division, "ja") == "行政経営課"
-    assert g.value(department, JKG.establishedIn) == TIMEREF["2018-04"]
-    assert g.value(department, DCTERMS.created) == Literal("2018-04", datatype=rns.XSD.gYearMonth)
-    assert g.value(SOURCE["kamakura-heading"], JKG.responsibleUnit) == division
-
-
 def test_publitech_post(asserted_graph: Graph) -> None:
     g = asserted_graph
     p = POST["kamakura-publitech-officer"]
@@ -80,25 +61,6 @@ def test_publitech_post(asserted_graph: Graph) -> None:
     assert g.value(p, ORG.role) == ROLE["staff-in-charge"]
     assert g.value(p, JKG.establishedIn) == TIMEREF["2018-04"]
     assert GLOSSARY.publitech in set(g.objects(p, JKG.usesTerm))
-
-
-FIGURES = [
-    # (figure, value, unit, asOf, type) — none of Kamakura's numbers is approximate.
-    ("kamakura-rpa-divisions", 4, "division", "fy2019", "actual"),
-    ("kamakura-rpa-operations", 5, "operation", "fy2019", "actual"),
-    ("kamakura-procedure-guide-life-events", 8, "life-event", "2018-11", "actual"),
-    ("kamakura-ict-briefing-divisions", 38, "division", "fy2018", "actual"),
-    ("kamakura-publitech-staff", 1, "person", "2018-04", "actual"),
-]
-
-
-@pytest.mark.parametrize(("fig", "value", "unit", "as_of", "ftype"), FIGURES)
-def test_figures(asserted_graph: Graph, fig, value, unit, as_of, ftype) -> None:
-    g = asserted_graph
-    f = FIGURE[fig]
-    check_figure(g, f, value=value, unit=MEASURE[unit], approximate=False, approximation=None,
-                 as_of=TIMEREF[as_of], figure_type=ftype)
-    figure_subject(g, f)
 
 
 def test_telework_milestones(asserted_graph: Graph) -> None:
@@ -147,10 +109,6 @@ def test_publitech_city_network(asserted_graph: Graph) -> None:
     assert lang_label(g, net, "ja") == "パブリテックシティネットワーク"
     assert g.value(net, JKG.partnerKind) == PARTNERKIND.network
     assert (INITIATIVE["kamakura-publitech-city-network"], JKG.partner, net) in g
-
-
-def test_every_project_iri_in_the_file_is_labelled(asserted_graph: Graph, project_root) -> None:
-    assert own_iris_without_label(asserted_graph, project_root / "data" / "gov" / "kamakura.ttl") == []
 
 
 @pytest.mark.parametrize(

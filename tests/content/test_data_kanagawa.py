@@ -15,26 +15,19 @@ from jichitai_kg.namespaces import SCHEMA
 
 pytest.register_assert_rewrite("datahelpers")
 from datahelpers import (  # noqa: E402
-    all_initiatives,
-    check_figure,
-    figure_subject,
     iri,
     lang_label,
     milestones,
     ordered_pillar_labels,
-    own_iris_without_label,
-    unit_chain,
 )
 from jichitai_kg.namespaces import (
     EVENT,
-    FIGURE,
     GLOSSARY,
     GOV,
     ID,
     INITIATIVE,
     JKG,
     KIND,
-    MEASURE,
     ORG,
     PHASE,
     PLAN,
@@ -42,7 +35,6 @@ from jichitai_kg.namespaces import (
     ROLE,
     SOURCE,
     TIMEREF,
-    UNIT,
 )
 
 KANAGAWA = GOV.kanagawa
@@ -75,18 +67,6 @@ def test_law(asserted_graph: Graph) -> None:
     assert (LAW, SCHEMA.subjectOf, SOURCE["footnote-1"]) in g
 
 
-def test_author_unit_chain(asserted_graph: Graph) -> None:
-    g = asserted_graph
-    division = UNIT["kanagawa-ict-data-strategy-division"]
-    department = UNIT["kanagawa-ict-promotion-department"]
-    bureau = UNIT["kanagawa-general-affairs-bureau"]
-    assert unit_chain(g, division, KANAGAWA) == [division, department, bureau, KANAGAWA]
-    assert [lang_label(g, u, "ja") for u in (bureau, department, division)] == ["総務局", "ICT推進部", "ICT・データ戦略課"]
-    assert g.value(division, JKG.establishedIn) == TIMEREF["2019-06"]
-    assert g.value(division, DCTERMS.created) == Literal("2019-06", datatype=rns.XSD.gYearMonth)
-    assert g.value(SOURCE["kanagawa-heading"], JKG.responsibleUnit) == division
-
-
 @pytest.mark.parametrize(("post", "role"), [("kanagawa-cio", ROLE.cio), ("kanagawa-cdo", ROLE.cdo)])
 def test_posts(asserted_graph: Graph, post: str, role: URIRef) -> None:
     g = asserted_graph
@@ -95,23 +75,6 @@ def test_posts(asserted_graph: Graph, post: str, role: URIRef) -> None:
     assert g.value(p, ORG.postIn) == KANAGAWA
     assert g.value(p, ORG.role) == role
     assert lang_label(g, p, "ja") and lang_label(g, p, "en")
-
-
-# (figure, value, unit, approximate, approximation, asOf, figure type) from the report.
-FIGURES = [
-    ("kanagawa-notebook-pcs", 14000, "device", True, "about", None, "planned"),
-    ("kanagawa-rpa-verification-operations", 2, "operation", False, None, "fy2018", "actual"),
-    ("kanagawa-rpa-deployment-operations", 5, "operation", False, None, "fy2019", "planned"),
-]
-
-
-@pytest.mark.parametrize(("fig", "value", "unit", "approximate", "approximation", "as_of", "ftype"), FIGURES)
-def test_figures(asserted_graph: Graph, fig, value, unit, approximate, approximation, as_of, ftype) -> None:
-    g = asserted_graph
-    f = FIGURE[fig]
-    check_figure(g, f, value=value, unit=MEASURE[unit], approximate=approximate, approximation=approximation,
-                 as_of=TIMEREF[as_of] if as_of else None, figure_type=ftype)
-    figure_subject(g, f)
 
 
 def test_rpa_milestones(asserted_graph: Graph) -> None:
@@ -149,17 +112,6 @@ def test_mobile_pc_uses_security_terms(asserted_graph: Graph) -> None:
     (milestone,) = g.objects(mobile, JKG.hasMilestone)
     assert g.value(milestone, JKG.when) == TIMEREF["2021"]
     assert g.value(milestone, DCTERMS.date) == Literal("2021", datatype=rns.XSD.gYear)
-
-
-def test_every_project_iri_in_the_file_is_labelled(asserted_graph: Graph, project_root) -> None:
-    assert own_iris_without_label(asserted_graph, project_root / "data" / "gov" / "kanagawa.ttl") == []
-
-
-def test_no_partner_is_named(asserted_graph: Graph) -> None:
-    """The Kanagawa chapter names no outside partner, so none may be attached."""
-    g = asserted_graph
-    initiatives = all_initiatives(g, KANAGAWA)
-    assert [p for i in initiatives for p in g.objects(i, JKG.partner)] == []
 
 
 def test_division_setup_is_an_activity_carried_out(asserted_graph: Graph) -> None:

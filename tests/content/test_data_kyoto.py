@@ -16,23 +16,18 @@ from jichitai_kg.namespaces import SCHEMA
 pytest.register_assert_rewrite("datahelpers")
 from datahelpers import (  # noqa: E402
     all_initiatives,
-    check_figure,
     entries,
-    figure_subject,
     iri,
     lang_label,
     milestones,
-    own_iris_without_label,
 )
 from jichitai_kg.namespaces import (
-    FIGURE,
     GLOSSARY,
     GOV,
     ID,
     INITIATIVE,
     JKG,
     KIND,
-    MEASURE,
     ORG,
     PARTNER,
     PARTNERKIND,
@@ -81,14 +76,6 @@ def test_plan_in_preparation(asserted_graph: Graph) -> None:
     assert all(lang_label(g, x, "en") for x in pillars)
 
 
-def test_no_author_unit_in_heading(asserted_graph: Graph) -> None:
-    """The Kyoto chapter prints no author unit (footnote 7), so none may be linked."""
-    g = asserted_graph
-    heading = SOURCE["kyoto-heading"]
-    assert (heading, RDF.type, JKG.ReportLocation) in g
-    assert g.value(heading, JKG.responsibleUnit) is None
-
-
 def test_committee_and_project_team(asserted_graph: Graph) -> None:
     g = asserted_graph
     committee = UNIT["kyoto-overtime-reduction-committee"]
@@ -120,29 +107,6 @@ def test_budget_review_by_information_policy_division(asserted_graph: Graph) -> 
     i = INITIATIVE["kyoto-ict-use-optimization"]
     assert g.value(i, JKG.responsibleUnit) == division
     assert KIND["budget-review"] in set(g.objects(i, JKG.kind))
-
-
-# (figure, value, unit, approximate, approximation, asOf, figure type) from the report.
-FIGURES = [
-    ("kyoto-assessor-count", 300, "person", True, "just-under", None, "actual"),  # 約300人弱 (fn 8)
-    ("kyoto-data-scientists-trained", 29, "person", False, None, None, "actual"),  # 3年間で29名
-    ("kyoto-data-scientist-training-years", 3, "year", False, None, None, "actual"),
-]
-
-
-@pytest.mark.parametrize(("fig", "value", "unit", "approximate", "approximation", "as_of", "ftype"), FIGURES)
-def test_figures(asserted_graph: Graph, fig, value, unit, approximate, approximation, as_of, ftype) -> None:
-    g = asserted_graph
-    f = FIGURE[fig]
-    check_figure(g, f, value=value, unit=MEASURE[unit], approximate=approximate, approximation=approximation,
-                 as_of=TIMEREF[as_of] if as_of else None, figure_type=ftype)
-    assert g.value(figure_subject(g, f), JKG.government) == KYOTO
-
-
-def test_kyoto_has_exactly_the_three_printed_figures(asserted_graph: Graph) -> None:
-    g = asserted_graph
-    figures = {f for f in g.subjects(RDF.type, JKG.Figure) if str(f).startswith(str(FIGURE) + "kyoto-")}
-    assert figures == {FIGURE[f[0]] for f in FIGURES}
 
 
 @pytest.mark.parametrize(
@@ -207,10 +171,6 @@ def test_narrative_has_six_paragraph_locations(asserted_graph: Graph) -> None:
     assert numbers == {1, 2, 3, 4, 5, 6}
 
 
-def test_every_project_iri_in_the_file_is_labelled(asserted_graph: Graph, project_root) -> None:
-    assert own_iris_without_label(asserted_graph, project_root / "data" / "gov" / "kyoto.ttl") == []
-
-
 def test_mailing_list_is_no_longer_run_by_kyoto(asserted_graph: Graph) -> None:
     # 「※現在は…「意見交換サイト」に移管」: Kyoto ran the list (an activity carried out) and
     # then handed it over; nothing says Kyoto still operates it.
@@ -218,12 +178,6 @@ def test_mailing_list_is_no_longer_run_by_kyoto(asserted_graph: Graph) -> None:
     ml = INITIATIVE["kyoto-rpa-mailing-list"]
     phases = {g.value(m, JKG.phase) for m in g.objects(ml, JKG.hasMilestone)}
     assert phases == {PHASE.conducted, PHASE.transferred}
-
-
-def test_every_kyoto_figure_names_its_government(asserted_graph: Graph) -> None:
-    g = asserted_graph
-    for name, *_ in FIGURES:
-        assert g.value(FIGURE[name], JKG.government) == KYOTO, name
 
 
 def test_aims_of_ict_use(asserted_graph: Graph) -> None:

@@ -6,8 +6,6 @@ footnote 11), not taken from the data file, so a wrong or missing triple fails.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib import namespace as rns
@@ -17,28 +15,21 @@ from jichitai_kg.namespaces import SCHEMA
 
 pytest.register_assert_rewrite("datahelpers")
 from datahelpers import (  # noqa: E402
-    all_initiatives,
-    check_figure,
-    check_figure_subjects,
     check_plan,
     entries,
     lang_label,
     milestones,
-    own_iris_without_label,
     report_locations,
-    unit_chain,
 )
 from jichitai_kg.namespaces import (
     AGENT,
     EVENT,
-    FIGURE,
     GLOSSARY,
     GOV,
     ID,
     INITIATIVE,
     JKG,
     KIND,
-    MEASURE,
     ORG,
     PHASE,
     PLAN,
@@ -92,15 +83,6 @@ def test_plan_dates_and_variants(asserted_graph: Graph) -> None:
     assert (strategy, JKG.precededBy, etk) not in g
 
 
-def test_author_unit_chain(asserted_graph: Graph) -> None:
-    g = asserted_graph
-    division = UNIT["tokushima-smart-prefectural-office-promotion-division"]
-    department = UNIT["tokushima-management-strategy-department"]
-    assert unit_chain(g, division, TOKUSHIMA) == [division, department, TOKUSHIMA]
-    assert [lang_label(g, u, "ja") for u in (department, division)] == ["経営戦略部", "スマート県庁推進課"]
-    assert g.value(SOURCE["tokushima-heading"], JKG.responsibleUnit) == division
-
-
 def test_accounting_division_ran_rpa_verification(asserted_graph: Graph) -> None:
     g = asserted_graph
     division = UNIT["tokushima-accounting-division"]
@@ -151,27 +133,6 @@ def test_security_adviser_post(asserted_graph: Graph) -> None:
     assert g.value(adviser, JKG.holderBackground) == URIRef(BACKGROUND + "expert")
 
 
-# (figure, value, unit, approximate, approximation, asOf, figure type) from the report.
-FIGURES = [
-    ("tokushima-rpa-verification-operations", 6, "operation", False, None, "fy2018", "actual"),
-    ("tokushima-rpa-verification-patterns", 27, "pattern", False, None, "fy2018", "actual"),
-    ("tokushima-rpa-pc-time-reduction", Decimal("96.2"), "percent", False, None, "fy2018", "actual"),
-    ("tokushima-video-conferencing-sites", 11, "site", False, None, None, "actual"),
-    ("tokushima-telework-forms", 3, "form", False, None, None, "actual"),
-    ("tokushima-cio-system-years", 10, "year", True, "at-least", None, "actual"),
-]
-
-
-@pytest.mark.parametrize(("fig", "value", "unit", "approximate", "approximation", "as_of", "ftype"), FIGURES)
-def test_figures(asserted_graph: Graph, fig, value, unit, approximate, approximation, as_of, ftype) -> None:
-    g = asserted_graph
-    f = FIGURE[fig]
-    assert g.value(f, JKG.government) == TOKUSHIMA
-    check_figure(g, f, value=value, unit=MEASURE[unit], approximate=approximate, approximation=approximation,
-                 as_of=TIMEREF[as_of] if as_of else None, figure_type=ftype)
-    check_figure_subjects(g, f)
-
-
 def test_rpa_milestones(asserted_graph: Graph) -> None:
     g = asserted_graph
     rpa = INITIATIVE["tokushima-rpa-full-deployment"]
@@ -189,12 +150,6 @@ def test_glossary_terms(asserted_graph: Graph) -> None:
     assert GLOSSARY.cio in set(g.objects(INITIATIVE["tokushima-cio"], JKG.usesTerm))
 
 
-def test_no_partner_is_named(asserted_graph: Graph) -> None:
-    """The Tokushima chapter names no company, university or other outside body."""
-    g = asserted_graph
-    assert [(i, p) for i in all_initiatives(g, TOKUSHIMA) for p in g.objects(i, JKG.partner)] == []
-
-
 def test_report_locations(asserted_graph: Graph) -> None:
     g = asserted_graph
     locs = report_locations(g, TOKUSHIMA)
@@ -207,5 +162,3 @@ def test_report_locations(asserted_graph: Graph) -> None:
     assert g.value(SOURCE["tokushima-narrative-6"], JKG.paragraphNumber).toPython() == 6
 
 
-def test_every_project_iri_in_the_file_is_labelled(asserted_graph: Graph, project_root) -> None:
-    assert own_iris_without_label(asserted_graph, project_root / "data" / "gov" / "tokushima.ttl") == []

@@ -16,10 +16,8 @@ from jichitai_kg.namespaces import SCHEMA
 pytest.register_assert_rewrite("datahelpers")
 from datahelpers import (  # noqa: E402
     bullets,
-    check_figure,
     checked_report_locations,
     entries,
-    figure_subject,
     iri,
     lang_label,
     ordered_pillar_labels,
@@ -27,14 +25,12 @@ from datahelpers import (  # noqa: E402
 )
 from jichitai_kg.namespaces import (
     AGENT,
-    FIGURE,
     GLOSSARY,
     GOV,
     ID,
     INITIATIVE,
     JKG,
     KIND,
-    MEASURE,
     ORG,
     PARTNER,
     PHASE,
@@ -96,17 +92,6 @@ def test_plan_pillars_in_report_order(asserted_graph: Graph) -> None:
     foundation = g.value(plan, JKG.foundation)
     assert lang_label(g, foundation, "ja") == "データ・ICTを活用する環境づくり"
     assert foundation not in set(g.objects(plan, JKG.pillar))
-
-
-def test_units_and_heading(asserted_graph: Graph) -> None:
-    g = asserted_graph
-    dept = UNIT["tsukuba-policy-innovation-department"]
-    div = UNIT["tsukuba-information-policy-division"]
-    assert lang_label(g, dept, "ja") == "政策イノベーション部"
-    assert g.value(dept, ORG.unitOf) == TSUKUBA
-    assert lang_label(g, div, "ja") == "情報政策課"
-    assert g.value(div, ORG.subOrganizationOf) == dept
-    assert g.value(SOURCE["tsukuba-heading"], JKG.responsibleUnit) == div
 
 
 def test_digital_government_headquarters(asserted_graph: Graph) -> None:
@@ -174,24 +159,6 @@ def test_data_training_milestones(asserted_graph: Graph) -> None:
     whens = {g.value(m, JKG.phase): g.value(m, JKG.when) for m in g.objects(flagship, JKG.hasMilestone)}
     assert whens == {PHASE.verification: TIMEREF["2018-02"], PHASE["full-deployment"]: TIMEREF.fy2018}
     assert (flagship, JKG.relatedInitiative, INITIATIVE["tsukuba-data-training-by-job-level"]) in g
-
-
-@pytest.mark.parametrize(
-    ("local", "value", "unit", "subject"),
-    [
-        ("tsukuba-hack-my-tsukuba-year", 3, MEASURE["ordinal-year"], INITIATIVE["tsukuba-hack-my-tsukuba"]),
-        ("tsukuba-plan-vision-pillar-count", 2, MEASURE.aim,  # the vision's two aims, not pillars
-         PLAN["tsukuba-informatization-plan"]),
-        ("tsukuba-plan-measure-pillar-count", 5, MEASURE.pillar, PLAN["tsukuba-informatization-plan"]),
-    ],
-)
-def test_figures(asserted_graph: Graph, local: str, value: int, unit: URIRef, subject: URIRef) -> None:
-    g = asserted_graph
-    f = FIGURE[local]
-    # None of Tsukuba's numbers comes with an "as of" date in the report.
-    check_figure(g, f, value=value, unit=unit, approximate=False, approximation=None, as_of=None,
-                 figure_type="actual", integer=True)
-    assert figure_subject(g, f) == subject
 
 
 def test_report_locations(asserted_graph: Graph) -> None:

@@ -15,27 +15,20 @@ from jichitai_kg.namespaces import SCHEMA
 
 pytest.register_assert_rewrite("datahelpers")
 from datahelpers import (  # noqa: E402
-    all_initiatives,
-    check_figure,
-    check_figure_subjects,
     check_plan,
     lang_label,
     milestones,
     ordered_pillar_labels,
-    own_iris_without_label,
     report_locations,
-    unit_chain,
 )
 from jichitai_kg.namespaces import (
     EVENT,
-    FIGURE,
     GLOSSARY,
     GOV,
     ID,
     INITIATIVE,
     JKG,
     KIND,
-    MEASURE,
     PHASE,
     PLAN,
     SOURCE,
@@ -125,15 +118,6 @@ def test_data_plan_pillars(asserted_graph: Graph) -> None:
     ]
 
 
-def test_author_unit_chain(asserted_graph: Graph) -> None:
-    g = asserted_graph
-    division = UNIT["yokohama-administrative-information-management-division"]
-    bureau = UNIT["yokohama-general-affairs-bureau"]
-    assert unit_chain(g, division, YOKOHAMA) == [division, bureau, YOKOHAMA]
-    assert [lang_label(g, u, "ja") for u in (bureau, division)] == ["総務局", "行政・情報マネジメント課"]
-    assert g.value(SOURCE["yokohama-heading"], JKG.responsibleUnit) == division
-
-
 def test_procurement_control_section(asserted_graph: Graph) -> None:
     g = asserted_graph
     section = UNIT["yokohama-ict-procurement-control-section"]
@@ -143,26 +127,6 @@ def test_procurement_control_section(asserted_graph: Graph) -> None:
     entry = INITIATIVE["yokohama-ict-procurement-control"]
     assert g.value(entry, JKG.responsibleUnit) == section
     assert {KIND["dedicated-unit"], KIND["budget-review"]} <= set(g.objects(entry, JKG.kind))
-
-
-# (figure, value, unit, approximate, approximation, asOf, figure type) from the report.
-# The chapter has only these four numbers besides dates.
-FIGURES = [
-    ("yokohama-vision-pillars", 4, "pillar", False, None, None, "actual"),
-    ("yokohama-action-plan-goals", 5, "goal", False, None, None, "actual"),
-    ("yokohama-action-plan-cycle", 4, "year", False, None, None, "actual"),
-    ("yokohama-max-years-in-one-unit", 10, "year", False, None, None, "upper-limit"),
-]
-
-
-@pytest.mark.parametrize(("fig", "value", "unit", "approximate", "approximation", "as_of", "ftype"), FIGURES)
-def test_figures(asserted_graph: Graph, fig, value, unit, approximate, approximation, as_of, ftype) -> None:
-    g = asserted_graph
-    f = FIGURE[fig]
-    assert g.value(f, JKG.government) == YOKOHAMA
-    check_figure(g, f, value=value, unit=MEASURE[unit], approximate=approximate, approximation=approximation,
-                 as_of=TIMEREF[as_of] if as_of else None, figure_type=ftype)
-    check_figure_subjects(g, f)
 
 
 def test_rpa_milestones(asserted_graph: Graph) -> None:
@@ -184,12 +148,6 @@ def test_training_uses_sdm_term(asserted_graph: Graph) -> None:
     assert (training, SCHEMA.subjectOf, SOURCE["footnote-12"]) in g
 
 
-def test_no_partner_is_named(asserted_graph: Graph) -> None:
-    """The Yokohama chapter names no company, university or other outside body."""
-    g = asserted_graph
-    assert [(i, p) for i in all_initiatives(g, YOKOHAMA) for p in g.objects(i, JKG.partner)] == []
-
-
 def test_report_locations(asserted_graph: Graph) -> None:
     g = asserted_graph
     locs = report_locations(g, YOKOHAMA)
@@ -197,10 +155,6 @@ def test_report_locations(asserted_graph: Graph) -> None:
     assert len(locs - {SOURCE["footnote-12"]}) == 16
     assert g.value(SOURCE["yokohama-table-information-2"], JKG.bulletNumber).toPython() == 2
     assert set(g.objects(SOURCE["yokohama-table-reference"], FOAF.page)) == {REFERENCE_PAGE}
-
-
-def test_every_project_iri_in_the_file_is_labelled(asserted_graph: Graph, project_root) -> None:
-    assert own_iris_without_label(asserted_graph, project_root / "data" / "gov" / "yokohama.ttl") == []
 
 
 def test_vision_looks_ahead_to_around_2025(asserted_graph: Graph) -> None:

@@ -1,6 +1,6 @@
 """Domain and range of the standard vocabularies, checked against the graph.
 
-The rules come from the vendored ontologies in ``ontology/imports/`` (their ``rdfs:domain``
+The rules come from the standards' own ontologies, vendored in ``ontology/imports/`` (their ``rdfs:domain``
 and ``rdfs:range`` axioms, with ``rdfs:subPropertyOf`` so a ``jkg:`` sub-property answers to its
 standard super-property's rules). "Typed within" a class means an asserted ``rdf:type`` that is
 the class, a subclass of it, or of a member of its ``owl:unionOf``: the domain or range axiom
@@ -13,40 +13,52 @@ judged as objects.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
+from rdflib.term import Node
 
-ROOT = Path(__file__).resolve().parents[1]
-IMPORTS = ROOT / "ontology" / "imports"
+from ..namespaces import BASE
+
 ANYTHING = {OWL.Thing, RDFS.Resource}
 
 
 @dataclass(frozen=True)
 class Violation:
     kind: str  # "domain" or "range"
-    property: URIRef  # the standard property whose rule is broken
-    used_as: URIRef  # the property in the triple (the same, or a sub-property)
-    subject: URIRef | BNode
-    value: object  # the object (range) or the subject (domain)
-    expected: URIRef | BNode
+    property: Node  # the standard property whose rule is broken
+    used_as: Node  # the property in the triple (the same, or a sub-property)
+    subject: Node
+    value: Node  # the object (range) or the subject (domain)
+    expected: Node  # the class (or datatype) the rule asks for
+
+    def __str__(self) -> str:
+        via = "" if self.used_as == self.property else f" (used as {self.used_as})"
+        return (f"{self.kind} of {self.property}{via}: {self.subject} -> {self.value}, "
+                f"expected {self.expected}")
 
 
-def load(files) -> Graph:
+def imports_dir(root: Path) -> Path:
+    """Where a project keeps the standards' ontologies."""
+    return Path(root) / "ontology" / "imports"
+
+
+def load(files: Iterable[Path]) -> Graph:
     g = Graph()
     for f in files:
         g.parse(f, format="turtle")
     return g
 
 
-def imports_graph() -> Graph:
-    return load(sorted(IMPORTS.glob("*.ttl")))
+def imports_graph(root: Path) -> Graph:
+    return load(sorted(imports_dir(root).glob("*.ttl")))
 
 
-def _closure(pairs) -> dict:
+def _closure(pairs) -> Callable[[object], set]:
     """Reflexive-transitive closure of a relation given as (child, parent) pairs."""
     up = defaultdict(set)
     for a, b in pairs:
@@ -60,7 +72,7 @@ def _closure(pairs) -> dict:
                 memo[x] |= supers(y)
         return memo[x]
 
-    return supers  # type: ignore[return-value]
+    return supers
 
 
 def _members(schema: Graph, cls) -> set:
@@ -93,9 +105,9 @@ def violations(schema: Graph, graph: Graph) -> list[Violation]:
     rules = defaultdict(list)
     for kind, axiom in (("domain", RDFS.domain), ("range", RDFS.range)):
         for prop, cls in schema.subject_objects(axiom):
-            if cls not in ANYTHING and str(prop).startswith("http") and not str(prop).startswith("https://w3id.org/jichitai-kg/"):
+            if cls not in ANYTHING and str(prop).startswith("http") and not str(prop).startswith(BASE):
                 rules[prop].append((kind, cls))
-    types = defaultdict(set)
+    types: defaultdict[Node, set] = defaultdict(set)
     for s, t in graph.subject_objects(RDF.type):
         types[s] |= supers_c(t)
     described = set(graph.subjects())
