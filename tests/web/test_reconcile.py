@@ -130,7 +130,7 @@ def test_preview_and_view(client):
     assert r.status_code == 200 and r.mimetype == "text/html"
     # OpenRefine shows the preview in a frame of its own page
     assert "frame-ancestors *" in r.headers["Content-Security-Policy"] and "X-Frame-Options" not in r.headers
-    for text in ("名古屋市港区", "なごやしみなとく", "愛知県", "231118", 'href="/id/ward/nagoya-minato"'):
+    for text in ("名古屋市港区", "（なごやしみなとく）", "都道府県: 愛知県", "愛知県", "231118", 'href="/id/ward/nagoya-minato"'):
         assert text in page
     assert client.get("/reconcile/preview", query_string={"id": GOV + "nowhere"}).status_code == 404
     view = client.get("/reconcile/view", query_string={"id": GOV + "kamakura"})
