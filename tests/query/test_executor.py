@@ -10,18 +10,23 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from hostile_queries import DEEP, ESCAPED_SERVICE, NEEDS_SANDBOX, rows
 from jichitai_kg.errors import (
     BadRequest,
     Forbidden,
     NotAcceptable,
     QuerySyntaxError,
     QueryTimeout,
+    QueryTooComplex,
     ResultTooLarge,
     Unavailable,
+    WorkerLost,
 )
 from jichitai_kg.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
+from jichitai_kg.query import nesting
 from jichitai_kg.query.admission import Admission, key64
 from jichitai_kg.query.executor import LONG_NICE, QueryExecutor
+from jichitai_kg.query.worker_setup import WorkerLimits
 
 JSON = "application/sparql-results+json"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -372,3 +377,84 @@ def test_a_slow_query_gets_the_ticket_before_a_known_runaway():
     runaway.join(10)
     slow.join(10)
     assert order == ["slow", "runaway"]
+
+
+@NEEDS_SANDBOX
+def test_workers_report_the_sandbox(one_worker_executor):
+    assert one_worker_executor.sandboxed is True
+
+
+@NEEDS_SANDBOX
+def test_escaped_prefixed_name_service_sends_no_request(one_worker_executor, listener):
+    query = ESCAPED_SERVICE.format(port=listener.port)
+    with pytest.raises(Forbidden, match="SERVICE is refused"):
+        one_worker_executor.run(query, result_format=JSON)
+    threading.Event().wait(0.5)
+    assert listener.connections == 0
+    # the worker is still serving
+    out = one_worker_executor.run("SELECT (1 AS ?one) WHERE {}", result_format=JSON)
+    assert rows(out)[0]["one"]["value"] == "1"
+
+
+def test_unsandboxed_guard_uses_the_engine_parse(service_store, listener):
+    """Without the sandbox the lexer-evading spelling is still refused, and the word
+    'service' elsewhere in a query does not stop it."""
+    with QueryExecutor(service_store, workers=1, timeout=20,
+                       limits=WorkerLimits(sandbox=False)) as ex:
+        assert ex.sandboxed is False
+        with pytest.raises(Forbidden, match="SERVICE is refused"):
+            ex.run(ESCAPED_SERVICE.format(port=listener.port), result_format=JSON)
+        out = ex.run('SELECT ?service WHERE { BIND("SERVICE" AS ?service) } # service',
+                     result_format=JSON)
+        assert rows(out)[0]["service"]["value"] == "SERVICE"
+    assert listener.connections == 0
+
+
+@pytest.mark.parametrize("name", list(DEEP))
+def test_deep_queries_are_refused_without_killing_a_worker(one_worker_executor, name):
+    pids = one_worker_executor.worker_pids
+    with pytest.raises(QueryTooComplex) as info:
+        one_worker_executor.run(DEEP[name], result_format=JSON)
+    assert "accepts at most" in str(info.value)
+    assert one_worker_executor.worker_pids == pids
+    out = one_worker_executor.run("SELECT (1 AS ?one) WHERE {}", result_format=JSON)
+    assert rows(out)[0]["one"]["value"] == "1"
+
+
+def test_worker_survives_depth_just_under_the_limit(one_worker_executor):
+    """Depth at the limit reaches the parser and is answered (the 64 MiB stack has room)."""
+    n = nesting.MAX_NESTING - 2
+    out = one_worker_executor.run("SELECT (" + "(" * n + "1" + ")" * n + " AS ?x) WHERE {}",
+                       result_format=JSON)
+    assert rows(out)[0]["x"]["value"] == "1"
+
+
+HUNGRY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1"
+
+
+def test_query_over_the_memory_cap_is_503_and_the_worker_replaced(service_store):
+    with QueryExecutor(service_store, workers=1, timeout=60,
+                       limits=WorkerLimits(memory_limit=1024 ** 3)) as ex:
+        before = ex.worker_pids
+        with pytest.raises(WorkerLost, match="QUERY_MEMORY_LIMIT"):
+            ex.run(HUNGRY, result_format=JSON)
+        out = ex.run("SELECT (1 AS ?one) WHERE {}", result_format=JSON, timeout=120)
+        assert rows(out)[0]["one"]["value"] == "1"
+        assert ex.worker_pids and ex.worker_pids != before
+
+
+def test_a_crashed_worker_is_named_a_crash_not_the_memory_cap(service_store):
+    """A worker killed by a signal other than the allocator's abort is reported as a crash."""
+    import signal
+    import time
+
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    with QueryExecutor(service_store, workers=1, long_workers=0, timeout=60) as ex:
+        (pid,) = ex.worker_pids
+        threading.Timer(1.0, os.kill, (pid, signal.SIGSEGV)).start()
+        started = time.monotonic()
+        with pytest.raises(WorkerLost, match=r"crashed \(exit code -11\)"):
+            ex.run(slow, result_format=JSON)
+        assert time.monotonic() - started < 30
+        out = ex.run("SELECT (1 AS ?one) WHERE {}", result_format=JSON, timeout=120)
+        assert rows(out)[0]["one"]["value"] == "1"

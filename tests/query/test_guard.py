@@ -129,3 +129,9 @@ def test_adversarial_megabytes_cost_the_serving_process_under_a_second(service_s
         stop(proc)
     print("serving-process CPU per 1 MB input (s):", costs)
     assert bad == []
+
+
+def test_sniffer_memo_stays_small_under_large_distinct_queries():
+    for i in range(40):
+        guard.sniff(f"SELECT * WHERE {{ ?s ?p {i} }} #" + "x" * (1024 * 1024))
+    assert guard._sniff_cached.size_bytes <= 8 * 1024 * 1024
