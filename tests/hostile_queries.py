@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from jichitai_kg.query import sandbox
+from jichitai_kg.query.execution import sandbox
 
 JSON = "application/sparql-results+json"
 ESCAPED_SERVICE = ("PREFIX ex: <http://x/> SELECT * WHERE {{ BIND(ex:a\\#b AS ?z) "

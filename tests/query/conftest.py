@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from jichitai_kg.query.executor import QueryExecutor
+from jichitai_kg.query.execution.executor import QueryExecutor
 from loopback import Listener
 
 

@@ -226,7 +226,7 @@ def test_a_large_batch_waits_for_a_long_lane_ticket_shared_with_queries(app, cli
     """More than LONG_BATCH queries are long work: while the server's one long-lane ticket is
     held (by a long SPARQL query, here taken by hand) a large batch is refused 503 at the
     limit, a small one is answered; once the ticket is free the large batch is answered too."""
-    from jichitai_kg.query import admission
+    from jichitai_kg.query.execution import admission
     from jichitai_kg.web.reconcile import LONG_BATCH
 
     shared = admission.Admission(long_slots=1, per_client=2)

@@ -129,7 +129,7 @@ def test_syntax_error_is_400_with_position(client):
     assert resp.status_code == 400
     assert resp.headers["Content-Type"] == "text/plain; charset=utf-8"
     body = resp.data.decode()
-    # the parser's position as a sentence (query/syntax_errors.py), no grammar dump
+    # the parser's position as a sentence (query/rules/syntax_errors.py), no grammar dump
     assert body.startswith("Syntax error at 1:25 (line 1, column 25): found the end of the query")
     assert "\\u" not in body and len(body) < 200
 

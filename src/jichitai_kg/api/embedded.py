@@ -13,7 +13,7 @@ from .. import cq
 from ..config import load_settings
 from ..dataset import Dataset
 from ..errors import QueryFailed, QuerySyntaxError, Unavailable
-from ..query import syntax_errors
+from ..query.rules import syntax_errors
 
 
 class Embedded:

@@ -38,9 +38,9 @@ from ..errors import (
     VersionMismatch,
 )
 from ..namespaces import GRAPH
-from ..query import guard, media
-from ..query.protocol import FORM
-from ..query.worker import QueryOutcome, parse_term, serialize_result
+from ..query.execution.worker import QueryOutcome, parse_term, serialize_result
+from ..query.rules import guard, media
+from ..query.rules.protocol import FORM
 from .bindings import inline_bindings
 from .http import Client, Credentials, RemoteError, RemoteTimeout, RemoteTooLarge, form_body, short_url
 

@@ -17,7 +17,7 @@ from .. import cq
 from ..errors import BadRequest, NotAcceptable, ParameterError, QueryFailed, QuerySyntaxError
 from ..i18n import Section
 from ..namespaces import PREFIXES, compact
-from ..query import media
+from ..query.rules import media
 from .responses import answer_response, request_infer, request_lang
 from .state import app_cache, get_dataset
 from .urls import local_href

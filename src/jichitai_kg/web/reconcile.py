@@ -17,7 +17,7 @@ from flask import Blueprint, Response, current_app, jsonify, redirect, render_te
 from ..errors import BadRequest, JKGError, NotFound
 from ..i18n import texts
 from ..namespaces import BASE
-from ..query import admission
+from ..query.execution import admission
 from ..search import MAX_QUERY_CHARS
 from ..search import reconcile as rc
 from ..search.extend import data_extension, propose_properties

@@ -17,7 +17,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from ..errors import BadRequest, Unavailable
 from ..i18n import Section
 from ..linked_data.pages import local_path
-from ..query import media
+from ..query.rules import media
 from ..search import MAX_QUERY_CHARS, SearchIndex
 from ..search.present import results_dict
 from ..search.reconcile import clean_text

@@ -12,7 +12,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from ..errors import BadRequest, Forbidden, JKGError, NotAcceptable, QuerySyntaxError
 from ..linked_data.formats import BY_MEDIA_TYPE, write_rdf
 from ..linked_data.service import GRAPH_ROLES, RESULT_FORMAT_IRIS, describe_service
-from ..query import guard, media, protocol, syntax_errors
+from ..query.rules import guard, media, protocol, syntax_errors
 from .responses import answer_response, request_lang
 from .state import get_dataset, jsonld_context
 from .urls import endpoint_url
