@@ -11,10 +11,10 @@ import pytest
 
 from fuzzcorpus import canary, canary_urls, endpoint, forgery_queries  # noqa: F401 - fixtures
 from jichitai_kg.errors import Forbidden, QuerySyntaxError, Unavailable
-from jichitai_kg.query.execution import egress
+from jichitai_kg.query.execution import egress, services
 from jichitai_kg.query.execution.executor import QueryExecutor
 from jichitai_kg.query.execution.services import ServicePolicy, find_clauses, prepare
-from jichitai_kg.query.rules import guard, services
+from jichitai_kg.query.rules import guard
 
 JSON = "application/sparql-results+json"
 ALLOWED = "http://a.example/sparql"
