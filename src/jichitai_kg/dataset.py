@@ -20,14 +20,13 @@ from .namespaces import INFERRED_GRAPH
 from .query.caching.cache import CachingExecutor
 from .query.caching.shared_answers import SharedAnswers
 from .query.execution import admission
+from .query.execution.contract import Executor
 from .query.execution.executor import QueryExecutor
 from .query.execution.inline import InlineExecutor
 from .query.execution.runner import ExecutorRunner, plain
 from .query.execution.worker_setup import WorkerLimits
 from .remote.executor import RemoteExecutor, from_config
 from .store import Inputs, hold, open_read_only, prepare
-
-Executor = QueryExecutor | InlineExecutor | RemoteExecutor
 
 
 class Dataset:

@@ -13,6 +13,7 @@ import hashlib
 import json
 from typing import Any
 
+from ..execution.contract import RunsQueries
 from ..execution.worker import QueryOutcome
 from ..memo import BytesLRU
 from .shared_answers import SharedAnswers
@@ -37,7 +38,7 @@ def result_digest(results: Any) -> str:
 class CachingExecutor:
     """``run`` answered from memory when the same question was answered before."""
 
-    def __init__(self, executor: Any, max_bytes: int, shared: SharedAnswers | None = None):
+    def __init__(self, executor: RunsQueries, max_bytes: int, shared: SharedAnswers | None = None):
         self.executor = executor
         self.answers = BytesLRU(max_bytes)
         self.shared = shared if max_bytes else None

@@ -35,7 +35,7 @@ from ...errors import BY_NAME, QueryFailed, QueryTimeout, WorkerLost
 from ..rules import guard
 from . import admission as admission_mod
 from . import cancel as cancellation
-from .worker import QueryOutcome, make_request, worker_main
+from .worker import Answer, Failure, QueryOutcome, Ready, make_request, worker_main
 from .worker_setup import WorkerLimits
 
 log = logging.getLogger(__name__)
@@ -78,13 +78,13 @@ class _Worker:
         except EOFError:
             self.kill()
             raise QueryFailed("query worker exited while starting") from None
-        if msg[0] != "ready":
+        if not isinstance(msg, Ready):
             self.kill()
-            raise QueryFailed(f"query worker could not open the store: {msg[1]}")
-        self.sandboxed = bool(msg[1])
+            raise QueryFailed(f"query worker could not open the store: {msg.reason}")
+        self.sandboxed = bool(msg.sandboxed)
         if limits.sandbox and not self.sandboxed:
             log.warning("query worker runs without network sandbox (%s); SERVICE is decided "
-                        "on the engine's parse", msg[2])
+                        "on the engine's parse", msg.why)
 
     def kill(self) -> None:
         try:
@@ -227,7 +227,7 @@ class QueryExecutor:
 
     def _evaluate(self, lane: _Lane, request: dict, deadline: float, limit: float,
                   budget: float | None = None, key: int | None = None,
-                  who: str | None = None, query_id: str | None = None) -> tuple:
+                  who: str | None = None, query_id: str | None = None) -> Answer | Failure:
         """One query in one lane: the worker's reply, or QueryTimeout / _OverBudget.
 
         ``budget``: seconds of evaluation (waiting for a worker not counted) before the
@@ -262,7 +262,7 @@ class QueryExecutor:
                     raise _OverBudget()
                 raise QueryTimeout(f"The query was stopped after {limit:g} s (QUERY_TIMEOUT).")
             reply = worker.conn.recv()
-            if reply[0] == "error" and reply[1] == "WorkerLost":  # a MemoryError: start afresh
+            if isinstance(reply, Failure) and reply.error == "WorkerLost":  # a MemoryError: start afresh
                 self._discard(worker)
                 worker = None
             return reply
@@ -317,7 +317,7 @@ class QueryExecutor:
         return self.admission.is_long(admission_mod.key64(query))
 
     def _evaluate_long(self, request: dict, deadline: float, limit: float, who: str | None,
-                       query_id: str | None = None, known_long: bool = False) -> tuple:
+                       query_id: str | None = None, known_long: bool = False) -> Answer | Failure:
         """A query in the long lane, once the server's admission gives it a ticket (a text
         known to be long waits behind queries merely found slow)."""
         assert self.long is not None
@@ -357,9 +357,9 @@ class QueryExecutor:
                                        budget=self.quick_budget, key=key, who=who, query_id=qid)
             except _OverBudget:
                 reply = self._evaluate_long(request, deadline, limit, who, qid)
-        if reply[0] == "ok":
-            return QueryOutcome(kind=reply[1], body=reply[2], media_type=reply[3])
-        raise BY_NAME.get(reply[1], QueryFailed)(reply[2])
+        if isinstance(reply, Answer):
+            return reply.outcome
+        raise BY_NAME.get(reply.error, QueryFailed)(reply.message)
 
 
 def _set_nice(worker: _Worker, niceness: int) -> bool:

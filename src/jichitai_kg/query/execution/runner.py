@@ -17,6 +17,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..rules.media import JSON_RESULTS, NTRIPLES
+from .contract import RunsQueries
 
 Term = ox.NamedNode | ox.Literal | ox.BlankNode
 Row = dict[str, Any]
@@ -88,7 +89,7 @@ class ExecutorRunner(Runner):
     which are parsed back here with pyoxigraph.
     """
 
-    def __init__(self, executor: Any, *, timeout: float | None = None, **dataset: Any):
+    def __init__(self, executor: RunsQueries, *, timeout: float | None = None, **dataset: Any):
         self.executor = executor
         self.timeout = timeout
         self.dataset = dataset  # default_graph / named_graphs, for infer=false

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, cast
+from typing import IO, NamedTuple, cast
 
 from ...errors import (
     BY_NAME,
@@ -33,6 +33,32 @@ class QueryOutcome:
     kind: str  # "solutions" | "boolean" | "graph"
     body: bytes
     media_type: str
+
+
+# Messages on a worker's pipe.  At start the worker sends Ready or StartFailed; then, for each
+# request (a dict from make_request), Answer or Failure.
+
+
+class Ready(NamedTuple):
+    """The worker serves: whether its network sandbox is on, and why not when it is off."""
+    sandboxed: bool
+    why: str
+
+
+class StartFailed(NamedTuple):
+    """The worker cannot serve (the store would not open, a limit could not be set)."""
+    reason: str
+
+
+class Answer(NamedTuple):
+    """One query answered."""
+    outcome: QueryOutcome
+
+
+class Failure(NamedTuple):
+    """One query failed: the error's name (a key of ``errors.BY_NAME``) and its message."""
+    error: str
+    message: str
 
 
 
@@ -202,17 +228,17 @@ def open_for_queries(store_path: Path):
     return memory
 
 
-def failure(exc: BaseException) -> tuple[str, str]:
+def failure(exc: BaseException) -> Failure:
     """The error name (a key of ``errors.BY_NAME``) and message sent back for a failed query.
 
     No SERVICE call can fail in here: the engine is only given texts without SERVICE
     (``services.prepare``), and what SERVICE needs went through the egress before."""
     name, msg = type(exc).__name__, str(exc)
     if isinstance(exc, MemoryError):
-        return "WorkerLost", OUT_OF_MEMORY
+        return Failure("WorkerLost", OUT_OF_MEMORY)
     if name not in BY_NAME:
-        return "QueryFailed", f"{name}: {exc}"
-    return name, msg
+        return Failure("QueryFailed", f"{name}: {exc}")
+    return Failure(name, msg)
 
 
 def worker_main(conn, store_path: str, max_bytes: int, limits: WorkerLimits = WorkerLimits()) -> None:
@@ -221,9 +247,9 @@ def worker_main(conn, store_path: str, max_bytes: int, limits: WorkerLimits = Wo
         sandboxed, why = prepare_worker(limits)
         store = open_for_queries(Path(store_path))
     except BaseException as exc:  # report why we cannot serve, then stop
-        conn.send(("failed", f"{type(exc).__name__}: {exc}"))
+        conn.send(StartFailed(f"{type(exc).__name__}: {exc}"))
         return
-    conn.send(("ready", sandboxed, why))
+    conn.send(Ready(sandboxed, why))
     policy = ServicePolicy(allowlist=limits.service_allowlist, egress_path=limits.egress_path,
                            timeout=limits.service_timeout, max_bytes=max_bytes, sandboxed=sandboxed)
     run_with_stack(lambda: serve(conn, store, max_bytes, policy), limits.stack_bytes)
@@ -238,9 +264,9 @@ def serve(conn, store, max_bytes: int, policy: ServicePolicy = ServicePolicy()) 
             return
         try:
             kind, body, media_type = execute(store, request, max_bytes, policy)
-            conn.send(("ok", kind, body, media_type))
+            conn.send(Answer(QueryOutcome(kind=kind, body=body, media_type=media_type)))
         except BaseException as exc:  # every failure goes back to the parent as data
             try:
-                conn.send(("error", *failure(exc)))
+                conn.send(failure(exc))
             except (BrokenPipeError, OSError):
                 return
