@@ -52,7 +52,7 @@ taken by other work. It must be measured again with `make soak` on an idle machi
 
 
 def slow_section(slow: dict | None) -> list[str]:
-    """The slow-client run (issue #26, item 3)."""
+    """The slow-client run: connections that drip a header while a normal client times its answers."""
     if not slow:
         return []
     d, n = slow["drip"], slow["normal"]

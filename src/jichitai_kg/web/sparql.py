@@ -49,7 +49,7 @@ bp.add_url_rule("/sparql/", endpoint="sparql_slash", view_func=sparql,
 
 def run_query(sreq: protocol.SparqlRequest) -> Response:
     assert sreq.query is not None
-    info = guard.precheck(sreq.query)  # limits and NUL first: linear scans (issue #26)
+    info = guard.precheck(sreq.query)  # limits and NUL first: scans linear in the query's length
     if info.update:
         raise Forbidden(guard.READ_ONLY)
     if info.form is None:

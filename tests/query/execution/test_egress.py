@@ -1,4 +1,4 @@
-"""Issue #26 item 1: the egress calls an endpoint only when its URL is exactly on the list,
+"""The egress calls an endpoint only when its URL is exactly on the list,
 follows no redirect, and caps the answer."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue #26 item 1: SERVICE decided in the worker on the engine's parse, called only through
+"""SERVICE decided in the worker on the engine's parse, called only through
 the egress, in both modes; the worker-side defence tested alone (the serving process's
 tokenizer guard switched off), against a canary listener and a recording endpoint."""
 

@@ -1,4 +1,4 @@
-"""Issue #26 item 2: everything the serving process does to a query before the limits is
+"""Everything the serving process does to a query before the limits is
 linear in its length; the tokenizer reads every spelling the engine does for SERVICE."""
 
 from __future__ import annotations
@@ -118,7 +118,7 @@ def test_adversarial_megabytes_cost_the_serving_process_under_a_second(service_s
                 costs[name] = round(_serving_cpu(proc.pid) - before, 2)
                 if status >= 500 or costs[name] >= 1.0 or (status >= 400 and not answer.strip()):
                     bad.append((name, status, costs[name], answer[:120]))
-        # issue #26 item 6: a NUL in a query is a 400 with a message, in the body or the form
+        # a NUL in a query is a 400 with a message, in the body or the form
         nul = "SELECT * WHERE { ?s ?p ?o } \x00"
         for body, ctype in ((nul.encode(), "application/sparql-query"),
                             (b"query=SELECT%20*%20WHERE%20%7B%7D%00", "application/x-www-form-urlencoded")):

@@ -1,4 +1,4 @@
-"""Admission to long-running work, shared by every serving process (issue #26, item 5).
+"""Admission to long-running work, shared by every serving process.
 
 Each serving process has its own query workers (``executor.py``), but what decides who may
 run *long* work is one :class:`Admission` in shared memory, made by ``serve`` before the

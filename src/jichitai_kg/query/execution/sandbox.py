@@ -2,7 +2,7 @@
 
 The SERVICE guard alone cannot be trusted: it reads the query with its own
 lexer, and any spelling the lexer reads differently from the engine lets a
-query make this server send requests (issue #12).  So each query worker, when
+query make this server send requests.  So each query worker, when
 it starts, installs a seccomp filter (Linux, x86_64 or aarch64) under which
 
 * ``socket()`` fails with ``EPERM`` for every address family except

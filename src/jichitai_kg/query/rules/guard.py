@@ -32,8 +32,8 @@ UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY"
 #: backtracking), a string or IRI left open runs to the end of its line or of the text
 #: instead of failing after a long scan, and a run of name characters (``ex:a.b``,
 #: ``SERVICE``, ``1.5``, ``ex:a\#b``) is one match, split by :func:`_split_name`.  So no
-#: match is retried from a later start over the same characters (issue #26: the previous
-#: pattern took minutes on ``"\"\"\…`` or ``a.a.a.…``).
+#: match is retried from a later start over the same characters (a backtracking
+#: pattern takes minutes on ``"\"\"\…`` or ``a.a.a.…``).
 _TOKEN = re.compile(
     r"""
     (?P<ws>\s++)
@@ -129,7 +129,7 @@ def sniff(text: str) -> QueryInfo:
     return _sniff_cached(text)
 
 
-@memoize_text()  # bounded by bytes of query text (issue #12)
+@memoize_text()  # bounded by bytes of query text, so large distinct queries cannot fill memory
 def _sniff_cached(text: str) -> QueryInfo:
     """Find the query form and every SERVICE target without a full SPARQL parser.
 

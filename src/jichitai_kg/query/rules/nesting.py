@@ -2,8 +2,8 @@
 
 pyoxigraph parses and evaluates recursively; a query nesting 1,000 ``FILTER EXISTS``
 or chaining some 10,000 items (``1+1+…``, ``?s ?p 1,1,…``, ``{} UNION {} …``) overflows
-the 8 MiB stack of a process's main thread and kills the worker with SIGSEGV
-(issue #12).  Two measures together keep workers alive:
+the 8 MiB stack of a process's main thread and kills the worker with SIGSEGV.
+Two measures together keep workers alive:
 
 * the worker runs queries on a thread with a ``QUERY_STACK_BYTES`` (64 MiB) stack
   (see :mod:`.worker_setup`), which survives chains of 30,000 items and 4,000
@@ -18,7 +18,7 @@ as less-than, or a ``#`` it reads differently, hides nothing), closing ones do n
 and ``\\x`` escapes in prefixed names (``ex:a\\#b``) are not comment starts.
 
 The scan runs in the serving process before anything else reads the query, so it must be
-linear (issue #26): every repetition is possessive or has one way to match a character, an
+linear in the query's length: every repetition is possessive or has one way to match a character, an
 open string runs to the end of its line, and :func:`measure` stops once a limit is passed.
 """
 

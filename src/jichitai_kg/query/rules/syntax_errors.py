@@ -22,7 +22,7 @@ _PREFIXED_END = re.compile(r"([A-Za-z][\w.-]*)?:[\w.%-]*$")
 _TOKEN = re.compile(r"<[^>\s]*>?|\"[^\"]*\"?|'[^']*'?|[?$]?[\w:.-]+|\S")
 #: Grammar alternatives worth showing (keywords and punctuation, not character classes).
 _READABLE = re.compile(r'^(?:"[^"\\]{1,6}"|[A-Za-z][A-Za-z_]{0,20})$')
-#: IRIs, strings and comments; linear in the text (issue #26: possessive, and a string left
+#: IRIs, strings and comments; linear in the text (possessive quantifiers, and a string left
 #: open runs to the end of its line or of the text instead of failing after a long scan).
 _MASK = re.compile(r"<[^<>\"{}|^`\\\s]*+>|\"\"\"(?:[^\"]++|\"(?!\"\"))*+(?:\"\"\"|\Z)"
                    r"|'\'\'(?:[^']++|'(?!''))*+(?:'\'\'|\Z)|\"(?:[^\"\\\n]++|\\.)*+\"?"
