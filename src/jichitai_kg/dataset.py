@@ -34,7 +34,7 @@ class Dataset:
 
     def __init__(self, settings: dict[str, Any], *, workers: int | None = None,
                  inline: bool = False, release: str | None = None):
-        """``inline``: answer in this process (:mod:`.query.inline`), for one-shot commands;
+        """``inline``: answer in this process (:mod:`.query.execution.inline`), for one-shot commands;
         ``release``: serve that release (``1.2.0``, ``latest``) instead of the working data."""
         self.settings = settings
         self.pinned = release

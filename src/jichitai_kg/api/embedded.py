@@ -1,6 +1,6 @@
 """The embedded back end: the dataset in this process (built once, or reused from the cache).
 
-Queries run on the same executor code as ``jichitai-kg query`` (:mod:`..query.inline`: a
+Queries run on the same executor code as ``jichitai-kg query`` (:mod:`..query.execution.inline`: a
 thread of this process, the same guard, time limit and result cap); questions, search and
 reconciliation call the same feature modules as the web views.
 """

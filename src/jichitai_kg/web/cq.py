@@ -1,7 +1,7 @@
 """``/cq``: the competency-question catalog on the web.
 
 Negotiation, formats, limits and error statuses are those of ``/sparql``
-(``query.media`` and the shared executor); this module adds the catalog, the
+(``query.rules.media`` and the shared executor); this module adds the catalog, the
 parameter check (400 naming the valid values) and the HTML pages.
 """
 

@@ -1,7 +1,7 @@
 """The ``/sparql`` endpoint: HTTP in, protocol functions, executor, HTTP out.
 
-Request parsing is ``query.protocol``, negotiation ``query.media``, refusals
-``query.guard``; every failure is a :class:`~jichitai_kg.errors.JKGError` whose status
+Request parsing is ``query.rules.protocol``, negotiation ``query.rules.media``, refusals
+``query.rules.guard``; every failure is a :class:`~jichitai_kg.errors.JKGError` whose status
 the app's one error handler answers (see the status table in docs/usage.md).
 """
 
