@@ -94,7 +94,7 @@ bench: bench-setup
 # Bounded: about 4 minutes.  Options: make soak ARGS="--fuzz 2000 --slow-clients 0".
 soak: install
 	$(PY) tools/soak.py $(ARGS)
-	JKG_FORGERY_COUNT=10000 $(PY) -m pytest -q -s -k "spellings or workers_alone" tests/web/test_fuzz.py tests/query/test_services.py
+	JKG_FORGERY_COUNT=10000 $(PY) -m pytest -q -s -k "spellings or workers_alone" tests/web/test_fuzz.py tests/query/execution/test_services.py
 
 # The reconciliation gold set: regenerate it from the register (seeded), then print the figures
 # of issue #21 with and without a type (docs/search.md records them).

@@ -102,7 +102,7 @@ def bench_latency(tree: Path, cache: Path, port: int, cqs, repeats: int) -> dict
     import pyoxigraph as ox
 
     from jichitai_kg import store
-    from jichitai_kg.query.worker import open_for_queries
+    from jichitai_kg.query.execution.worker import open_for_queries
 
     path = store.prepare(store.Inputs.from_root(tree), cache)
     st = open_for_queries(path)  # the same kind of store the server's workers query

@@ -2,8 +2,8 @@
 
     python -m benchmarks.search_latency [--japancode-data DIR] [--repeats 30] [--out FILE]
 
-The tree measured is the project's ontology and data.  When ``data/register/`` is absent (the
-register of issue #14 not merged yet), a register-shaped file is written from the japancode
+The tree measured is the project's ontology and data.  When ``data/register/`` is absent (a
+checkout without the municipal register), a register-shaped file is written from the japancode
 package's data (its ``data/`` directory, or the installed package): every prefecture,
 municipality and ward with its ja name, kana reading (``@ja-Hira``) and 団体コード, which is
 what search indexes of the register.  Each query is timed three ways on the same store:

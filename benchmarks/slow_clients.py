@@ -1,5 +1,5 @@
 """Slow clients against a server: many connections that drip a request header, one byte at a
-time, while a normal client keeps asking and timing its answers (issue #26, item 3).
+time, while a normal client keeps asking and timing its answers.
 
 Each drip connection sends one byte every ``interval`` seconds and never finishes its
 header; a connection the server closes is opened again at once, so the pressure stays.

@@ -1,4 +1,4 @@
-"""A seeded generator of malformed and hostile requests (issue #12 fuzzing).
+"""A seeded generator of malformed and hostile requests for fuzzing the server.
 
 Shared by ``tests/web/test_fuzz.py`` (a few hundred requests in ``make test``) and
 ``tools/soak.py`` (10,000 in ``make soak``).  Every request is a plain
@@ -18,8 +18,8 @@ from urllib.parse import quote
 import pytest
 
 #: Statuses a fuzz request may get; 503 only with one of DELIBERATE_503: the time limit, all
-#: workers busy, a worker replaced at its memory cap (QUERY_MEMORY_LIMIT, issue #12 item 4), or a
-#: client over its limit of long queries (LONG_QUERIES_PER_CLIENT, issue #26 item 5).
+#: workers busy, a worker replaced at its memory cap (QUERY_MEMORY_LIMIT), or a
+#: client over its limit of long queries (LONG_QUERIES_PER_CLIENT).
 #: A crashed worker ("crashed") is never acceptable.
 DELIBERATE_503 = ("was stopped after", "stayed busy", "(QUERY_MEMORY_LIMIT)", "(LONG_QUERIES_PER_CLIENT)")
 
@@ -146,7 +146,7 @@ def acceptable(status: int, body: bytes) -> bool:
     return status == 503 and any(m.encode() in body for m in DELIBERATE_503)
 
 
-# --------------------------------------------------------------------------- forgery (issue #26)
+# --------------------------------------------------------------------------- forgery: SERVICE spellings that evade a lexer
 
 def post_sparql(base: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
     """POST ``body`` to ``base``/sparql; the status and body, 4xx and 5xx included."""

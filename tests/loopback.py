@@ -113,3 +113,13 @@ def start_server(root: Path, log: Path, options: list[str], *, wait: float = 300
             proc.wait()
             raise ServerDidNotStart(f"server did not become healthy:\n{log.read_text()}")
         time.sleep(0.2)
+
+
+def wait_until(condition, seconds: float) -> bool:
+    """Poll ``condition`` until it is true or ``seconds`` have passed; whether it became true."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return False

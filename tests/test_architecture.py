@@ -1,7 +1,8 @@
 """The package's shape: layers import downwards only, no cycles, small modules, Flask only in web/.
 
 Layers, top to bottom (docs/architecture.md):
-cli → web → features (cq, linked_data, search) → dataset → query, remote → store, reasoning → base modules.
+cli → web → features (cq, linked_data, search) → dataset → query, remote → store, reasoning → base modules;
+inside query/: caching → execution → rules → memo.
 """
 
 from __future__ import annotations
@@ -101,6 +102,19 @@ def test_no_import_cycles():
     for node in sorted(graph):
         if node not in state:
             visit(node)
+
+
+#: query/ by job, top to bottom: the answer caches wrap the executors, the executors apply the
+#: request rules, and every part may use the byte-bounded memo (query/memo.py).
+QUERY_LAYERS = {"caching": 3, "execution": 2, "rules": 1, "memo": 0}
+
+
+def test_query_parts_import_downwards():
+    parts = {name: name.split(".")[1] for name in _modules() if name.startswith("query.") and name.count(".") >= 1}
+    assert set(parts.values()) == set(QUERY_LAYERS), "every module of query/ belongs to one of its parts"
+    wrong = [f"{name} → {target}" for name, part in parts.items() for target in _imports(name, _modules()[name])
+             if target in parts and QUERY_LAYERS[parts[target]] > QUERY_LAYERS[part]]
+    assert not wrong, wrong
 
 
 def test_flask_only_in_the_web_tier_and_cli_serve():

@@ -1,11 +1,11 @@
-"""``make soak``: hostile fuzzing and a runaway-heavy load mix against a real server (issue #12).
+"""``make soak``: hostile fuzzing and a runaway-heavy load mix against a real server.
 
 Everything runs on 127.0.0.1 and is bounded (request count, duration).  Steps:
 
 1. start ``jichitai-kg serve`` on a free loopback port; note RSS and process count;
 2. send ``--fuzz`` generated requests (``tests/fuzzcorpus.py``) at concurrency 8; a
    loopback listener counts connections the SERVICE spellings might make;
-3. run the load mix of issue #12 item 3 for ``--duration`` s at ``--concurrency``:
+3. run a load mix of ordinary queries and runaways for ``--duration`` s at ``--concurrency``:
    ``--runaway-share`` of requests are cartesian products that hit the time limit,
    the rest are the project's competency-question queries;
 4. note RSS and processes again, stop the server with SIGTERM, check nothing is left;

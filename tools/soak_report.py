@@ -8,13 +8,13 @@ PROTECTIONS = """## What protects the service
 
 | risk | protection | setting (default) |
 |---|---|---|
-| request forgery through `SERVICE`, by any spelling, in any mode | query workers are sandboxed in every mode: a seccomp filter makes `socket()` fail for every family except `AF_UNIX`, `io_uring_setup()` fail, foreign system-call ABIs fail (`query/sandbox.py`). The engine never makes a SERVICE call: the worker finds the clauses, refuses targets off the allowlist, checks on pyoxigraph's own parse that no SERVICE keyword is left (`query/services.py`), and gets allowlisted answers through the serving process's egress, which calls only URLs exactly on the list, follows no redirect and caps the answer (`query/egress.py`). Design and the 10,000-query differential fuzz: [sandbox.md](sandbox.md) | `QUERY_SANDBOX` (on), `SERVICE_ALLOWLIST` ([]) |
+| request forgery through `SERVICE`, by any spelling, in any mode | query workers are sandboxed in every mode: a seccomp filter makes `socket()` fail for every family except `AF_UNIX`, `io_uring_setup()` fail, foreign system-call ABIs fail (`query/execution/sandbox.py`). The engine never makes a SERVICE call: the worker finds the clauses, refuses targets off the allowlist, checks on pyoxigraph's own parse that no SERVICE keyword is left (`query/execution/services.py`), and gets allowlisted answers through the serving process's egress, which calls only URLs exactly on the list, follows no redirect and caps the answer (`query/execution/egress.py`). Design and the 10,000-query differential fuzz: [sandbox.md](sandbox.md) | `QUERY_SANDBOX` (on), `SERVICE_ALLOWLIST` ([]) |
 | quadratic work before the limits | length and depth limits first, then NUL, then the tokenizer: linear scans with possessive, non-backtracking patterns that stop at the first limit passed; a 1 MB adversarial body costs the serving process well under 1 s of CPU ([sandbox.md](sandbox.md)) | `MAX_REQUEST_BYTES` (1 MiB) |
-| parser stack overflow (5,000 nested parentheses, 1,000 nested `FILTER EXISTS`, 10,000-item chains) | queries nesting ( { [ deeper than 128 levels (a `{` after `EXISTS` counts twice) or longer than 25,000 tokens get 400 before any worker sees them; workers parse and evaluate on a 64 MiB stack, which survives chains of 30,000 items (`query/nesting.py`) | `nesting.MAX_NESTING`, `MAX_TOKENS` |
+| parser stack overflow (5,000 nested parentheses, 1,000 nested `FILTER EXISTS`, 10,000-item chains) | queries nesting ( { [ deeper than 128 levels (a `{` after `EXISTS` counts twice) or longer than 25,000 tokens get 400 before any worker sees them; workers parse and evaluate on a 64 MiB stack, which survives chains of 30,000 items (`query/rules/nesting.py`) | `nesting.MAX_NESTING`, `MAX_TOKENS` |
 | one query taking all memory | each worker's address space is capped (`RLIMIT_AS`); a query over it answers 503 with a plain message and the worker is replaced | `QUERY_MEMORY_LIMIT` (2 GiB; 0 = no cap) |
 | orphaned workers, dropped requests on stop | SIGTERM/SIGINT: every serving process stops accepting, requests in flight get up to the grace period, then every worker is killed and reaped and the forkserver and resource tracker stop; a serving process still busy after the grace is killed with its whole process group; workers also die with their parent (`PR_SET_PDEATHSIG`) | `serve --grace` (15 s) |
 | slow clients holding connections | the HTTP front (granian) closes a connection whose request header is not complete within 5 s and keeps up to 16,384 connections per serving process; only complete requests reach Python ([deployment.md](deployment.md#the-http-front)) | `web/front.py` |
-| runaway queries starving the others | two lanes of workers in each serving process: a query still running after the quick budget is remembered as long (in memory shared by all serving processes) and its worker trades places with an idle long-lane worker (with none idle, the query is stopped and re-run in the long lane); a text known to be long goes there directly, and copies of it already waiting in the quick lane follow (`query/executor.py`). Long-lane work needs a ticket of the whole server and counts against its client's limit (`query/admission.py`); long-lane workers run at niceness 10 | `QUERY_WORKERS` (2 in all), `LONG_QUERY_WORKERS` (1 per serving process), `QUICK_BUDGET` (1 s), `LONG_QUERIES` (1 in all), `LONG_QUERIES_PER_CLIENT` (2) |
+| runaway queries starving the others | two lanes of workers in each serving process: a query still running after the quick budget is remembered as long (in memory shared by all serving processes) and its worker trades places with an idle long-lane worker (with none idle, the query is stopped and re-run in the long lane); a text known to be long goes there directly, and copies of it already waiting in the quick lane follow (`query/execution/executor.py`). Long-lane work needs a ticket of the whole server and counts against its client's limit (`query/execution/admission.py`); long-lane workers run at niceness 10 | `QUERY_WORKERS` (2 in all), `LONG_QUERY_WORKERS` (1 per serving process), `QUICK_BUDGET` (1 s), `LONG_QUERIES` (1 in all), `LONG_QUERIES_PER_CLIENT` (2) |
 | memory held by the query-scan memo | bounded by bytes of query text (8 MiB total; queries over 64 KiB are not kept), in the same byte-bounded table as the answer cache (`query/memo.py`) | |
 
 """.splitlines()
@@ -52,7 +52,7 @@ taken by other work. It must be measured again with `make soak` on an idle machi
 
 
 def slow_section(slow: dict | None) -> list[str]:
-    """The slow-client run (issue #26, item 3)."""
+    """The slow-client run: connections that drip a header while a normal client times its answers."""
     if not slow:
         return []
     d, n = slow["drip"], slow["normal"]
@@ -141,7 +141,7 @@ def write_report(path: Path, fig: dict) -> None:
         "quick lane (`QUERY_WORKERS`); one still running after `QUICK_BUDGET` (1 s) is remembered "
         "as long, in memory all serving processes share, and goes on in the long lane, which "
         "runs niced and admits `LONG_QUERIES` queries at once on the whole server and "
-        "`LONG_QUERIES_PER_CLIENT` per client address (`query/admission.py`), so runaways "
+        "`LONG_QUERIES_PER_CLIENT` per client address (`query/execution/admission.py`), so runaways "
         "queue behind each other (and are answered 503 at their time limit) instead of taking "
         "the cores ordinary questions need. "
         f"The issue's target (normal p99 under 1 s, no normal request lost) is "

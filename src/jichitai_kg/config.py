@@ -90,7 +90,7 @@ SETTINGS: tuple[Setting, ...] = (
             "for ordinary ones; 0 keeps one lane", minimum=0),
     Setting("QUICK_BUDGET", 1.0, "float", "seconds a query may run in the quick lane", positive=True),
     Setting("LONG_QUERIES", 1, "int", "long-lane queries running at once in all serving processes "
-            "(query/admission.py)", positive=True),
+            "(query/execution/admission.py)", positive=True),
     Setting("LONG_QUERIES_PER_CLIENT", 2, "int", "long-lane queries one client address may have "
             "running or waiting", positive=True),
     Setting("RESULT_CACHE_BYTES", 64 * _MIB, "int", "memory for answers of /sparql and /cq (the data "
@@ -244,7 +244,7 @@ def normalise(settings: dict[str, Any]) -> dict[str, Any]:
     if not settings["CACHE_DIR"]:
         settings["CACHE_DIR"] = str(content.default_cache_dir(Path(settings["ROOT"])))
     # Sandboxed workers cannot call even allowed endpoints, so an allowlist turns it off by default.
-    if settings["QUERY_SANDBOX"] is None:  # on in every mode: SERVICE leaves through query/egress.py
+    if settings["QUERY_SANDBOX"] is None:  # on in every mode: SERVICE leaves through query/execution/egress.py
         settings["QUERY_SANDBOX"] = True
     base = settings["PUBLIC_BASE"] or settings["BASE_URL"]
     settings["PUBLIC_BASE"] = base.rstrip("/") if base else None

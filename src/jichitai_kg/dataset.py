@@ -17,17 +17,16 @@ from . import releases
 from .content import app_query
 from .errors import BadRequest
 from .namespaces import INFERRED_GRAPH
-from .query import admission
-from .query.cache import CachingExecutor
-from .query.executor import QueryExecutor
-from .query.inline import InlineExecutor
-from .query.runner import ExecutorRunner, plain
-from .query.shared_answers import SharedAnswers
-from .query.worker_setup import WorkerLimits
+from .query.caching.cache import CachingExecutor
+from .query.caching.shared_answers import SharedAnswers
+from .query.execution import admission
+from .query.execution.contract import Executor
+from .query.execution.executor import QueryExecutor
+from .query.execution.inline import InlineExecutor
+from .query.execution.runner import ExecutorRunner, plain
+from .query.execution.worker_setup import WorkerLimits
 from .remote.executor import RemoteExecutor, from_config
 from .store import Inputs, hold, open_read_only, prepare
-
-Executor = QueryExecutor | InlineExecutor | RemoteExecutor
 
 
 class Dataset:
@@ -35,7 +34,7 @@ class Dataset:
 
     def __init__(self, settings: dict[str, Any], *, workers: int | None = None,
                  inline: bool = False, release: str | None = None):
-        """``inline``: answer in this process (:mod:`.query.inline`), for one-shot commands;
+        """``inline``: answer in this process (:mod:`.query.execution.inline`), for one-shot commands;
         ``release``: serve that release (``1.2.0``, ``latest``) instead of the working data."""
         self.settings = settings
         self.pinned = release

@@ -44,7 +44,7 @@ class QuerySyntaxError(BadRequest):
 
 
 class QueryTooComplex(BadRequest):
-    """Nesting or length over the limits of ``query/nesting.py``: refused before any parser sees it."""
+    """Nesting or length over the limits of ``query/rules/nesting.py``: refused before any parser sees it."""
 
 
 class InvalidParameter(BadRequest):

@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from jichitai_kg.query.cache import result_digest
+from jichitai_kg.query.caching.cache import result_digest
 from workbench_page import editor_text, type_query
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]

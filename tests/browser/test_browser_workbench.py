@@ -197,7 +197,7 @@ def test_history_and_citation(open_page, live_server):
     assert page.locator("#history option").count() == 2
     page.click("#cite summary")
     page.wait_for_function("() => /^[0-9a-f]{64}$/.test(document.getElementById('cite-digest').textContent)")
-    from jichitai_kg.query.cache import result_digest
+    from jichitai_kg.query.caching.cache import result_digest
 
     digest = page.locator("#cite-digest").inner_text()
     assert digest == result_digest(sparql_json(live_server, GOVERNMENTS))

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 import pytest
 
 from jichitai_kg import cq
-from jichitai_kg.query.worker import parse_term
+from jichitai_kg.query.execution.worker import parse_term
 from jichitai_kg.store import open_read_only
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -187,7 +187,7 @@ def test_jsonld_uses_short_keys_and_language_maps(kg):
 
 
 def test_jsonld_context_is_deterministic_and_covers_ontology_properties(kg):
-    from jichitai_kg.query.runner import StoreRunner
+    from jichitai_kg.query.execution.runner import StoreRunner
 
     ctx1 = export.jsonld_context(StoreRunner(kg))
     ctx2 = export.jsonld_context(StoreRunner(kg))

@@ -20,7 +20,7 @@ import rdflib
 from jichitai_kg.content import app_query
 from jichitai_kg.linked_data import dumps as export
 from jichitai_kg.namespaces import BASE, ONTOLOGY_GRAPH
-from jichitai_kg.query.runner import StoreRunner
+from jichitai_kg.query.execution.runner import StoreRunner
 from jichitai_kg.web.state import get_dataset
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -377,7 +377,7 @@ def test_named_graph_iri_redirects_to_its_description(client):
 
 def test_query_timeout_becomes_503(client, monkeypatch):
     from jichitai_kg.errors import QueryTimeout
-    from jichitai_kg.query.runner import ExecutorRunner
+    from jichitai_kg.query.execution.runner import ExecutorRunner
 
     def slow(self, *args, **kwargs):
         raise QueryTimeout("The query was stopped after 10 s (QUERY_TIMEOUT).")

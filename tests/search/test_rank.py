@@ -1,4 +1,4 @@
-"""The ranking rules of issue #15, on hand-made texts."""
+"""The ranking rules of search (search/rank.py), on hand-made texts."""
 
 from jichitai_kg.namespaces import JKG
 from jichitai_kg.search import rank

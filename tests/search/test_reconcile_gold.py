@@ -1,6 +1,6 @@
 """The reconciliation gold set (tools/gen_reconcile_gold.py → tests/fixtures/search/reconcile-gold.json)
 answered by the real service code over the shipped register, with and without a type: the
-figures must meet the targets of issue #21 (search/evaluate.py lists them)."""
+figures must meet the targets search/evaluate.py lists."""
 
 from __future__ import annotations
 

@@ -238,7 +238,7 @@ def test_read_only_cache_serves_and_damaged_store_names_the_fix(root, cache, mon
 
 
 def test_serve_with_an_empty_unwritable_cache_ends_in_one_line(tmp_path):
-    """Issue #26 item 8: ``serve`` needs to build and the cache folder is read-only (as a user
+    """``serve`` needs to build and the cache folder is read-only (as a user
     without write permission: root writes anywhere, so root runs it in a user namespace)."""
     import subprocess
     import sys

@@ -86,7 +86,7 @@ def test_missing_index_is_built_from_the_store(tmp_path):
 def test_query_workers_leave_the_index_out_when_weighing_the_store(service_store, real_index, monkeypatch):
     """A store small enough to copy into memory stays so with its (bigger) search index beside it."""
     register_store = service_store
-    from jichitai_kg.query import worker
+    from jichitai_kg.query.execution import worker
 
     files = [f for f in register_store.rglob("*") if f.is_file()]
     index_bytes = sum(f.stat().st_size for f in files if f.name.startswith("search-"))

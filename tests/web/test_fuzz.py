@@ -1,4 +1,4 @@
-"""Issue #12: generated hostile requests across /sparql, /cq/*, /id/*, /download/*.
+"""Generated hostile requests across /sparql, /cq/*, /id/*, /download/*.
 
 ``JKG_FUZZ_COUNT`` requests (default 500; ``make soak`` sends 10,000 over HTTP) with a
 fixed seed (``JKG_FUZZ_SEED``): no 5xx other than deliberate 503s, no worker death,
@@ -72,11 +72,11 @@ def test_fuzz_requests_get_no_unexpected_5xx(fuzz_app):
     assert resp.status_code == 200 and resp.get_json()["boolean"] is True
 
 
-# --------------------------------------------------------------------------- forgery (issue #26)
+# --------------------------------------------------------------------------- forgery: SERVICE spellings that evade a lexer
 
 FORGERY_COUNT = int(os.environ.get("JKG_FORGERY_COUNT", "300"))
 FORGERY_SEED = int(os.environ.get("JKG_FORGERY_SEED", "26"))
-#: The exploit of issue #26 item 1, verbatim but for the ports.
+#: A SERVICE call that once slipped past the tokenizer guard, verbatim but for the ports.
 EXPLOIT = """PREFIX ex: <http://x/>
 SELECT * WHERE {
  BIND("\\u0041" AS ?esc)

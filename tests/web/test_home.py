@@ -149,7 +149,7 @@ def test_healthz_asks_the_workers_and_says_503_when_they_cannot_answer(app, clie
     assert "busy" in down.json["error"]
 
 
-# --------------------------------------------------------------------------- issue #26 item 8
+# --------------------------------------------------------------------------- a damaged or unbuildable index
 
 @pytest.mark.server
 def test_a_damaged_search_index_makes_healthz_503_and_search_a_503_with_a_message(
@@ -199,7 +199,7 @@ def test_a_damaged_search_index_makes_healthz_503_and_search_a_503_with_a_messag
 
 
 def test_an_sqlite_error_on_a_sound_index_is_a_400_not_a_500(client, monkeypatch):
-    """Issue #26 item 6: an FTS5 error the words cause (the index is sound) is the client's,
+    """An FTS5 error the words cause (the index is sound) is the client's,
     whatever input check let it through."""
     import sqlite3
 

@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from jichitai_kg.linked_data.pages import local_href
-from jichitai_kg.query.cache import result_digest
-from jichitai_kg.query.media import UTF8_BOM
+from jichitai_kg.query.caching.cache import result_digest
+from jichitai_kg.query.rules.media import UTF8_BOM
 from jichitai_kg.web import CONTENT_SECURITY_POLICY as CSP
 from jichitai_kg.web.responses import choose_lang
 

@@ -8,6 +8,8 @@ import urllib.error
 import pytest
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
+from jichitai_kg.errors import JKGError, WorkerLost
+
 JSON_ACCEPT = {"Accept": "application/json"}
 
 
@@ -93,3 +95,13 @@ def test_sparqlwrapper_json_syntax_error_is_json(live_server):
         sw.query()
     assert "Unknown prefix `rdfs:`" in str(info.value)
     assert "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>" in str(info.value)
+
+
+def test_worker_lost_maps_to_503_plain_text(app):
+    handler = app.error_handler_spec[None][None][JKGError]  # the app's one error handler
+
+    with app.test_request_context("/sparql"):
+        resp = app.make_response(handler(WorkerLost("The query stopped its worker")))
+    assert resp.status_code == 503 and resp.mimetype == "text/plain"
+    assert resp.headers["Retry-After"] == "5"
+    assert resp.get_data(as_text=True).startswith("The query stopped its worker")

@@ -130,7 +130,7 @@ def test_preview_and_view(client):
     assert r.status_code == 200 and r.mimetype == "text/html"
     # OpenRefine shows the preview in a frame of its own page
     assert "frame-ancestors *" in r.headers["Content-Security-Policy"] and "X-Frame-Options" not in r.headers
-    for text in ("名古屋市港区", "なごやしみなとく", "愛知県", "231118", 'href="/id/ward/nagoya-minato"'):
+    for text in ("名古屋市港区", "（なごやしみなとく）", "都道府県: 愛知県", "愛知県", "231118", 'href="/id/ward/nagoya-minato"'):
         assert text in page
     assert client.get("/reconcile/preview", query_string={"id": GOV + "nowhere"}).status_code == 404
     view = client.get("/reconcile/view", query_string={"id": GOV + "kamakura"})
@@ -226,7 +226,7 @@ def test_a_large_batch_waits_for_a_long_lane_ticket_shared_with_queries(app, cli
     """More than LONG_BATCH queries are long work: while the server's one long-lane ticket is
     held (by a long SPARQL query, here taken by hand) a large batch is refused 503 at the
     limit, a small one is answered; once the ticket is free the large batch is answered too."""
-    from jichitai_kg.query import admission
+    from jichitai_kg.query.execution import admission
     from jichitai_kg.web.reconcile import LONG_BATCH
 
     shared = admission.Admission(long_slots=1, per_client=2)

@@ -137,7 +137,9 @@ def test_did_you_mean_when_nothing_is_found(client, typo, meant, expected):
     assert data["query"] == typo and data["did_you_mean"] == meant
     assert expected in [h["iri"] for h in data["results"]]
     page = client.get("/search", query_string={"q": typo}).get_data(as_text=True)
-    assert "もしかして" in page and f">{meant}</a>" in page
+    assert "もしかして" in page and f">{meant}</a>" in page and f"（{meant}の検索結果を表示しています。）" in page
+    page = client.get("/search", query_string={"q": typo, "lang": "en"}).get_data(as_text=True)
+    assert "Did you mean" in page and f"(Showing the results for {meant}.)" in page
 
 
 def test_rows_show_type_labels_and_one_rpa_concept_and_report_locations_last(client):

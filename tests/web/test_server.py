@@ -178,7 +178,7 @@ def test_service_refused_and_no_connection_made(live_server):
 def test_allowlisted_service_does_connect(service_store):
     """The counterpart: the listener check above would notice a connection."""
     from jichitai_kg.errors import QueryFailed, QueryTimeout
-    from jichitai_kg.query.executor import QueryExecutor
+    from jichitai_kg.query.execution.executor import QueryExecutor
 
     listener = _listener()
     port = listener.getsockname()[1]
@@ -308,8 +308,8 @@ def test_the_cache_is_warmed_with_the_questions_and_shared(live_server, service_
     """Once every serving process is ready, serve asks the competency questions that need no
     parameter; their answers land in the file all serving processes share."""
     from jichitai_kg.cq.catalog import load_catalog
-    from jichitai_kg.query.cache import request_key
-    from jichitai_kg.query.shared_answers import SharedAnswers
+    from jichitai_kg.query.caching.cache import request_key
+    from jichitai_kg.query.caching.shared_answers import SharedAnswers
 
     shared = SharedAnswers(service_store, 1 << 30)
     questions = [q for q in load_catalog(service_store.parents[1] / "queries")

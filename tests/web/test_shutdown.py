@@ -1,4 +1,4 @@
-"""Issue #12 item 5: SIGTERM stops accepting, lets a running query finish, leaves no process."""
+"""SIGTERM stops accepting, lets a running query finish, leaves no process."""
 
 from __future__ import annotations
 

@@ -10,6 +10,7 @@ from urllib.parse import quote
 import pytest
 from rdflib import Graph, Literal, URIRef
 
+from hostile_queries import DEEP
 from jichitai_kg.namespaces import CATEGORY, DATA_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, RDFS
 
 PREFIXES = """PREFIX jkg: <https://w3id.org/jichitai-kg/ontology#>
@@ -128,7 +129,7 @@ def test_syntax_error_is_400_with_position(client):
     assert resp.status_code == 400
     assert resp.headers["Content-Type"] == "text/plain; charset=utf-8"
     body = resp.data.decode()
-    # the parser's position as a sentence (query/syntax_errors.py), no grammar dump
+    # the parser's position as a sentence (query/rules/syntax_errors.py), no grammar dump
     assert body.startswith("Syntax error at 1:25 (line 1, column 25): found the end of the query")
     assert "\\u" not in body and len(body) < 200
 
@@ -302,3 +303,17 @@ def test_head_has_headers_but_no_body(client):
     assert resp.status_code == 200
     assert resp.headers["Content-Type"] == "application/sparql-results+json"
     assert resp.data == b""
+
+
+def test_http_deep_query_is_400_plain_text(client):
+    resp = client.post("/sparql", data={"query": DEEP["1,000 FILTER EXISTS"]})
+    assert resp.status_code == 400
+    assert resp.mimetype == "text/plain"
+    assert "accepts at most 128" in resp.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("param", ["default-graph-uri", "named-graph-uri"])
+def test_http_bad_graph_iri_is_400(client, param):
+    resp = client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }", param: "not an iri"})
+    assert resp.status_code == 400
+    assert f"{param}='not an iri' is not an absolute IRI" in resp.get_data(as_text=True)

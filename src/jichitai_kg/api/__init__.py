@@ -23,8 +23,8 @@ import pyoxigraph as ox
 from rdflib.term import Identifier
 
 from ..errors import BadRequest
-from ..query import guard
-from ..query.media import JSON_RESULTS, NTRIPLES
+from ..query.rules import guard
+from ..query.rules.media import JSON_RESULTS, NTRIPLES
 from .results import Result, python_value, term_from_json
 
 __all__ = ["KnowledgeGraph", "Result", "connect", "open", "python_value", "term_from_json"]

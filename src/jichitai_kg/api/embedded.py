@@ -1,6 +1,6 @@
 """The embedded back end: the dataset in this process (built once, or reused from the cache).
 
-Queries run on the same executor code as ``jichitai-kg query`` (:mod:`..query.inline`: a
+Queries run on the same executor code as ``jichitai-kg query`` (:mod:`..query.execution.inline`: a
 thread of this process, the same guard, time limit and result cap); questions, search and
 reconciliation call the same feature modules as the web views.
 """
@@ -13,7 +13,7 @@ from .. import cq
 from ..config import load_settings
 from ..dataset import Dataset
 from ..errors import QueryFailed, QuerySyntaxError, Unavailable
-from ..query import syntax_errors
+from ..query.rules import syntax_errors
 
 
 class Embedded:

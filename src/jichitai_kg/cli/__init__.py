@@ -53,12 +53,12 @@ def main(argv: list[str] | None = None) -> int:
 def run() -> None:
     """The console script: :func:`main`, then exit, ending a query left running past its limit."""
     code = main()
-    from ..query.inline import THREAD_NAME
+    from ..query.execution.inline import THREAD_NAME
 
     if any(t.name == THREAD_NAME and t.is_alive() for t in threading.enumerate()):
         sys.stdout.flush()
         sys.stderr.flush()
-        os._exit(code)  # the abandoned evaluation (query/inline.py) ends with the process
+        os._exit(code)  # the abandoned evaluation (query/execution/inline.py) ends with the process
     sys.exit(code)
 
 

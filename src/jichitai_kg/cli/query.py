@@ -92,7 +92,7 @@ def _pad(cells, widths) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from ..errors import BadRequest, QuerySyntaxError
-    from ..query import guard, syntax_errors
+    from ..query.rules import guard, syntax_errors
     from .common import open_dataset
 
     try:

@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
 
     from ..config import load_settings
     from ..errors import BadRequest, JKGError
-    from ..query import admission
+    from ..query.execution import admission
     from ..web import front, prefork
     from ..web.shutdown import DEFAULT_GRACE
 

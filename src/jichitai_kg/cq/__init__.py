@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import ParameterError
-from ..query.worker import QueryOutcome
+from ..query.execution.worker import QueryOutcome
 from .catalog import (
     LANGUAGES,
     Catalog,

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from ..errors import ParameterError
-from ..query.runner import Runner, plain
+from ..query.execution.runner import Runner, plain
 from .catalog import (
     _ID,
     CONCEPT_TYPES,

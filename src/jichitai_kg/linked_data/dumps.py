@@ -29,7 +29,7 @@ from ..content import app_query
 from ..errors import BadRequest
 from ..jsonld import build_context, to_jsonld
 from ..namespaces import INFERRED_GRAPH, JKG, ONTOLOGY_GRAPH, PREFIXES
-from ..query.runner import Runner, StoreRunner
+from ..query.execution.runner import Runner, StoreRunner
 
 DUMP_STEM = "jichitai-kg"
 

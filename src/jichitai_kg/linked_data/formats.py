@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from ..jsonld import to_jsonld
 from ..namespaces import used_prefixes
-from ..query import media
+from ..query.rules import media
 
 
 @dataclass(frozen=True)

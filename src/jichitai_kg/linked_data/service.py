@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from ..namespaces import DATA_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, SD, VOID
-from ..query import media
+from ..query.rules import media
 
 FORMATS = "http://www.w3.org/ns/formats/"
 RESULT_FORMAT_IRIS = {

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from ..content import app_query
 from ..i18n import Section
 from ..namespaces import BASE, DCAT, ID, SAC, SOURCE, WD
-from ..query.runner import Runner
+from ..query.execution.runner import Runner
 from .dumps import FORMATS, DumpFile
 from .pages import Value, make_value
 

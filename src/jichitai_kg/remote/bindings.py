@@ -18,8 +18,8 @@ the variable's name or wraps the term:
 
 from __future__ import annotations
 
-from ..query.guard import scan
-from ..query.worker import parse_term
+from ..query.execution.worker import parse_term
+from ..query.rules.guard import scan
 
 _MODIFIERS = {"GROUP", "ORDER", "HAVING"}
 _CLAUSE_END = {"WHERE", "FROM", "{"}

@@ -1,10 +1,10 @@
 """Answer queries from a remote SPARQL 1.1 store with the local executor's interface.
 
 ``RemoteExecutor`` has the methods, arguments, return type and exceptions of
-``query.executor.QueryExecutor`` so that every view works unchanged when the app is
+``query.execution.executor.QueryExecutor`` so that every view works unchanged when the app is
 configured with ``STORE_QUERY_ENDPOINT`` (``Dataset`` builds it):
 
-* the same guards run first (``query.guard.check``: no update, no LOAD, no SERVICE outside
+* the same guards run first (``query.rules.guard.check``: no update, no LOAD, no SERVICE outside
   the allowlist), and the query is parsed locally by pyoxigraph, so a syntax error
   is reported exactly as in embedded mode and nothing malformed is forwarded;
 * parameters are pre-bound in the text (``bindings.py``) because the protocol has
@@ -38,9 +38,9 @@ from ..errors import (
     VersionMismatch,
 )
 from ..namespaces import GRAPH
-from ..query import guard, media
-from ..query.protocol import FORM
-from ..query.worker import QueryOutcome, parse_term, serialize_result
+from ..query.execution.worker import QueryOutcome, parse_term, serialize_result
+from ..query.rules import guard, media
+from ..query.rules.protocol import FORM
 from .bindings import inline_bindings
 from .http import Client, Credentials, RemoteError, RemoteTimeout, RemoteTooLarge, form_body, short_url
 
@@ -89,7 +89,7 @@ class RemoteExecutor:
                 f"checkout builds {self.expected_version}. Run `jichitai-kg push` again, or set "
                 "STORE_VERSION_CHECK=false to serve it anyway.")
 
-    # -- the interface of query.executor.QueryExecutor
+    # -- the interface of query.execution.executor.QueryExecutor
 
     def check(self, query: str) -> guard.QueryInfo:
         return guard.check(query, self.service_allowlist)

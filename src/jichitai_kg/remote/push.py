@@ -24,9 +24,9 @@ import pyoxigraph as ox
 
 from ..content import app_query, rq_header
 from ..errors import PushError
-from ..query.guard import scan
-from ..query.media import JSON_RESULTS, NTRIPLES
-from ..query.protocol import FORM, SPARQL_UPDATE
+from ..query.rules.guard import scan
+from ..query.rules.media import JSON_RESULTS, NTRIPLES
+from ..query.rules.protocol import FORM, SPARQL_UPDATE
 from .bindings import inline_bindings
 from .executor import META_GRAPH
 from .http import Client, Credentials, form_body, with_params

@@ -1,4 +1,4 @@
-"""Full-text search and W3C reconciliation over the dataset (issue #15).
+"""Full-text search and W3C reconciliation over the dataset.
 
 ``text`` matches words and highlights; ``rank`` holds the ranking rules; ``searcher`` answers
 queries from the index file that ``store.text_index`` builds with the store; ``present`` turns

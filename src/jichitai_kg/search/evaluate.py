@@ -2,7 +2,7 @@
 
     python -m jichitai_kg.search.evaluate [GOLD.json]      # `make reconcile-eval`
 
-The figures (the targets of issue #21 in brackets):
+The figures (in brackets the level each must reach; tests/search/test_reconcile_gold.py holds them to it):
 
 * ``top1``: names with one right answer whose first candidate is it (≥ 0.97);
 * ``precision``/``recall``: of the auto-matches (``match: true``) the share that is right

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from ..content import app_query
 from ..errors import BadRequest, Unavailable
 from ..namespaces import BASE, JKG
-from ..query.runner import Runner
+from ..query.execution.runner import Runner
 from .reconcile import clean_text
 
 #: id → (ja name, en name): the columns a user can add.

@@ -1,4 +1,4 @@
-"""The ranking rules of search (issue #15), as pure functions.
+"""The ranking rules of search, as pure functions.
 
 A hit is ranked by the best *tier* any of its texts reaches for the query:
 

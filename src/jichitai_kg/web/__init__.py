@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..config import load_settings
 from ..errors import JKGError
-from ..query import admission
+from ..query.execution import admission
 from . import (
     access_log,
     compression,

@@ -20,7 +20,7 @@ import re
 from flask import Flask, Response, g, request
 from flask_compress import Compress
 
-from ..query import media
+from ..query.rules import media
 
 #: Answers shorter than this are sent as they are (compression would not pay for itself).
 MIN_BYTES = 1024

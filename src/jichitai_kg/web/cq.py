@@ -1,7 +1,7 @@
 """``/cq``: the competency-question catalog on the web.
 
 Negotiation, formats, limits and error statuses are those of ``/sparql``
-(``query.media`` and the shared executor); this module adds the catalog, the
+(``query.rules.media`` and the shared executor); this module adds the catalog, the
 parameter check (400 naming the valid values) and the HTML pages.
 """
 
@@ -17,7 +17,7 @@ from .. import cq
 from ..errors import BadRequest, NotAcceptable, ParameterError, QueryFailed, QuerySyntaxError
 from ..i18n import Section
 from ..namespaces import PREFIXES, compact
-from ..query import media
+from ..query.rules import media
 from .responses import answer_response, request_infer, request_lang
 from .state import app_cache, get_dataset
 from .urls import local_href

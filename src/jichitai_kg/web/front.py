@@ -31,7 +31,7 @@ from granian.http import HTTP1Settings
 from granian.server.mp import MPServer
 
 from ..errors import JKGError
-from ..query.sandbox import die_with_parent
+from ..query.execution.sandbox import die_with_parent
 from . import prefork
 
 log = logging.getLogger(__name__)

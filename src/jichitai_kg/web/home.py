@@ -13,9 +13,9 @@ from jinja2 import pass_context
 from ..content import app_query, app_query_names, rq_header
 from ..errors import BadRequest, JKGError, QueryFailed, QueryTooComplex, Unavailable
 from ..i18n import Section, gettext, texts
-from ..query import media
-from ..query.guard import sniff
-from ..query.runner import plain
+from ..query.execution.runner import plain
+from ..query.rules import media
+from ..query.rules.guard import sniff
 from ..store.text_index import index_path
 from . import prefork
 from .cq import government_choices, question_summaries

@@ -46,8 +46,8 @@ from ..linked_data.pages import (
     plain_rows,
 )
 from ..namespaces import BASE, JKG, ONTOLOGY_GRAPH
-from ..query import media
-from ..query.runner import Runner
+from ..query.execution.runner import Runner
+from ..query.rules import media
 from .responses import request_lang, text_response
 from .state import app_cache, get_dataset, jsonld_context
 from .urls import base_url, path_prefix

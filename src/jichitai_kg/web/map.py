@@ -15,7 +15,7 @@ from markupsafe import Markup
 from ..content import app_query, rq_header
 from ..i18n import gettext
 from ..linked_data.map_svg import render_map
-from ..query.runner import plain
+from ..query.execution.runner import plain
 from .home import TEXT
 from .responses import request_lang
 from .state import get_dataset

@@ -19,7 +19,7 @@ import sys
 import traceback
 from collections.abc import Callable
 
-from ..query.sandbox import die_with_parent
+from ..query.execution.sandbox import die_with_parent
 
 
 def can_fork() -> bool:

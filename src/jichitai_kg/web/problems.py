@@ -10,7 +10,7 @@ so a JSON client never has to parse an HTML page or a bare sentence.  The body::
      "detail": "Unknown prefix `foo:` at 1:21 (line 1, column 21) — add …",
      "error": "QuerySyntaxError", "line": 1, "column": 21, "token": "foo:"}
 
-``line``/``column``/``token`` appear for query syntax errors (``query/syntax_errors.py``);
+``line``/``column``/``token`` appear for query syntax errors (``query/rules/syntax_errors.py``);
 ``param``/``valid`` for a parameter a question cannot accept.
 """
 

@@ -23,7 +23,7 @@ from ..content import app_query
 from ..errors import JKGError
 from ..linked_data import site_links, site_rules
 from ..namespaces import BASE
-from ..query.runner import plain
+from ..query.execution.runner import plain
 from ..releases import catalog as release_catalog
 from .state import get_dataset
 

@@ -15,14 +15,15 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request
 
 from ..errors import BadRequest, JKGError, NotFound
+from ..i18n import texts
 from ..namespaces import BASE
-from ..query import admission
+from ..query.execution import admission
 from ..search import MAX_QUERY_CHARS
 from ..search import reconcile as rc
 from ..search.extend import data_extension, propose_properties
 from .problems import problem_response
 from .responses import request_lang
-from .search import MAX_LIMIT, TEXT, int_arg, local_url, search_index
+from .search import MAX_LIMIT, int_arg, local_url, search_index
 from .state import get_dataset
 from .urls import base_url
 
@@ -141,7 +142,8 @@ def preview():
     data = rc.preview_data(request.args.get("id", ""), search_index(), lang)
     if data is None:
         raise NotFound("unknown id: give the IRI of an entity of this dataset in 'id'")
-    page = render_template("reconcile_preview.html", e=data, url=local_url(data["iri"]), t=TEXT[lang], lang=lang)
+    page = render_template("reconcile_preview.html", e=data, url=local_url(data["iri"]), t=texts(lang, "search"),
+                           lang=lang)
     return Response(page, headers={"Content-Security-Policy": PREVIEW_POLICY})
 
 

@@ -9,8 +9,8 @@ from typing import Any
 from flask import Response, current_app, request
 
 from ..config import parse_bool
-from ..query import media
-from ..query.cache import request_key
+from ..query.caching.cache import request_key
+from ..query.rules import media
 from .state import get_dataset
 
 LANGUAGES = ("ja", "en")

@@ -1,12 +1,12 @@
 """The workbench's runs on the server: a syntax check, stopping a query by its id, short permalinks.
 
 - ``POST /check`` (form field ``query``) parses the query without running it
-  (``query/syntax_check.py``): ``{"ok": true, "form": "SELECT"}``, or the same 400 a run would
+  (``query/rules/syntax_check.py``): ``{"ok": true, "form": "SELECT"}``, or the same 400 a run would
   give (the parser's message with its line and column).  The workbench asks it as you type.
 
 - Every query request may name itself with ``X-Query-Id`` (the workbench sends a random id
   with each run); ``POST /cancel/<id>`` then kills the worker evaluating it, in whichever
-  serving process runs it (``query/cancel.py``), so a stopped runaway frees its worker at once.
+  serving process runs it (``query/execution/cancel.py``), so a stopped runaway frees its worker at once.
 - ``POST /q`` with the workbench state (JSON: query or question and parameters, view,
   inference switch, language) stores it under its content hash and answers ``{"url": "/q/<hash>"}``;
   ``GET /q/<hash>`` redirects to the long permalink.  The same state always gets the same
@@ -25,9 +25,9 @@ from urllib.parse import urlencode
 from flask import Blueprint, Flask, current_app, g, jsonify, redirect, request
 
 from ..errors import BadRequest, JKGError, NotFound, QuerySyntaxError
-from ..query import syntax_errors
-from ..query.cancel import CURRENT_QUERY_ID, valid_id
-from ..query.syntax_check import check_syntax
+from ..query.execution.cancel import CURRENT_QUERY_ID, valid_id
+from ..query.rules import syntax_errors
+from ..query.rules.syntax_check import check_syntax
 from .state import get_dataset
 
 bp = Blueprint("runs", __name__)

@@ -15,8 +15,9 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 
 from ..errors import BadRequest, Unavailable
+from ..i18n import Section
 from ..linked_data.pages import local_path
-from ..query import media
+from ..query.rules import media
 from ..search import MAX_QUERY_CHARS, SearchIndex
 from ..search.present import results_dict
 from ..search.reconcile import clean_text
@@ -33,16 +34,7 @@ JSON = "application/json"
 _lock = threading.Lock()
 _build_lock = threading.Lock()
 
-TEXT = {
-    "ja": {"title": "検索", "placeholder": "テレワーク、RPA、鎌倉…", "search": "検索", "results": "件",
-           "none": "見つかりませんでした。", "type": "種類", "government": "自治体", "category": "分類",
-           "all": "すべて", "next": "次へ", "prev": "前へ", "other_lang": "English", "code": "団体コード",
-           "prefecture": "都道府県", "did_you_mean": "もしかして", "showing": "の検索結果を表示しています。"},
-    "en": {"title": "Search", "placeholder": "telework, RPA, Kamakura…", "search": "Search", "results": "results",
-           "none": "Nothing found.", "type": "Type", "government": "Government", "category": "Category",
-           "all": "all", "next": "Next", "prev": "Previous", "other_lang": "日本語", "code": "Dantai code",
-           "prefecture": "Prefecture", "did_you_mean": "Did you mean", "showing": "Showing its results."},
-}
+TEXT = Section("search")
 
 
 def search_index() -> SearchIndex:
@@ -104,7 +96,7 @@ def int_arg(name: str, default: int, low: int, high: int) -> int:
 
 def _problem(q: str) -> str | None:
     if not q:
-        return "Give a search word in 'q' (e.g. /search?q=テレワーク)."
+        return "Give a search word in 'q' (e.g. /search?q=telework)."
     try:
         clean_text(q, "'q'")
     except BadRequest as exc:

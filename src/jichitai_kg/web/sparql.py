@@ -1,7 +1,7 @@
 """The ``/sparql`` endpoint: HTTP in, protocol functions, executor, HTTP out.
 
-Request parsing is ``query.protocol``, negotiation ``query.media``, refusals
-``query.guard``; every failure is a :class:`~jichitai_kg.errors.JKGError` whose status
+Request parsing is ``query.rules.protocol``, negotiation ``query.rules.media``, refusals
+``query.rules.guard``; every failure is a :class:`~jichitai_kg.errors.JKGError` whose status
 the app's one error handler answers (see the status table in docs/usage.md).
 """
 
@@ -12,7 +12,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from ..errors import BadRequest, Forbidden, JKGError, NotAcceptable, QuerySyntaxError
 from ..linked_data.formats import BY_MEDIA_TYPE, write_rdf
 from ..linked_data.service import GRAPH_ROLES, RESULT_FORMAT_IRIS, describe_service
-from ..query import guard, media, protocol, syntax_errors
+from ..query.rules import guard, media, protocol, syntax_errors
 from .responses import answer_response, request_lang
 from .state import get_dataset, jsonld_context
 from .urls import endpoint_url
@@ -49,7 +49,7 @@ bp.add_url_rule("/sparql/", endpoint="sparql_slash", view_func=sparql,
 
 def run_query(sreq: protocol.SparqlRequest) -> Response:
     assert sreq.query is not None
-    info = guard.precheck(sreq.query)  # limits and NUL first: linear scans (issue #26)
+    info = guard.precheck(sreq.query)  # limits and NUL first: scans linear in the query's length
     if info.update:
         raise Forbidden(guard.READ_ONLY)
     if info.form is None:

@@ -13,7 +13,7 @@ from flask import Flask, Response, request, url_for
 
 from ..content import app_query
 from ..namespaces import BASE, PREFIXES
-from ..query.media import CSV, UTF8_BOM
+from ..query.rules.media import CSV, UTF8_BOM
 from .responses import LANG_COOKIE, LANGUAGES, request_lang
 from .urls import local_base, local_href
 

@@ -1,5 +1,5 @@
 // "Cite this result": dataset version, query, time and a SHA-256 of the canonical result
-// (sorted keys, no spaces, UTF-8: the same bytes jichitai_kg.query.cache.result_digest hashes).
+// (sorted keys, no spaces, UTF-8: the same bytes jichitai_kg.query.caching.cache.result_digest hashes).
 
 import { sha256Fallback } from "./sha256.js";
 
