@@ -291,11 +291,12 @@ def test_long_lane_workers_run_at_a_lower_cpu_priority(service_store):
 def test_one_long_lane_for_two_executors_sharing_an_admission(service_store):
     """Two executors (as two serving processes) with one long-lane ticket between them: a
     runaway in one holds it, so a runaway in the other waits and is answered 503 at its
-    limit, while quick questions in both go on."""
+    limit, while quick questions in both go on.  a's limit (8 s) is well past b's (3 s), so the
+    ticket is still held when b's limit comes, however late b starts on a busy machine."""
     shared = Admission(1, per_client=4)
-    with QueryExecutor(service_store, workers=1, long_workers=1, quick_budget=0.2, timeout=4,
+    with QueryExecutor(service_store, workers=1, long_workers=1, quick_budget=0.2, timeout=8,
                        admission=shared) as a, \
-         QueryExecutor(service_store, workers=1, long_workers=1, quick_budget=0.2, timeout=4,
+         QueryExecutor(service_store, workers=1, long_workers=1, quick_budget=0.2, timeout=3,
                        admission=shared) as b:
         a.admission.remember_long(key64(RUNAWAY))  # known long: straight to the long lane
         assert b.is_known_long(RUNAWAY)
