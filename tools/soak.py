@@ -7,7 +7,8 @@ Everything runs on 127.0.0.1 and is bounded (request count, duration).  Steps:
    loopback listener counts connections the SERVICE spellings might make;
 3. run a load mix of ordinary queries and runaways for ``--duration`` s at ``--concurrency``:
    ``--runaway-share`` of requests are cartesian products that hit the time limit,
-   the rest are the project's competency-question queries;
+   the rest are the project's competency-question queries; then the same mix with huge
+   reconciliation batches (``--batch-size`` register names each) in place of the runaways;
 4. note RSS and processes again, stop the server with SIGTERM, check nothing is left;
 5. write the figures to ``docs/reliability.md`` (and ``docs/reliability.json``).
 """
@@ -143,8 +144,41 @@ def fuzz(base: str, count: int, seed: int, listener: Listener) -> dict:
             "memory_cap": capped[0]}
 
 
-def load_mix(base: str, args) -> dict:
+def reconcile_batch(names: list[str], size: int, rng: random.Random) -> bytes:
+    """A form body for /reconcile: ``size`` register names in one batch, as a spreadsheet holds them."""
+    queries = {f"q{i}": {"query": rng.choice(names)} for i in range(size)}
+    return urllib.parse.urlencode({"queries": json.dumps(queries, ensure_ascii=False)}).encode()
+
+
+def register_names() -> list[str]:
+    """The Japanese names of the register's bodies (read from data/register/*.ttl)."""
+    import re
+
+    text = "".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "data" / "register").glob("*.ttl")))
+    return sorted(set(re.findall(r'rdfs:label "([^"]+)"@ja', text)))
+
+
+def post_reconcile(base: str, body: bytes, source: str, timeout: float = 60) -> tuple[int, bytes]:
+    """POST a reconciliation batch from the loopback address ``source``."""
+    parsed = urllib.parse.urlsplit(base)
+    conn = HTTPConnection(parsed.hostname, parsed.port, timeout=timeout, source_address=(source, 0))
+    try:
+        conn.request("POST", "/reconcile", body=body,
+                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+        resp = conn.getresponse()
+        return resp.status, resp.read()
+    except (OSError, HTTPException):
+        return -1, b""
+    finally:
+        conn.close()
+
+
+def load_mix(base: str, args, *, heavy: str = "runaway") -> dict:
+    """Normal questions from ``args.concurrency`` clients, with ``args.runaway_share`` of heavy
+    requests: runaway queries (``heavy="runaway"``) or huge reconciliation batches
+    (``heavy="reconcile"``, ``args.batch_size`` names each)."""
     normal = [text for _, text in normal_questions()]
+    names = register_names() if heavy == "reconcile" else []
     rng = random.Random(args.seed)
     lock = threading.Lock()
     lat: list[float] = []
@@ -159,7 +193,10 @@ def load_mix(base: str, args) -> dict:
         while time.monotonic() < stop_at:
             runaway = r.random() < args.runaway_share
             t = time.monotonic()
-            status, body = ask(base, RUNAWAY if runaway else r.choice(normal), source)
+            if runaway and heavy == "reconcile":
+                status, body = post_reconcile(base, reconcile_batch(names, args.batch_size, r), source)
+            else:
+                status, body = ask(base, RUNAWAY if runaway else r.choice(normal), source)
             lost[0] += status == 503 and CRASHED in body
             dt = time.monotonic() - t
             if status != 200 and not runaway:
@@ -177,7 +214,8 @@ def load_mix(base: str, args) -> dict:
         t.join()
     lat.sort()
     q = statistics.quantiles(lat, n=100) if len(lat) >= 2 else [float("nan")] * 99
-    return {"duration_s": args.duration, "concurrency": args.concurrency,
+    return {"duration_s": args.duration, "concurrency": args.concurrency, "heavy": heavy,
+            "batch_size": args.batch_size if heavy == "reconcile" else None,
             "runaway_share": args.runaway_share, "normal_ok": len(lat),
             "questions": [qid for qid, _ in normal_questions()],
             "normal_req_per_s": round(len(lat) / args.duration, 1),
@@ -198,6 +236,8 @@ def main(argv=None) -> int:
     p.add_argument("--processes", type=int, default=0,
                    help="serving processes (default: the server's, one per core up to 4)")
     p.add_argument("--seed", type=int, default=12)
+    p.add_argument("--batch-size", type=int, default=100,
+                   help="names in each reconciliation batch of the second mix (default: the most /reconcile accepts; 0: no second mix)")
     p.add_argument("--slow-clients", type=int, default=2100,
                    help="connections drip-feeding a header, one byte every 5 s (0: none)")
     p.add_argument("--slow-seconds", type=float, default=30)
@@ -233,6 +273,9 @@ def main(argv=None) -> int:
         fig["fuzz"] = fuzz(base, args.fuzz, args.seed, listener)
         print(f"load mix for {args.duration:g} s ...", file=sys.stderr, flush=True)
         fig["load"] = load_mix(base, args)
+        if args.batch_size:
+            print(f"load mix with reconciliation batches for {args.duration:g} s ...", file=sys.stderr, flush=True)
+            fig["load_reconcile"] = load_mix(base, args, heavy="reconcile")
         if args.slow_clients:
             print(f"{args.slow_clients} slow clients for {args.slow_seconds:g} s ...",
                   file=sys.stderr, flush=True)
@@ -253,7 +296,8 @@ def main(argv=None) -> int:
             code = proc.wait()
         stop_s = round(time.monotonic() - started, 1)
         time.sleep(0.5)
-    fig["worker_deaths"] = fig["fuzz"].pop("worker_lost") + fig["load"].pop("worker_lost")
+    fig["worker_deaths"] = (fig["fuzz"].pop("worker_lost") + fig["load"].pop("worker_lost")
+                            + fig.get("load_reconcile", {}).pop("worker_lost", 0))
     fig.update(exit_code=code, stop_seconds=stop_s,
                procs_left=len([p for p in everything if alive(p)]))
     Path(args.out).with_suffix(".json").write_text(json.dumps(fig, indent=2, ensure_ascii=False)
