@@ -25,8 +25,8 @@ from . import egress, sandbox
 
 #: Address-space cap per worker (``QUERY_MEMORY_LIMIT``).  An idle worker holding the
 #: project's store in memory maps about 0.3 GB of address space; 2 GiB leaves room for
-#: ordinary queries and stops the 2.3 GB cartesian ``ORDER BY`` over the whole store
-#: (``SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f``).
+#: ordinary queries and stops the 2.3 GB sort of a cartesian product of the whole store
+#: with itself (two unrelated triple patterns ordered by one variable of each).
 DEFAULT_MEMORY_LIMIT = 2 * 1024 ** 3
 #: Stack of the thread that parses and evaluates queries (see :mod:`.nesting`).
 QUERY_STACK_BYTES = 64 * 1024 * 1024
