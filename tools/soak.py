@@ -57,21 +57,27 @@ def normal_questions() -> list[tuple[str, str]]:
             if not any(p.required for p in q.params)]
 
 
-def ask(base: str, query: str, source: str, timeout: float = 60) -> tuple[int, bytes]:
-    """GET /sparql from the loopback address ``source`` (each simulated client has its own,
-    as real clients do: the server's per-client limits see them apart)."""
+def send(base: str, method: str, path: str, source: str, *, body: bytes | None = None,
+         headers: dict | None = None, timeout: float = 60) -> tuple[int, bytes]:
+    """One request from the loopback address ``source`` (each simulated client has its own,
+    as real clients do: the server's per-client limits see them apart); (-1, b"") when the
+    connection fails."""
     parsed = urllib.parse.urlsplit(base)
-    conn = HTTPConnection(parsed.hostname, parsed.port, timeout=timeout,
-                                      source_address=(source, 0))
+    conn = HTTPConnection(parsed.hostname, parsed.port, timeout=timeout, source_address=(source, 0))
     try:
-        conn.request("GET", "/sparql?" + urllib.parse.urlencode({"query": query}),
-                     headers={"Accept": "application/sparql-results+json"})
+        conn.request(method, path, body=body, headers=headers or {})
         resp = conn.getresponse()
         return resp.status, resp.read()
     except (OSError, HTTPException):
         return -1, b""
     finally:
         conn.close()
+
+
+def ask(base: str, query: str, source: str) -> tuple[int, bytes]:
+    """GET /sparql from the loopback address ``source``."""
+    return send(base, "GET", "/sparql?" + urllib.parse.urlencode({"query": query}), source,
+                headers={"Accept": "application/sparql-results+json"})
 
 
 def rss_mib(pids: list[int]) -> float:
@@ -158,19 +164,10 @@ def register_names() -> list[str]:
     return sorted(set(re.findall(r'rdfs:label "([^"]+)"@ja', text)))
 
 
-def post_reconcile(base: str, body: bytes, source: str, timeout: float = 60) -> tuple[int, bytes]:
+def post_reconcile(base: str, body: bytes, source: str) -> tuple[int, bytes]:
     """POST a reconciliation batch from the loopback address ``source``."""
-    parsed = urllib.parse.urlsplit(base)
-    conn = HTTPConnection(parsed.hostname, parsed.port, timeout=timeout, source_address=(source, 0))
-    try:
-        conn.request("POST", "/reconcile", body=body,
-                     headers={"Content-Type": "application/x-www-form-urlencoded"})
-        resp = conn.getresponse()
-        return resp.status, resp.read()
-    except (OSError, HTTPException):
-        return -1, b""
-    finally:
-        conn.close()
+    return send(base, "POST", "/reconcile", source, body=body,
+                headers={"Content-Type": "application/x-www-form-urlencoded"})
 
 
 def load_mix(base: str, args, *, heavy: str = "runaway") -> dict:

@@ -51,6 +51,19 @@ taken by other work. It must be measured again with `make soak` on an idle machi
 """.splitlines()
 
 
+def mix_table(m: dict, heavy: str) -> list[str]:
+    """The figures of one load mix; ``heavy`` names its heavy requests."""
+    return [
+        "| measure | value |", "|---|---|",
+        f"| normal queries answered | {m['normal_ok']} |",
+        f"| normal throughput | {m['normal_req_per_s']} req/s |",
+        f"| normal latency p50 | {m['normal_p50_s']} s |",
+        f"| normal latency p99 | {m['normal_p99_s']} s |",
+        f"| normal queries by status | {m['statuses']['normal']} |",
+        f"| {heavy} by status | {m['statuses']['runaway']} |",
+    ]
+
+
 def reconcile_section(m: dict | None) -> list[str]:
     """The same mix with huge reconciliation batches in place of the runaways."""
     if not m:
@@ -64,13 +77,7 @@ def reconcile_section(m: dict | None) -> list[str]:
         "may hold, a larger one is refused 400 after a linear scan). A batch of more than 50 "
         "queries takes one of the server's long-lane tickets, as a long query does.",
         "",
-        "| measure | value |", "|---|---|",
-        f"| normal queries answered | {m['normal_ok']} |",
-        f"| normal throughput | {m['normal_req_per_s']} req/s |",
-        f"| normal latency p50 | {m['normal_p50_s']} s |",
-        f"| normal latency p99 | {m['normal_p99_s']} s |",
-        f"| normal queries by status | {m['statuses']['normal']} |",
-        f"| reconciliation batches by status | {m['statuses']['runaway']} |",
+        *mix_table(m, "reconciliation batches"),
         "",
         f"The target (normal p99 under 1 s, no normal request refused) is "
         f"**{'met' if target_met(m) else 'not met'}** with this mix.",
@@ -140,13 +147,7 @@ def write_report(path: Path, fig: dict) -> None:
         f"the rest the {len(m.get('questions', []))} competency questions that need no parameter "
         f"({', '.join(m.get('questions', []))}). The client is Python (http.client) on the same machine.",
         "",
-        "| measure | value |", "|---|---|",
-        f"| normal queries answered | {m['normal_ok']} |",
-        f"| normal throughput | {m['normal_req_per_s']} req/s |",
-        f"| normal latency p50 | {m['normal_p50_s']} s |",
-        f"| normal latency p99 | {m['normal_p99_s']} s |",
-        f"| normal queries by status | {m['statuses']['normal']} |",
-        f"| runaway queries by status | {m['statuses']['runaway']} |",
+        *mix_table(m, "runaway queries"),
         "",
         *reconcile_section(fig.get("load_reconcile")),
         *slow_section(fig.get("slow")),
