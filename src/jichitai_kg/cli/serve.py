@@ -92,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     # one admission to long work for all serving processes, in memory they share
     admission.SHARED = admission.Admission(settings["LONG_QUERIES"], settings["LONG_QUERIES_PER_CLIENT"])
     server = front.create(args.host, args.port, processes=processes, threads=args.threads,
-                          grace=grace, max_request_bytes=settings["MAX_REQUEST_BYTES"], board=board)
+                          grace=grace, max_header_bytes=settings["MAX_HEADER_BYTES"], board=board)
 
     def announce() -> None:
         print(f"Serving on http://{args.host}:{args.port}/ (SPARQL: /sparql)"

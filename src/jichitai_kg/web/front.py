@@ -41,6 +41,9 @@ HEADER_READ_TIMEOUT = 5.0
 #: Connections one serving process keeps open at once (granian's backpressure); more wait
 #: in the listen backlog.  Cheap in Rust: only complete requests reach Python's threads.
 CONNECTIONS_PER_PROCESS = 16384
+#: hyper (granian's HTTP parser) answers a bare 414 to a request-target this long or longer,
+#: whatever the settings; the app's own URL cap (MAX_URL_BYTES) must stay below it.
+FRONT_URL_LIMIT = 65_535
 #: Pending connections the kernel keeps for the listening socket.
 BACKLOG = 4096
 #: Seconds a serving process gets, after the grace period, before it is killed.
@@ -166,16 +169,23 @@ def _kill_group(pgid: int | None) -> None:
             pass
 
 
+def read_buffer_bytes(max_header_bytes: int) -> int:
+    """granian's read buffer for a request's head (request line and header): room for the
+    longest URL it accepts and 4 × the app's header cap, so that a request over the app's
+    limits but within this reaches the app and gets its 414 or 431 with a message and the
+    security headers.  Over it, granian answers a bare 431 (a body is read apart from it)."""
+    return 64 * 1024 + 4 * max_header_bytes
+
+
 def create(host: str, port: int, *, processes: int, threads: int, grace: float,
-           max_request_bytes: int, board: prefork.ReadinessBoard) -> Front:
+           max_header_bytes: int, board: prefork.ReadinessBoard) -> Front:
     """The front for ``processes`` serving processes of ``threads`` threads each."""
     return Front(
         "jichitai_kg.web:create_app", address=host, port=port, interface=Interfaces.WSGI,
         workers=processes, blocking_threads=threads, backlog=BACKLOG,
         backpressure=CONNECTIONS_PER_PROCESS, http=HTTPModes.http1, websockets=False,
-        # a long URL may be as long as a body may be, so it gets the endpoint's 414, not a 431
         http1_settings=HTTP1Settings(header_read_timeout=int(HEADER_READ_TIMEOUT * 1000),
-                                     max_buffer_size=max_request_bytes + 64 * 1024),
+                                     max_buffer_size=read_buffer_bytes(max_header_bytes)),
         log_level="warning", log_dictconfig=_LOG_CONFIG, log_access=False,
         respawn_failed_workers=True, workers_kill_timeout=math.ceil(grace + KILL_MARGIN),
         board=board)
