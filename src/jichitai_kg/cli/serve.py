@@ -36,7 +36,8 @@ def register(subparsers) -> None:
                    help="answer from this remote SPARQL store (filled by `jichitai-kg push`) "
                         "instead of the local one (STORE_QUERY_ENDPOINT)")
     p.add_argument("--grace", type=float, default=None,
-                   help="seconds requests in flight get after SIGTERM (default 15)")
+                   help="seconds requests in flight get after SIGTERM or SIGINT (default 15); "
+                        "a second signal ends the wait at once")
     p.add_argument("--quiet", action="store_true", help="no access log")
     p.set_defaults(func=run)
 

@@ -10,7 +10,9 @@ granian's main process supervises the serving processes (forked, each running
 supervision, :class:`Front` replaces a process that failed with back-off while the
 others serve, and ends the server with exit code 1 only when no process ever started.
 SIGTERM or SIGINT: every serving process stops accepting, finishes its requests in flight
-and closes its query workers; one still busy after the grace period is killed.
+and closes its query workers; one still busy after the grace period is killed.  A second
+SIGTERM or SIGINT ends the grace period at once: every serving process is killed with its
+query workers.
 """
 
 from __future__ import annotations
@@ -103,6 +105,18 @@ class Front(MPServer):
         self.board = board
         self.failures = 0
         self._delays: dict[int, float] = {}
+        self._stop_signals = 0
+
+    def signal_handler_interrupt(self, *args: Any, **kwargs: Any) -> None:
+        """The first SIGTERM/SIGINT starts granian's graceful stop; a second one cuts the grace
+        period short."""
+        self._stop_signals += 1
+        if self._stop_signals > 1:
+            log.warning("second stop signal: the grace period ends now; serving processes killed")
+            for wrk in list(self.wrks):
+                wrk.kill()  # marked as stopped by its parent: not a failure to replace
+                _kill_group(wrk.inner.pid)  # and its query workers
+        super().signal_handler_interrupt(*args, **kwargs)
 
     def _respawn_workers(self, workers, spawn_target, target_loader, delay: float = 0):
         if self.interrupt_signal:
