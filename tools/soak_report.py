@@ -27,7 +27,7 @@ def target_met(load: dict) -> bool:
 
 #: A/B of the same load mix, run back to back on the shared development machine (not idle):
 #: recorded by hand, as it needs the previous version's server.
-BEFORE_AFTER = """### Before and after the shared admission (issue #26, item 5)
+BEFORE_AFTER = """### Before and after the shared admission to long work
 
 The same mix (19 questions, 32 client addresses, 5% runaways, 3 s limit, answer cache off,
 2 serving processes), 30 s each, back to back on 2026-12-07 19:40 UTC on the 2-core
@@ -91,7 +91,7 @@ def slow_section(slow: dict | None) -> list[str]:
         return []
     d, n = slow["drip"], slow["normal"]
     return [
-        "## Slow clients (issue #26, item 3)",
+        "## Slow clients: drip-fed connections against a normal client",
         "",
         f"{d['connections']:,} connections each sending one header byte every {d['interval_s']:g} s "
         f"for {d['seconds']:g} s (one the server closes is opened again at once), while a normal "
@@ -140,7 +140,7 @@ def write_report(path: Path, fig: dict) -> None:
         f"at the memory cap (503, `QUERY_MEMORY_LIMIT`): {f.get('memory_cap', 0)} (workers killed on purpose at "
         "the time limit are replaced and not counted)",
         "",
-        "## Load mix with runaways (issue #26, item 5)",
+        "## Load mix with runaways: normal latency while runaway queries run",
         "",
         f"{m['duration_s']} s, {m['concurrency']} clients each from its own loopback address; "
         f"{m['runaway_share']:.0%} of requests are cartesian products stopped at the time limit, "
@@ -164,16 +164,16 @@ def write_report(path: Path, fig: dict) -> None:
         "",
         "## Reading these figures",
         "",
-        "The fuzzing and process figures are the guarantees of issue #12 (items 1, 2, 4, 5 and 9): "
+        "The fuzzing and process figures show what must hold under hostile input: "
         "no unexpected 5xx, no request leaving the machine, no dead worker, nothing left after a stop. "
-        "The load-mix figures show fairness under runaways (#26 item 5): every query starts in the "
+        "The load-mix figures show fairness under runaways: every query starts in the "
         "quick lane (`QUERY_WORKERS`); one still running after `QUICK_BUDGET` (1 s) is remembered "
         "as long, in memory all serving processes share, and goes on in the long lane, which "
         "runs niced and admits `LONG_QUERIES` queries at once on the whole server and "
         "`LONG_QUERIES_PER_CLIENT` per client address (`query/execution/admission.py`), so runaways "
         "queue behind each other (and are answered 503 at their time limit) instead of taking "
         "the cores ordinary questions need. "
-        f"The issue's target (normal p99 under 1 s, no normal request lost) is "
+        f"The target (normal p99 under 1 s, no normal request lost) is "
         f"**{'met' if target_met(m) else 'not met'}** in this run.",
         "",
     ]
