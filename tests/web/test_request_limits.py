@@ -21,7 +21,7 @@ def test_a_url_over_the_cap_is_414_with_a_message_for_every_route(client):
         resp = client.get(f"{path}?{query}", headers={"Accept": "application/json"})
         assert resp.status_code == 414 and resp.headers["Content-Type"] == "application/problem+json"
         problem = json.loads(resp.data)
-        assert problem["error"] == "URLTooLong" and problem["title"] == "Request URI Too Long"
+        assert problem["error"] == "RequestTooLarge" and problem["title"] == "Request URI Too Long"
         assert problem["detail"] == ("The URL is longer than 32768 bytes (MAX_URL_BYTES); "
                                      "send long queries with POST.")
         _assert_security_headers(resp)

@@ -302,7 +302,7 @@ def test_a_long_url_gets_the_apps_414_up_to_the_fronts_limit(live_server):
                                      headers={"Accept": "application/sparql-results+json"})
         assert status == 414 and headers["Content-Type"] == "application/problem+json"
         problem = json.loads(body)
-        assert problem["status"] == 414 and problem["error"] == "URLTooLong"
+        assert problem["status"] == 414 and problem["error"] == "RequestTooLarge"
         assert "32768 bytes" in problem["detail"] and "POST" in problem["detail"]
         _assert_security_headers(headers)
     status, headers, body = http(live_server.url + "/sparql?" + urlencode({"query": "ASK {} #" + "x" * 30_000}),

@@ -14,21 +14,7 @@ from collections.abc import Mapping
 
 from flask import Flask, current_app, request
 
-from ..errors import JKGError
-
-
-class URLTooLong(JKGError):
-    """The URL is over ``MAX_URL_BYTES``."""
-
-    status = 414
-    exit_code = 2
-
-
-class HeaderTooLarge(JKGError):
-    """The request's header fields are over ``MAX_HEADER_BYTES``."""
-
-    status = 431
-    exit_code = 2
+from ..errors import RequestTooLarge
 
 
 def url_bytes(environ: Mapping[str, str]) -> int:
@@ -41,11 +27,10 @@ def url_bytes(environ: Mapping[str, str]) -> int:
 def header_bytes(environ: Mapping[str, str]) -> int:
     """Size of the header fields as sent, each counted as ``Name: value`` and its line end
     (the WSGI key ``HTTP_NAME`` is 5 longer than ``Name``; a line adds 4)."""
-    size = 0
-    for key, value in environ.items():
-        if key.startswith("HTTP_"):
-            size += len(key) - 1 + len(value)
-        elif key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+    size = sum([len(key) - 1 + len(value) for key, value in environ.items() if key[:5] == "HTTP_"])
+    for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):  # WSGI keeps these two without the prefix
+        value = environ.get(key)
+        if value:
             size += len(key) + 4 + len(value)
     return size
 
@@ -55,12 +40,13 @@ def check() -> None:
     environ = request.environ
     limit = current_app.config["MAX_URL_BYTES"]
     if url_bytes(environ) > limit:
-        raise URLTooLong(f"The URL is longer than {limit} bytes (MAX_URL_BYTES); "
-                         "send long queries with POST.")
+        raise RequestTooLarge(f"The URL is longer than {limit} bytes (MAX_URL_BYTES); "
+                              "send long queries with POST.", status=414)
     limit = current_app.config["MAX_HEADER_BYTES"]
     if header_bytes(environ) > limit:
-        raise HeaderTooLarge(f"The request's header fields are larger than {limit} bytes "
-                             "(MAX_HEADER_BYTES); send less, such as fewer or smaller cookies.")
+        raise RequestTooLarge(f"The request's header fields are larger than {limit} bytes "
+                              "(MAX_HEADER_BYTES); send less, such as fewer or smaller cookies.",
+                              status=431)
 
 
 def install(app: Flask) -> None:
