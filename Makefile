@@ -97,7 +97,7 @@ soak: install
 	JKG_FORGERY_COUNT=10000 $(PY) -m pytest -q -s -k "spellings or workers_alone" tests/web/test_fuzz.py tests/query/execution/test_services.py
 
 # The reconciliation gold set: regenerate it from the register (seeded), then print the figures
-# of issue #21 with and without a type (docs/search.md records them).
+# of name reconciliation with and without a type (docs/search.md records them).
 reconcile-gold: install
 	$(PY) tools/gen_reconcile_gold.py
 

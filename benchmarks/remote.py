@@ -33,7 +33,7 @@ from benchmarks.__main__ import CLI, bench_throughput, catalog, geomean, version
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "benchmarks.md"
 OUT = ROOT / "docs" / "benchmarks-remote.json"
-SECTION = "## Remote store (issue #13)"
+SECTION = "## Throughput through a remote store (`serve --query-endpoint`)"
 NAMES = ("embedded", "remote", "oxigraph-direct")
 
 

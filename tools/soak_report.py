@@ -12,7 +12,7 @@ PROTECTIONS = """## What protects the service
 | quadratic work before the limits | length and depth limits first, then NUL, then the tokenizer: linear scans with possessive, non-backtracking patterns that stop at the first limit passed; a 1 MB adversarial body costs the serving process well under 1 s of CPU ([sandbox.md](sandbox.md)) | `MAX_REQUEST_BYTES` (1 MiB) |
 | parser stack overflow (5,000 nested parentheses, 1,000 nested `FILTER EXISTS`, 10,000-item chains) | queries nesting ( { [ deeper than 128 levels (a `{` after `EXISTS` counts twice) or longer than 25,000 tokens get 400 before any worker sees them; workers parse and evaluate on a 64 MiB stack, which survives chains of 30,000 items (`query/rules/nesting.py`) | `nesting.MAX_NESTING`, `MAX_TOKENS` |
 | one query taking all memory | each worker's address space is capped (`RLIMIT_AS`); a query over it answers 503 with a plain message and the worker is replaced | `QUERY_MEMORY_LIMIT` (2 GiB; 0 = no cap) |
-| orphaned workers, dropped requests on stop | SIGTERM/SIGINT: every serving process stops accepting, requests in flight get up to the grace period, then every worker is killed and reaped and the forkserver and resource tracker stop; a serving process still busy after the grace is killed with its whole process group; workers also die with their parent (`PR_SET_PDEATHSIG`) | `serve --grace` (15 s) |
+| orphaned workers, dropped requests on stop | SIGTERM/SIGINT: every serving process stops accepting, requests in flight get up to the grace period, then every worker is killed and reaped and the forkserver and resource tracker stop; a serving process still busy after the grace is killed with its whole process group, and a second SIGTERM/SIGINT kills them at once; workers also die with their parent (`PR_SET_PDEATHSIG`) | `serve --grace` (15 s) |
 | slow clients holding connections | the HTTP front (granian) closes a connection whose request header is not complete within 5 s and keeps up to 16,384 connections per serving process; only complete requests reach Python ([deployment.md](deployment.md#the-http-front)) | `web/front.py` |
 | runaway queries starving the others | two lanes of workers in each serving process: a query still running after the quick budget is remembered as long (in memory shared by all serving processes) and its worker trades places with an idle long-lane worker (with none idle, the query is stopped and re-run in the long lane); a text known to be long goes there directly, and copies of it already waiting in the quick lane follow (`query/execution/executor.py`). Long-lane work needs a ticket of the whole server and counts against its client's limit (`query/execution/admission.py`); long-lane workers run at niceness 10 | `QUERY_WORKERS` (2 in all), `LONG_QUERY_WORKERS` (1 per serving process), `QUICK_BUDGET` (1 s), `LONG_QUERIES` (1 in all), `LONG_QUERIES_PER_CLIENT` (2) |
 | memory held by the query-scan memo | bounded by bytes of query text (8 MiB total; queries over 64 KiB are not kept), in the same byte-bounded table as the answer cache (`query/memo.py`) | |
@@ -27,7 +27,7 @@ def target_met(load: dict) -> bool:
 
 #: A/B of the same load mix, run back to back on the shared development machine (not idle):
 #: recorded by hand, as it needs the previous version's server.
-BEFORE_AFTER = """### Before and after the shared admission (issue #26, item 5)
+BEFORE_AFTER = """### Before and after the shared admission to long work
 
 The same mix (19 questions, 32 client addresses, 5% runaways, 3 s limit, answer cache off,
 2 serving processes), 30 s each, back to back on 2026-12-07 19:40 UTC on the 2-core
@@ -91,7 +91,7 @@ def slow_section(slow: dict | None) -> list[str]:
         return []
     d, n = slow["drip"], slow["normal"]
     return [
-        "## Slow clients (issue #26, item 3)",
+        "## Slow clients: drip-fed connections against a normal client",
         "",
         f"{d['connections']:,} connections each sending one header byte every {d['interval_s']:g} s "
         f"for {d['seconds']:g} s (one the server closes is opened again at once), while a normal "
@@ -140,7 +140,7 @@ def write_report(path: Path, fig: dict) -> None:
         f"at the memory cap (503, `QUERY_MEMORY_LIMIT`): {f.get('memory_cap', 0)} (workers killed on purpose at "
         "the time limit are replaced and not counted)",
         "",
-        "## Load mix with runaways (issue #26, item 5)",
+        "## Load mix with runaways: normal latency while runaway queries run",
         "",
         f"{m['duration_s']} s, {m['concurrency']} clients each from its own loopback address; "
         f"{m['runaway_share']:.0%} of requests are cartesian products stopped at the time limit, "
@@ -164,16 +164,16 @@ def write_report(path: Path, fig: dict) -> None:
         "",
         "## Reading these figures",
         "",
-        "The fuzzing and process figures are the guarantees of issue #12 (items 1, 2, 4, 5 and 9): "
+        "The fuzzing and process figures show what must hold under hostile input: "
         "no unexpected 5xx, no request leaving the machine, no dead worker, nothing left after a stop. "
-        "The load-mix figures show fairness under runaways (#26 item 5): every query starts in the "
+        "The load-mix figures show fairness under runaways: every query starts in the "
         "quick lane (`QUERY_WORKERS`); one still running after `QUICK_BUDGET` (1 s) is remembered "
         "as long, in memory all serving processes share, and goes on in the long lane, which "
         "runs niced and admits `LONG_QUERIES` queries at once on the whole server and "
         "`LONG_QUERIES_PER_CLIENT` per client address (`query/execution/admission.py`), so runaways "
         "queue behind each other (and are answered 503 at their time limit) instead of taking "
         "the cores ordinary questions need. "
-        f"The issue's target (normal p99 under 1 s, no normal request lost) is "
+        f"The target (normal p99 under 1 s, no normal request lost) is "
         f"**{'met' if target_met(m) else 'not met'}** in this run.",
         "",
     ]

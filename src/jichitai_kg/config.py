@@ -78,8 +78,13 @@ SETTINGS: tuple[Setting, ...] = (
             positive=True),
     Setting("MAX_RESULT_BYTES", 20 * _MIB, "int", "serialized result cap in bytes (422 above it; "
             "results are never truncated)", positive=True),
-    Setting("MAX_REQUEST_BYTES", _MIB, "int", "request body cap in bytes (413); also the URL cap (414)",
-            positive=True),
+    Setting("MAX_REQUEST_BYTES", _MIB, "int", "request body cap in bytes (413)", positive=True),
+    Setting("MAX_URL_BYTES", 32 * 1024, "int", "URL cap in bytes (414 with a message; send long "
+            "queries with POST). The front itself refuses URLs of 65,535 bytes or more with a bare "
+            "414, so a larger value has no effect beyond that", minimum=1024),
+    Setting("MAX_HEADER_BYTES", 32 * 1024, "int", "cap in bytes on a request's header fields "
+            "(431 with a message); the front reads up to 64 KiB + 4 × this before it answers a bare "
+            "431 itself (docs/deployment.md)", minimum=1024),
     Setting("QUERY_WORKERS", 2, "int", "worker processes of the quick lane, where every query starts "
             "(serve --workers), in all: shared out among the serving processes, at least one each",
             positive=True),

@@ -79,6 +79,13 @@ class NotAcceptable(JKGError):
     exit_code = 2
 
 
+class RequestTooLarge(JKGError):
+    """A part of the request over the app's caps: the URL over ``MAX_URL_BYTES`` (414; long
+    queries go by POST) or the header fields over ``MAX_HEADER_BYTES`` (431)."""
+
+    exit_code = 2
+
+
 class ResultTooLarge(JKGError):
     """The serialized result is over ``MAX_RESULT_BYTES``: never truncated silently."""
 

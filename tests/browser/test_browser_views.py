@@ -120,6 +120,9 @@ def test_syntax_is_checked_as_you_type(open_page):
 def test_short_permalink_resolves_to_the_same_result(open_page, live_server):
     page = open_page("/?question=government-profile&gov=kamakura&lang=en").page
     page.wait_for_function("() => /^19 /.test((document.getElementById('row-count') || {}).textContent)")
+    # the English form names the governments in English, the Japanese name in brackets
+    assert page.locator("#param-gov option:checked").text_content() == "Kamakura City (鎌倉市, kamakura)"
+    assert page.locator("#param-gov option").nth(1).text_content() == "Kamakura City (鎌倉市, kamakura)"
     page.click("#shorten")
     page.wait_for_function("() => document.getElementById('short-permalink').value.includes('/q/')")
     short = page.locator("#short-permalink").input_value()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -216,6 +217,27 @@ def test_result_page_html_english_with_parameter(client):
     assert "Initiatives per government and success factor" in html
     assert "Organizational culture" in html
     assert '<option value="minato" selected>' in html
+
+
+def _government_options(html: str) -> dict[str, str]:
+    """The government picker's choices: value → text."""
+    picker = html[html.index('<select name="gov"'):]
+    picker = picker[:picker.index("</select>")]
+    return dict(re.findall(r'<option value="([a-z]+)"(?: selected)? *>([^<]*)</option>', picker))
+
+
+def test_government_choices_are_named_in_the_page_language(client):
+    """In English the picker names each government in English with the Japanese in brackets;
+    in Japanese it keeps the Japanese names only."""
+    en = _government_options(client.get("/cq/category-matrix?format=html&lang=en&gov=minato")
+                             .get_data(as_text=True))
+    assert en["kamakura"] == "Kamakura City (鎌倉市, kamakura)"
+    assert en["kyoto"] == "Kyoto Prefecture (京都府, kyoto)"
+    assert en["minato"] == "Minato City (港区, minato)"
+    assert len(en) == 8 and all(" (" in text and text[0].isascii() for text in en.values())
+    ja = _government_options(client.get("/cq/category-matrix?format=html&lang=ja").get_data(as_text=True))
+    assert ja["kamakura"] == "鎌倉市 (kamakura)" and ja["tsukuba"] == "つくば市 (tsukuba)"
+    assert len(ja) == 8 and not any("City" in text or "Prefecture" in text for text in ja.values())
 
 
 def test_result_page_html_error(client):

@@ -21,7 +21,7 @@ def server(monkeypatch):
                         lambda self, workers, *a, **k: respawned.append(list(workers)))
     monkeypatch.setattr(front, "_kill_group", lambda pgid: None)
     board = ReadinessBoard(2)
-    srv = front.create("127.0.0.1", 1, processes=2, threads=2, grace=1, max_request_bytes=1024,
+    srv = front.create("127.0.0.1", 1, processes=2, threads=2, grace=1, max_header_bytes=1024,
                        board=board)
     srv.wrks = [SimpleNamespace(birth=time.monotonic(), inner=SimpleNamespace(pid=None, exitcode=1))
                 for _ in range(2)]
@@ -29,11 +29,11 @@ def server(monkeypatch):
 
 
 def test_settings_reach_granian():
-    srv = front.create("127.0.0.1", 1, processes=3, threads=5, grace=10, max_request_bytes=1000,
+    srv = front.create("127.0.0.1", 1, processes=3, threads=5, grace=10, max_header_bytes=1000,
                        board=ReadinessBoard(3))
     assert (srv.workers, srv.blocking_threads, srv.backpressure) == (3, 5, front.CONNECTIONS_PER_PROCESS)
     assert srv.http1_settings.header_read_timeout == 5000
-    assert srv.http1_settings.max_buffer_size == 1000 + 64 * 1024
+    assert srv.http1_settings.max_buffer_size == 64 * 1024 + 4 * 1000
     assert srv.workers_kill_timeout == 15  # the grace period and the kill margin
 
 

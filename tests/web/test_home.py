@@ -67,6 +67,18 @@ def test_home_editor_examples_and_downloads(client):
     assert '<script type="module" src="/static/workbench/main.js">' in html
 
 
+def test_workbench_government_choices_follow_the_page_language(client):
+    """The question form's government picker (static/workbench/params.js) gets each name in
+    the page's language and, in English, the Japanese one to show in brackets."""
+    en = {g["slug"]: g for g in workbench_config(client.get("/?lang=en").data.decode())["governments"]}
+    assert (en["kamakura"]["label"], en["kamakura"]["ja"]) == ("Kamakura City", "鎌倉市")
+    assert (en["kanagawa"]["label"], en["kanagawa"]["ja"]) == ("Kanagawa Prefecture", "神奈川県")
+    assert len(en) == 8 and all(g["label"].isascii() and g["ja"] for g in en.values())
+    ja = {g["slug"]: g for g in workbench_config(client.get("/?lang=ja").data.decode())["governments"]}
+    assert (ja["kamakura"]["label"], ja["kamakura"]["ja"]) == ("鎌倉市", None)
+    assert len(ja) == 8 and not any(g["ja"] for g in ja.values())
+
+
 def test_home_examples_run_on_the_endpoint(client, project_root):
     from jichitai_kg.web.home import example_queries
 

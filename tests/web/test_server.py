@@ -17,6 +17,7 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, GET, JSON, JSONLD, N3, POST, RDF, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
 from jichitai_kg.namespaces import CATEGORY, GOV, JKG, RDFS
+from jichitai_kg.web import front
 
 pytestmark = pytest.mark.server
 
@@ -243,49 +244,84 @@ def test_drip_fed_connections_do_not_lock_others_out(live_server):
     assert drip["closed_by_server"] >= 300, drip  # every one of them hit the header deadline
 
 
-def test_the_fronts_own_errors_have_no_body_to_protect(live_server):
-    """granian answers a header over its buffer with 431 and a request it cannot parse with
-    400 itself, without the app's security headers (it has no hook for them): an empty body
-    and no Content-Type, so nothing a browser could render, frame or sniff."""
+def _raw(live_server, request: bytes) -> tuple[list[bytes], bytes]:
+    """Send ``request`` as is; the answer's head lines (lower case) and body."""
     host, port = live_server.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as s:
+        try:
+            s.sendall(request)
+        except OSError:  # the front answered and closed before the header was all sent
+            pass
+        answer = b""
+        try:
+            while chunk := s.recv(65536):
+                answer += chunk
+        except ConnectionResetError:
+            pass
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return head.lower().split(b"\r\n"), body
+
+
+def test_the_fronts_own_errors_have_no_body_to_protect(live_server):
+    """Beyond the app's limits and its own, granian answers itself, without the app's security
+    headers (it has no hook for them): a head over its read buffer (431), more than 100 header
+    fields (431), a URL of 65,535 bytes or more (414), a request it cannot parse (400).  Each
+    has an empty body and no Content-Type, so nothing a browser could render, frame or sniff."""
     big = b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * (2 * 1024 * 1024) + b"\r\n\r\n"
-    for request, status in [(big, b"431"), (b"GARBAGE\r\n\r\n", b"400")]:
-        with socket.create_connection((host, int(port)), timeout=10) as s:
-            try:
-                s.sendall(request)
-            except OSError:  # the front answered and closed before the header was all sent
-                pass
-            answer = b""
-            try:
-                while chunk := s.recv(65536):
-                    answer += chunk
-            except ConnectionResetError:
-                pass
-        head, _, body = answer.partition(b"\r\n\r\n")
-        lines = head.lower().split(b"\r\n")
-        assert lines[0].startswith(b"http/1.1 " + status), head
-        assert body == b"" and b"content-length: 0" in lines, head
-        assert not [h for h in lines if h.startswith(b"content-type")], head
+    many = (b"GET /healthz HTTP/1.1\r\nHost: x\r\n"
+            + b"".join(b"X-H%d: a\r\n" % i for i in range(100)) + b"\r\n")
+    long_url = b"GET /healthz?" + b"a" * (front.FRONT_URL_LIMIT - 9) + b" HTTP/1.1\r\nHost: x\r\n\r\n"
+    for request, status in [(big, b"431"), (many, b"431"), (long_url, b"414"), (b"GARBAGE\r\n\r\n", b"400")]:
+        lines, body = _raw(live_server, request)
+        assert lines[0].startswith(b"http/1.1 " + status), lines
+        assert body == b"" and b"content-length: 0" in lines, lines
+        assert not [h for h in lines if h.startswith(b"content-type")], lines
+
+
+def _assert_security_headers(headers) -> None:
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"] == "same-origin"
 
 
 def test_the_apps_413_carries_the_security_headers(live_server):
     status, headers, body = http(live_server.url + "/sparql", data=b"a" * (1024 * 1024 + 1),
                                  headers={"Content-Type": "application/sparql-query"})
     assert status == 413 and b"larger than" in body
-    assert headers["X-Content-Type-Options"] == "nosniff"
-    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
-    assert headers["X-Frame-Options"] == "DENY"
+    _assert_security_headers(headers)
 
 
-def test_long_url_gets_414(live_server):
-    """Over 64 KiB the front itself refuses a URL (414, empty body: hyper's URI limit); below
-    that the endpoint answers it."""
-    query = "ASK {} #" + "x" * (64 * 1024)
-    status, _, body = http(live_server.url + "/sparql?" + urlencode({"query": query}))
-    assert (status, body) == (414, b"")
-    status, _, body = http(live_server.url + "/sparql?" + urlencode({"query": query[:60 * 1024]}),
-                           headers={"Accept": "application/sparql-results+json"})
+def test_a_long_url_gets_the_apps_414_up_to_the_fronts_limit(live_server):
+    """Over MAX_URL_BYTES (32 KiB) and up to the longest URL the front accepts, the app itself
+    answers 414 with its message, as problem details to a JSON client, and its security headers."""
+    for length in (40 * 1024, front.FRONT_URL_LIMIT - 1):
+        path = "/sparql?" + urlencode({"query": "ASK {} #" + "x" * length})[:length - len("/sparql?")]
+        assert len(path) == length
+        status, headers, body = http(live_server.url + path,
+                                     headers={"Accept": "application/sparql-results+json"})
+        assert status == 414 and headers["Content-Type"] == "application/problem+json"
+        problem = json.loads(body)
+        assert problem["status"] == 414 and problem["error"] == "RequestTooLarge"
+        assert "32768 bytes" in problem["detail"] and "POST" in problem["detail"]
+        _assert_security_headers(headers)
+    status, headers, body = http(live_server.url + "/sparql?" + urlencode({"query": "ASK {} #" + "x" * 30_000}),
+                                 headers={"Accept": "application/sparql-results+json"})
     assert status == 200 and json.loads(body)["boolean"] is True
+
+
+def test_a_large_header_gets_the_apps_431_up_to_the_fronts_buffer(live_server):
+    """Header fields over MAX_HEADER_BYTES (32 KiB) and within the front's read buffer get the
+    app's own 431: a message and the security headers."""
+    buffer = front.read_buffer_bytes(32 * 1024)
+    for size in (40 * 1024, buffer - 1024):
+        cookies = {f"X-Cookie-{i}": "c" * 8000 for i in range(size // 8000)}
+        status, headers, body = http(live_server.url + "/healthz", headers=cookies)
+        assert status == 431 and headers["Content-Type"] == "text/plain; charset=utf-8"
+        assert b"header fields are larger than 32768 bytes (MAX_HEADER_BYTES)" in body
+        _assert_security_headers(headers)
+    status, _, body = http(live_server.url + "/healthz", headers={"X-Cookie": "c" * 30_000})
+    assert status == 200 and json.loads(body)["status"] == "ok"
 
 
 def test_port_in_use_is_one_line_and_exit_1(project_root, service_store):

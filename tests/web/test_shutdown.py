@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import threading
 import time
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from loopback import alive, descendants, start_server
+from loopback import alive, descendants, start_server, wait_until
 
 pytestmark = pytest.mark.server
 
@@ -100,3 +101,45 @@ def test_sigterm_with_a_runaway_kills_it_after_the_grace_period(server):
     assert time.monotonic() - started < 20
     time.sleep(0.5)
     assert [p for p in helpers if alive(p)] == []
+
+
+def _cpu_seconds(pids) -> float:
+    """User and system CPU time of these processes (those still there), from /proc."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _refused(base: str) -> bool:
+    try:
+        urllib.request.urlopen(base + "/healthz", timeout=2).close()
+    except urllib.error.URLError as exc:
+        return isinstance(exc.reason, ConnectionRefusedError)
+    return False
+
+
+def test_a_second_stop_signal_ends_the_grace_period_at_once(server):
+    """SIGTERM with a runaway in flight starts a 60 s grace period; a second signal (here
+    SIGINT, as a second Ctrl-C) kills the serving process and its workers at once."""
+    proc, base = server(grace=60)
+    helpers = descendants(proc.pid)
+    cpu = _cpu_seconds(helpers)
+    out: dict = {}
+    client = _background(base, RUNAWAY, out)
+    assert wait_until(lambda: _cpu_seconds(helpers) > cpu + 0.5, 30)  # the runaway is running
+    proc.send_signal(signal.SIGTERM)
+    assert wait_until(lambda: _refused(base), 10)  # no longer accepting…
+    assert proc.poll() is None  # …but waiting for the request in flight
+    started = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(30) == 0
+    assert time.monotonic() - started < 10  # not the 60 s of the grace period
+    client.join(10)
+    assert "n" not in out and isinstance(out.get("error"), OSError), out  # cut, not answered
+    assert wait_until(lambda: not [p for p in helpers if alive(p)], 10), \
+        [p for p in helpers if alive(p)]

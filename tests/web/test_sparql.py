@@ -196,9 +196,10 @@ def test_body_over_limit_is_413(app, client):
 
 
 def test_url_over_limit_is_414(app, client):
-    limit = app.config["MAX_REQUEST_BYTES"]
+    limit = app.config["MAX_URL_BYTES"]
     resp = client.get("/sparql?query=" + quote("ASK {} #" + "x" * (limit + 10)))
     assert resp.status_code == 414
+    assert f"longer than {limit} bytes (MAX_URL_BYTES); send long queries with POST" in resp.get_data(as_text=True)
 
 
 def test_put_is_405_with_allow(client):

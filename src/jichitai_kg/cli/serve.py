@@ -36,7 +36,8 @@ def register(subparsers) -> None:
                    help="answer from this remote SPARQL store (filled by `jichitai-kg push`) "
                         "instead of the local one (STORE_QUERY_ENDPOINT)")
     p.add_argument("--grace", type=float, default=None,
-                   help="seconds requests in flight get after SIGTERM (default 15)")
+                   help="seconds requests in flight get after SIGTERM or SIGINT (default 15); "
+                        "a second signal ends the wait at once")
     p.add_argument("--quiet", action="store_true", help="no access log")
     p.set_defaults(func=run)
 
@@ -92,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
     # one admission to long work for all serving processes, in memory they share
     admission.SHARED = admission.Admission(settings["LONG_QUERIES"], settings["LONG_QUERIES_PER_CLIENT"])
     server = front.create(args.host, args.port, processes=processes, threads=args.threads,
-                          grace=grace, max_request_bytes=settings["MAX_REQUEST_BYTES"], board=board)
+                          grace=grace, max_header_bytes=settings["MAX_HEADER_BYTES"], board=board)
 
     def announce() -> None:
         print(f"Serving on http://{args.host}:{args.port}/ (SPARQL: /sparql)"

@@ -191,7 +191,8 @@ def _literal(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def governments_from_runner(runner: Runner, catalog: Catalog) -> Governments:
-    """Ask the store which governments exist (the ``governments`` question, labels in ja)."""
+def governments_from_runner(runner: Runner, catalog: Catalog, lang: str = "ja") -> Governments:
+    """Ask the store which governments exist (the ``governments`` question), with their names
+    in ``lang`` (rdfs:label; none where the data has no name in that language)."""
     question = catalog.get(GOVERNMENTS_QUESTION)
-    return Governments.from_rows(plain(runner.select(question.text, lang="ja")))
+    return Governments.from_rows(plain(runner.select(question.text, lang=lang)))

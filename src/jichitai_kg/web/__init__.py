@@ -24,6 +24,7 @@ from . import (
     linked_data,
     map,
     reconcile,
+    request_limits,
     runs,
     search,
     sparql,
@@ -52,6 +53,7 @@ def create_app(test_config: dict | None = None, *, config_file: str | None = Non
         app.register_blueprint(bp, url_prefix="/v/<release>", name=f"v_{bp.name}")
     app.register_error_handler(JKGError, jkg_error)  # JSON for JSON clients, else plain text
     app.register_error_handler(HTTPException, http_error)
+    request_limits.install(app)  # URL (414) and header (431) caps, below the front's own
     compression.install(app)  # first of the after_request hooks, so it runs last
     _install_cors_and_logging(app)
     app.after_request(_security_headers)

@@ -57,16 +57,26 @@ def question_summaries(lang: str) -> list[dict]:
             for q in _catalog()]
 
 
-def government_choices() -> list[dict]:
-    """The values of a ``government`` parameter, for the workbench's question form."""
-    return [{"slug": g.slug, "label": g.label or g.slug} for g in _safe_governments()]
+def government_choices(lang: str) -> list[dict]:
+    """The values of a ``government`` parameter, for the question forms: ``label`` the name
+    in the page's language (the Japanese name where there is none), ``ja`` the Japanese name
+    too when the label is another (shown in brackets after it)."""
+    choices = []
+    names = _safe_names(lang) if lang != "ja" else {}
+    for g in _safe_governments():
+        label = names.get(g.iri) or g.label or g.slug
+        choices.append({"slug": g.slug, "iri": g.iri, "code": g.code, "label": label,
+                        "ja": g.label if g.label and label != g.label else None})
+    return choices
 
 
-def _governments() -> cq.Governments:
+def _governments(lang: str = "ja") -> cq.Governments:
+    """The governments with their names in ``lang``; in Japanese, those parameters resolve by."""
     cache = app_cache("cq")
-    if "governments" not in cache:
-        cache["governments"] = cq.governments_from_runner(get_dataset().runner(), _catalog())
-    return cache["governments"]
+    key = "governments" if lang == "ja" else f"governments-{lang}"
+    if key not in cache:
+        cache[key] = cq.governments_from_runner(get_dataset().runner(), _catalog(), lang)
+    return cache[key]
 
 
 def _editor_link(question: cq.Question, lang: str, raw: dict | None = None,
@@ -178,7 +188,7 @@ def _page(q: cq.Question, lang: str, raw: dict, infer: bool, *, results: dict | 
         "cq_question.html", lang=lang, t=TEXT[lang], q=q, raw=raw, infer=infer, columns=columns,
         rows=rows, error=error, downloads=downloads, editor_link=_editor_link(q, lang, raw, infer),
         other_lang_url=url_for("cq.question", qid=q.id, **{**base_args, "lang": other}),
-        governments=_safe_governments(), view=q.view,
+        governments=government_choices(lang), view=q.view,
         chart_data={"view": q.view, "prefixes": PREFIXES,
                     "vars": columns, "rows": results["results"]["bindings"] if results else []},
         pending=results is None and error is None)
@@ -193,6 +203,14 @@ def _safe_governments() -> list[cq.Government]:
         return _governments().items
     except Exception:  # the form still renders (with a text box) if the store is unavailable
         return []
+
+
+def _safe_names(lang: str) -> dict[str, str]:
+    """Each government's name in ``lang`` by IRI; none if the store cannot say."""
+    try:
+        return {g.iri: g.label for g in _governments(lang).items if g.label}
+    except Exception:  # the Japanese names are shown instead
+        return {}
 
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",

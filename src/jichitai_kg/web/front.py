@@ -10,7 +10,9 @@ granian's main process supervises the serving processes (forked, each running
 supervision, :class:`Front` replaces a process that failed with back-off while the
 others serve, and ends the server with exit code 1 only when no process ever started.
 SIGTERM or SIGINT: every serving process stops accepting, finishes its requests in flight
-and closes its query workers; one still busy after the grace period is killed.
+and closes its query workers; one still busy after the grace period is killed.  A second
+SIGTERM or SIGINT ends the grace period at once: every serving process is killed with its
+query workers.
 """
 
 from __future__ import annotations
@@ -41,6 +43,9 @@ HEADER_READ_TIMEOUT = 5.0
 #: Connections one serving process keeps open at once (granian's backpressure); more wait
 #: in the listen backlog.  Cheap in Rust: only complete requests reach Python's threads.
 CONNECTIONS_PER_PROCESS = 16384
+#: hyper (granian's HTTP parser) answers a bare 414 to a request-target this long or longer,
+#: whatever the settings; the app's own URL cap (MAX_URL_BYTES) must stay below it.
+FRONT_URL_LIMIT = 65_535
 #: Pending connections the kernel keeps for the listening socket.
 BACKLOG = 4096
 #: Seconds a serving process gets, after the grace period, before it is killed.
@@ -100,6 +105,18 @@ class Front(MPServer):
         self.board = board
         self.failures = 0
         self._delays: dict[int, float] = {}
+        self._stop_signals = 0
+
+    def signal_handler_interrupt(self, *args: Any, **kwargs: Any) -> None:
+        """The first SIGTERM/SIGINT starts granian's graceful stop; a second one cuts the grace
+        period short."""
+        self._stop_signals += 1
+        if self._stop_signals > 1:
+            log.warning("second stop signal: the grace period ends now; serving processes killed")
+            for wrk in list(self.wrks):
+                wrk.kill()  # marked as stopped by its parent: not a failure to replace
+                _kill_group(wrk.inner.pid)  # and its query workers
+        super().signal_handler_interrupt(*args, **kwargs)
 
     def _respawn_workers(self, workers, spawn_target, target_loader, delay: float = 0):
         if self.interrupt_signal:
@@ -166,16 +183,23 @@ def _kill_group(pgid: int | None) -> None:
             pass
 
 
+def read_buffer_bytes(max_header_bytes: int) -> int:
+    """granian's read buffer for a request's head (request line and header): room for the
+    longest URL it accepts and 4 × the app's header cap, so that a request over the app's
+    limits but within this reaches the app and gets its 414 or 431 with a message and the
+    security headers.  Over it, granian answers a bare 431 (a body is read apart from it)."""
+    return 64 * 1024 + 4 * max_header_bytes
+
+
 def create(host: str, port: int, *, processes: int, threads: int, grace: float,
-           max_request_bytes: int, board: prefork.ReadinessBoard) -> Front:
+           max_header_bytes: int, board: prefork.ReadinessBoard) -> Front:
     """The front for ``processes`` serving processes of ``threads`` threads each."""
     return Front(
         "jichitai_kg.web:create_app", address=host, port=port, interface=Interfaces.WSGI,
         workers=processes, blocking_threads=threads, backlog=BACKLOG,
         backpressure=CONNECTIONS_PER_PROCESS, http=HTTPModes.http1, websockets=False,
-        # a long URL may be as long as a body may be, so it gets the endpoint's 414, not a 431
         http1_settings=HTTP1Settings(header_read_timeout=int(HEADER_READ_TIMEOUT * 1000),
-                                     max_buffer_size=max_request_bytes + 64 * 1024),
+                                     max_buffer_size=read_buffer_bytes(max_header_bytes)),
         log_level="warning", log_dictconfig=_LOG_CONFIG, log_access=False,
         respawn_failed_workers=True, workers_kill_timeout=math.ceil(grace + KILL_MARGIN),
         board=board)

@@ -76,7 +76,7 @@ def index():
     config_json = workbench_config(endpoint=url_for("sparql.sparql"), lang=lang, examples=examples,
                                    questions=questions, dataset_version=version,
                                    infer_default=infer_default,
-                                   governments=government_choices())
+                                   governments=government_choices(lang))
     other = "en" if lang == "ja" else "ja"
     args = {k: v for k, v in request.args.items() if k != "lang"}
     return render_template("index.html", t=TEXT[lang], lang=lang, counts=counts, error=error,

@@ -23,7 +23,7 @@ export function renderParams(box, question, values, governments) {
     const label = el("label", { for: id }, `${p.name} (${p.required ? t.required : t.optional})`);
     let input;
     const choices = p.type === "government" && governments.length
-      ? [...governments].sort((a, b) => collator.compare(a.label, b.label)).map((g) => [g.slug, `${g.label} (${g.slug})`])
+      ? [...governments].sort((a, b) => collator.compare(a.label, b.label)).map((g) => [g.slug, `${g.label} (${g.ja ? `${g.ja}, ` : ""}${g.slug})`])
       : p.allowed.map((a) => [a, a]);
     if (choices.length) {
       input = el("select", { id, name: p.name });
