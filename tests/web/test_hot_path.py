@@ -68,7 +68,7 @@ def test_a_plan_is_made_once_per_distinct_request(app, client):
 def test_plans_are_bounded_by_bytes(app, client):
     path = app.extensions[hot_path.EXTENSION]
     before = len(path.plans)
-    long_text = "ASK {} #" + "x" * hot_path.PLAN_ENTRY_BYTES
+    long_text = "ASK {} #" + "x" * (hot_path.PLAN_ENTRY_BYTES // 2)
     resp = client.get("/sparql?query=" + quote(long_text), headers={"Accept": "application/json"})
     assert json.loads(resp.data)["boolean"] is True
     assert len(path.plans) == before  # too long to keep: planned again next time
@@ -92,3 +92,14 @@ def test_bodies_in_memory_reach_the_front_whole(app):
     headers, body = _wsgi_get(app, "/healthz", "")  # through Flask: joined by whole_bodies
     assert isinstance(body, list) and len(body) == 1
     assert dict(headers)["Content-Length"] == str(len(body[0]))
+
+
+def test_the_request_limits_hold_on_the_hot_path(app, client):
+    """A plain GET over MAX_URL_BYTES or MAX_HEADER_BYTES is refused as Flask refuses it."""
+    long_url = "/sparql?query=" + quote("ASK {} #" + "x" * app.config["MAX_URL_BYTES"])
+    resp = client.get(long_url, headers={"Accept": "application/json"})
+    assert resp.status_code == 414 and "MAX_URL_BYTES" in json.loads(resp.data)["detail"]
+    assert resp.headers["Content-Security-Policy"] == delivery.CONTENT_SECURITY_POLICY
+    resp = client.get("/sparql?query=" + quote("ASK {}"),
+                      headers={"Accept": "application/json", "X-Big": "y" * app.config["MAX_HEADER_BYTES"]})
+    assert resp.status_code == 431 and "MAX_HEADER_BYTES" in json.loads(resp.data)["detail"]

@@ -12,8 +12,8 @@ The answer is the one the Flask view gives, header for header (``tests/web/test_
 compares them): every request this path does not take, every refusal of the plan, and
 every error of the executor go through Flask (its error handler and hooks), so problem
 details, compression of large answers, cookies and 304s are Flask's own.  Nothing is skipped
-that limits work: the URL limit is checked first, the plan runs the guard, and the executor
-keeps its time and memory limits and its own check.
+that limits work: the URL and header limits (``request_limits.py``) are checked first, the
+plan runs the guard, and the executor keeps its time and memory limits and its own check.
 """
 
 from __future__ import annotations
@@ -28,14 +28,14 @@ from ..errors import QuerySyntaxError
 from ..query.caching.cache import request_key
 from ..query.memo import BytesLRU
 from ..query.rules import media, protocol, syntax_errors
-from . import access_log, compression, delivery, state
+from . import access_log, compression, delivery, request_limits, state
 from .responses import DATA_RELEASE_HEADER, DATA_VERSION_HEADER
 from .sparql import Plan, plan_query
 
-#: Memory for plans, counted as the bytes of the request text they are kept for.
+#: Memory for plans, counted as twice the request text they are kept for (key and plan).
 PLAN_BYTES = 8 * 1024 * 1024
-#: A request text longer than this is planned each time (as the scan memo does).
-PLAN_ENTRY_BYTES = 64 * 1024
+#: A plan counted larger than this (a request text over half of it) is made each time.
+PLAN_ENTRY_BYTES = 32 * 1024
 PATHS = ("/sparql", "/sparql/")
 #: Request headers that need Flask: conditional requests (304, compressed ETags), the
 #: workbench's query id (cancelling), a body.
@@ -60,8 +60,9 @@ class HotPath:
                 or any(h in environ for h in _FLASK_HEADERS)):
             return self.flask_app(environ, start_response)
         limit, infer_default, public_base, version_headers = self._settings()
-        if len(qs) > limit:  # Flask answers 414
-            return self.flask_app(environ, start_response)
+        if (len(qs) > limit or request_limits.url_bytes(environ) > self._max_url
+                or request_limits.header_bytes(environ) > self._max_header):
+            return self.flask_app(environ, start_response)  # Flask refuses it: 414, 431
         base = public_base or self._base_url(environ)
         accept = environ.get("HTTP_ACCEPT")
         key = f"{base}\x00{accept}\x00{qs}"
@@ -123,6 +124,7 @@ class HotPath:
                 versions.append((DATA_RELEASE_HEADER, release.version))
             self._cache_control = ("Cache-Control", f"public, max-age={config['RESULT_MAX_AGE']}")
             self._version16 = (dataset.version or "")[:16]
+            self._max_url, self._max_header = config["MAX_URL_BYTES"], config["MAX_HEADER_BYTES"]
             self._settled = (config["MAX_REQUEST_BYTES"], bool(config["INFERENCE"]),
                              config.get("PUBLIC_BASE"), tuple(versions))
         return self._settled
