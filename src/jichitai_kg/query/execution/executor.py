@@ -88,8 +88,7 @@ class _Worker:
         if limits.sandbox and not self.sandboxed:
             log.warning("query worker runs without network sandbox (%s); SERVICE is decided "
                         "on the engine's parse", msg.why)
-        # Registered once: a request's waits are then one system call each, where the pipe's
-        # own poll() and Process.is_alive() build a selector every time.
+        # Registered once: a wait is one system call (conn.poll(), is_alive() build selectors)
         self._answer = select.poll()
         self._answer.register(parent.fileno(), select.POLLIN)
         self._death = select.poll()
@@ -102,10 +101,6 @@ class _Worker:
     def answered(self, seconds: float) -> bool:
         """Wait up to ``seconds`` for the worker's reply (or its end); True when one came."""
         return bool(self._answer.poll(math.ceil(max(0.0, seconds) * 1000)))
-
-    def send(self, request: dict) -> None:
-        """One request down the pipe (plain data: the C pickler, not multiprocessing's)."""
-        self.conn.send_bytes(pickle.dumps(request, pickle.HIGHEST_PROTOCOL))
 
     def kill(self) -> None:
         try:
@@ -241,7 +236,7 @@ class QueryExecutor:
                 lane.idle.put(worker)
                 raise _OverBudget()
             try:
-                worker.send(request)
+                worker.conn.send_bytes(pickle.dumps(request, pickle.HIGHEST_PROTOCOL))  # C pickler
                 return worker
             except (OSError, BrokenPipeError, ValueError):
                 self._discard(worker)
