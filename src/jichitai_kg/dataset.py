@@ -11,22 +11,21 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import releases
 from .content import app_query
 from .errors import BadRequest
-from .namespaces import INFERRED_GRAPH
+from .namespaces import TERMS
 from .query.caching.cache import CachingExecutor
 from .query.caching.shared_answers import SharedAnswers
-from .query.execution import admission
 from .query.execution.contract import Executor
-from .query.execution.executor import QueryExecutor
 from .query.execution.inline import InlineExecutor
 from .query.execution.runner import ExecutorRunner, plain
-from .query.execution.worker_setup import WorkerLimits
-from .remote.executor import RemoteExecutor, from_config
 from .store import Inputs, hold, open_read_only, prepare
+
+if TYPE_CHECKING:  # imported where used: a one-shot command needs neither (it starts faster)
+    from . import releases
+    from .remote.executor import RemoteExecutor
 
 
 class Dataset:
@@ -65,8 +64,8 @@ class Dataset:
     def version(self) -> str | None:
         """The store's content hash (its directory name after ``store-``), once prepared; in
         remote mode the version ``push`` recorded in the remote store."""
-        if isinstance(self._executor, RemoteExecutor):
-            return self._executor.metadata.version
+        if self.remote and self._executor is not None:
+            return self._remote_executor().metadata.version
         if self.pinned and self._release is not None:
             return self._release.content_hash[:32]
         return self.store_path.name.removeprefix("store-") if self.store_path else None
@@ -77,6 +76,8 @@ class Dataset:
         same content (None while the working data is unreleased, and in remote mode)."""
         self.prepare()
         if not self._release_known:
+            from . import releases
+
             known = releases.load(self.root)
             if known and self.store_path is not None:
                 digest = releases.store_content_hash(self.store_path, self.cache_dir)
@@ -97,9 +98,13 @@ class Dataset:
                     raise BadRequest("Releases are served from the local store; with "
                                      "STORE_QUERY_ENDPOINT set there is none.")
                 if self._executor is None:
+                    from .remote.executor import from_config
+
                     self._executor = from_config(self.settings, self.inputs.digest())
                 return None
             if self.store_path is None and self.pinned:
+                from . import releases
+
                 self._release = releases.find(self.root, self.pinned)
                 self._release_known = True
                 self.store_path = releases.ensure_store(self.root, self._release, self.cache_dir)
@@ -114,9 +119,8 @@ class Dataset:
         mode an in-memory snapshot of the remote graphs (for dumps and exports)."""
         store_path = self.prepare()
         if store_path is None:
-            executor = self.executor
-            assert isinstance(executor, RemoteExecutor)
-            return executor.snapshot()
+            self.executor  # noqa: B018 - connects to the remote store
+            return self._remote_executor().snapshot()
         return open_read_only(store_path)
 
     @property
@@ -128,12 +132,25 @@ class Dataset:
                 s = self.settings
                 common = {"timeout": s["QUERY_TIMEOUT"], "max_result_bytes": s["MAX_RESULT_BYTES"],
                           "service_allowlist": s["SERVICE_ALLOWLIST"]}
-                self._executor = (InlineExecutor(store_path, **common) if self.inline else QueryExecutor(
+                if self.inline:
+                    self._executor = InlineExecutor(store_path, **common)
+                    return self._executor
+                from .query.execution import admission
+                from .query.execution.executor import QueryExecutor
+                from .query.execution.worker_setup import WorkerLimits
+
+                self._executor = QueryExecutor(
                     store_path, workers=self.workers, long_workers=s["LONG_QUERY_WORKERS"],
                     quick_budget=s["QUICK_BUDGET"], limits=WorkerLimits.from_settings(s),
                     admission=admission.current(s["LONG_QUERIES"], s["LONG_QUERIES_PER_CLIENT"]),
-                    **common))
+                    **common)
             return self._executor
+
+    def _remote_executor(self) -> RemoteExecutor:
+        from .remote.executor import RemoteExecutor
+
+        assert isinstance(self._executor, RemoteExecutor)
+        return self._executor
 
     @property
     def answers(self) -> CachingExecutor:
@@ -160,12 +177,12 @@ class Dataset:
 
     def health(self) -> dict[str, str]:
         """What /healthz adds in remote mode: the store asked live and the version it holds."""
-        executor = self.executor
-        return executor.health() if isinstance(executor, RemoteExecutor) else {}
+        self.executor  # noqa: B018 - connects to the remote store
+        return self._remote_executor().health() if self.remote else {}
 
     def asserted_graphs(self) -> list[str]:
         """Every graph except the inferred one: the dataset for ``infer=false``/``--no-inference``."""
-        return sorted(g for g in self.graph_counts() if g != str(INFERRED_GRAPH))
+        return sorted(g for g in self.graph_counts() if g != TERMS["INFERRED_GRAPH"])
 
     def protocol_dataset(self, infer: bool) -> dict[str, list[str]]:
         """Executor keywords: empty (the union of all graphs) or the asserted graphs only."""

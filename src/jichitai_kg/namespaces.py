@@ -6,107 +6,109 @@ that an IRI base change is a one-line edit.
 
 from __future__ import annotations
 
-import pyoxigraph as ox
-from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, TIME, VANN, VOID, XSD
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 BASE = "https://w3id.org/jichitai-kg/"
 
-JKG = Namespace(BASE + "ontology#")
-ID = Namespace(BASE + "id/")
-GOV = Namespace(BASE + "id/gov/")
-UNIT = Namespace(BASE + "id/unit/")
-POST = Namespace(BASE + "id/post/")
-PLAN = Namespace(BASE + "id/plan/")
-INITIATIVE = Namespace(BASE + "id/initiative/")
-FIGURE = Namespace(BASE + "id/figure/")
-EVENT = Namespace(BASE + "id/event/")
-AGENT = Namespace(BASE + "id/agent/")
-PARTNER = Namespace(BASE + "id/partner/")
-CATEGORY = Namespace(BASE + "id/category/")
-KIND = Namespace(BASE + "id/kind/")
-ROLE = Namespace(BASE + "id/role/")
-PHASE = Namespace(BASE + "id/phase/")
-GOVTYPE = Namespace(BASE + "id/gov-type/")
-PARTNERKIND = Namespace(BASE + "id/partner-kind/")
-MEASURE = Namespace(BASE + "id/unit-of-measure/")
-GLOSSARY = Namespace(BASE + "id/glossary/")
-TIMEREF = Namespace(BASE + "id/time/")
-SOURCE = Namespace(BASE + "id/source/")
-LAW = Namespace(BASE + "id/law/")
-PART = Namespace(BASE + "id/report-part/")
-ROW = Namespace(BASE + "id/table-row/")
-APPROX = Namespace(BASE + "id/approximation/")
-FIGTYPE = Namespace(BASE + "id/figure-type/")
-STATUS = Namespace(BASE + "id/adoption-status/")
-PLANTYPE = Namespace(BASE + "id/plan-type/")
-BACKGROUND = Namespace(BASE + "id/background/")
-DATASET = URIRef(BASE + "dataset")
-GRAPH = Namespace(BASE + "graph/")
-
-ORG = Namespace("http://www.w3.org/ns/org#")
-SCHEMA = Namespace("http://schema.org/")
-SH = Namespace("http://www.w3.org/ns/shacl#")
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-DCAT = Namespace("http://www.w3.org/ns/dcat#")
-CV = Namespace("http://data.europa.eu/m8g/")
-SAC = Namespace("http://data.e-stat.go.jp/lod/sac/")
-WD = Namespace("http://www.wikidata.org/entity/")
-
-#: Named graphs of the served dataset.
-ONTOLOGY_GRAPH = GRAPH.ontology
-DATA_GRAPH = GRAPH.data
-INFERRED_GRAPH = GRAPH.inferred
-
-PREFIXES: dict[str, str] = {
-    "jkg": str(JKG),
-    "gov": str(GOV),
-    "unit": str(UNIT),
-    "post": str(POST),
-    "plan": str(PLAN),
-    "initiative": str(INITIATIVE),
-    "figure": str(FIGURE),
-    "event": str(EVENT),
-    "agent": str(AGENT),
-    "partner": str(PARTNER),
-    "category": str(CATEGORY),
-    "kind": str(KIND),
-    "role": str(ROLE),
-    "phase": str(PHASE),
-    "govtype": str(GOVTYPE),
-    "partnerkind": str(PARTNERKIND),
-    "measure": str(MEASURE),
-    "glossary": str(GLOSSARY),
-    "part": str(PART),
-    "row": str(ROW),
-    "approx": str(APPROX),
-    "figtype": str(FIGTYPE),
-    "status": str(STATUS),
-    "plantype": str(PLANTYPE),
-    "background": str(BACKGROUND),
-    "time": str(TIME),
-    "t": str(TIMEREF),
-    "src": str(SOURCE),
-    "law": str(LAW),
-    "org": str(ORG),
-    "skos": str(SKOS),
-    "prov": str(PROV),
-    "dcterms": str(DCTERMS),
-    "schema": str(SCHEMA),
-    "foaf": str(FOAF),
-    "owl": str(OWL),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "xsd": str(XSD),
-    "vann": str(VANN),
-    "void": str(VOID),
-    "sh": str(SH),
-    "sd": str(SD),
-    "dcat": str(DCAT),
-    "cv": str(CV),
-    "sac": str(SAC),
-    "wd": str(WD),
+#: The project's own namespaces: the rdflib ``Namespace`` of each is this module's attribute
+#: of the same name (``JKG``, ``GOV``…), made on first use (see :func:`__getattr__`), so
+#: that what needs only the IRIs as text (``cq run``, the query path) never loads rdflib.
+OWN: dict[str, str] = {
+    "JKG": BASE + "ontology#",
+    "ID": BASE + "id/",
+    "GOV": BASE + "id/gov/",
+    "UNIT": BASE + "id/unit/",
+    "POST": BASE + "id/post/",
+    "PLAN": BASE + "id/plan/",
+    "INITIATIVE": BASE + "id/initiative/",
+    "FIGURE": BASE + "id/figure/",
+    "EVENT": BASE + "id/event/",
+    "AGENT": BASE + "id/agent/",
+    "PARTNER": BASE + "id/partner/",
+    "CATEGORY": BASE + "id/category/",
+    "KIND": BASE + "id/kind/",
+    "ROLE": BASE + "id/role/",
+    "PHASE": BASE + "id/phase/",
+    "GOVTYPE": BASE + "id/gov-type/",
+    "PARTNERKIND": BASE + "id/partner-kind/",
+    "MEASURE": BASE + "id/unit-of-measure/",
+    "GLOSSARY": BASE + "id/glossary/",
+    "TIMEREF": BASE + "id/time/",
+    "SOURCE": BASE + "id/source/",
+    "LAW": BASE + "id/law/",
+    "PART": BASE + "id/report-part/",
+    "ROW": BASE + "id/table-row/",
+    "APPROX": BASE + "id/approximation/",
+    "FIGTYPE": BASE + "id/figure-type/",
+    "STATUS": BASE + "id/adoption-status/",
+    "PLANTYPE": BASE + "id/plan-type/",
+    "BACKGROUND": BASE + "id/background/",
+    "GRAPH": BASE + "graph/",
+    "ORG": "http://www.w3.org/ns/org#",
+    "SCHEMA": "http://schema.org/",
+    "SH": "http://www.w3.org/ns/shacl#",
+    "SD": "http://www.w3.org/ns/sparql-service-description#",
+    "DCAT": "http://www.w3.org/ns/dcat#",
+    "CV": "http://data.europa.eu/m8g/",
+    "SAC": "http://data.e-stat.go.jp/lod/sac/",
+    "WD": "http://www.wikidata.org/entity/",
 }
+#: Vocabularies rdflib defines (``rdflib.namespace.RDFS``…): the same attributes, from rdflib.
+WELL_KNOWN: dict[str, str] = {
+    "TIME": "http://www.w3.org/2006/time#",
+    "SKOS": "http://www.w3.org/2004/02/skos/core#",
+    "PROV": "http://www.w3.org/ns/prov#",
+    "DCTERMS": "http://purl.org/dc/terms/",
+    "FOAF": "http://xmlns.com/foaf/0.1/",
+    "OWL": "http://www.w3.org/2002/07/owl#",
+    "RDF": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "RDFS": "http://www.w3.org/2000/01/rdf-schema#",
+    "XSD": "http://www.w3.org/2001/XMLSchema#",
+    "VANN": "http://purl.org/vocab/vann/",
+    "VOID": "http://rdfs.org/ns/void#",
+}
+#: Single IRIs (rdflib ``URIRef`` attributes, made on first use) and the text of each.
+TERMS: dict[str, str] = {
+    "DATASET": BASE + "dataset",
+    #: Named graphs of the served dataset.
+    "ONTOLOGY_GRAPH": BASE + "graph/ontology",
+    "DATA_GRAPH": BASE + "graph/data",
+    "INFERRED_GRAPH": BASE + "graph/inferred",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """``JKG``, ``RDFS``, ``DATA_GRAPH``…: rdflib objects, imported and made on first use."""
+    if name in OWN or name in TERMS:
+        from rdflib import Namespace, URIRef
+
+        value: Any = Namespace(OWN[name]) if name in OWN else URIRef(TERMS[name])
+    elif name in WELL_KNOWN:
+        from rdflib import namespace
+
+        value = getattr(namespace, name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+_PREFIX_OF = {
+    "jkg": "JKG", "gov": "GOV", "unit": "UNIT", "post": "POST", "plan": "PLAN",
+    "initiative": "INITIATIVE", "figure": "FIGURE", "event": "EVENT", "agent": "AGENT",
+    "partner": "PARTNER", "category": "CATEGORY", "kind": "KIND", "role": "ROLE", "phase": "PHASE",
+    "govtype": "GOVTYPE", "partnerkind": "PARTNERKIND", "measure": "MEASURE",
+    "glossary": "GLOSSARY", "part": "PART", "row": "ROW", "approx": "APPROX", "figtype": "FIGTYPE",
+    "status": "STATUS", "plantype": "PLANTYPE", "background": "BACKGROUND", "time": "TIME",
+    "t": "TIMEREF", "src": "SOURCE", "law": "LAW", "org": "ORG", "skos": "SKOS", "prov": "PROV",
+    "dcterms": "DCTERMS", "schema": "SCHEMA", "foaf": "FOAF", "owl": "OWL", "rdf": "RDF",
+    "rdfs": "RDFS", "xsd": "XSD", "vann": "VANN", "void": "VOID", "sh": "SH", "sd": "SD",
+    "dcat": "DCAT", "cv": "CV", "sac": "SAC", "wd": "WD",
+}
+PREFIXES: dict[str, str] = {prefix: {**OWN, **WELL_KNOWN}[name] for prefix, name in _PREFIX_OF.items()}
 
 
 def bind_prefixes(graph: Graph) -> Graph:
@@ -121,6 +123,8 @@ def used_prefixes(triples) -> dict[str, str]:
 
     Serializations declare only these, so a small answer or page stays readable.
     """
+    import pyoxigraph as ox
+
     iris = set()
     for t in triples:
         for term in (t.subject, t.predicate, t.object):

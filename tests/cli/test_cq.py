@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -105,3 +108,22 @@ def test_bad_input_exits_2_naming_valid_values(capsys, argv, fragments):
     assert code == 2 and out == ""
     for fragment in fragments:
         assert fragment in err
+
+
+#: Libraries `cq run` does not need; importing any of them made the command start 3× slower.
+HEAVY = ("rdflib", "werkzeug", "flask", "owlrl", "babel", "pyshacl", "jinja2", "granian")
+
+
+def test_cq_run_starts_without_the_heavy_libraries(service_store):
+    code = ("import contextlib, io, json, sys\n"
+            "from jichitai_kg.cli import main\n"
+            "out = io.StringIO()\n"
+            "with contextlib.redirect_stdout(out):\n"
+            f"    status = main(['--root', {str(ROOT)!r}, 'cq', 'run', 'cdo', '--format', 'json'])\n"
+            f"print(json.dumps([status, len(json.loads(out.getvalue())['results']['bindings']), "
+            f"sorted(m for m in {HEAVY!r} if m in sys.modules)]))\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={k: v for k, v in os.environ.items()
+                               if not k.startswith("JICHITAI_KG_")})
+    status, rows, loaded = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert (status, loaded) == (0, []) and rows > 0, proc.stderr[-2000:]

@@ -21,19 +21,7 @@ from pathlib import Path
 
 from ..content import rq_header
 from ..errors import JKGError, NotFound
-from ..namespaces import (
-    CATEGORY,
-    FIGURE,
-    INITIATIVE,
-    KIND,
-    PARTNER,
-    PARTNERKIND,
-    PHASE,
-    PLAN,
-    POST,
-    ROLE,
-    UNIT,
-)
+from ..namespaces import OWN
 
 log = logging.getLogger(__name__)
 
@@ -45,20 +33,20 @@ GOVERNMENTS_QUESTION = "governments"
 LOCALIZED_KEYS = ("title", "question", "description")
 #: Parameter types whose values are concepts of one namespace, named by the local name.
 CONCEPT_TYPES = {
-    "category": str(CATEGORY),
-    "partner-kind": str(PARTNERKIND),
-    "kind": str(KIND),
-    "phase": str(PHASE),
-    "role": str(ROLE),
+    "category": OWN["CATEGORY"],
+    "partner-kind": OWN["PARTNERKIND"],
+    "kind": OWN["KIND"],
+    "phase": OWN["PHASE"],
+    "role": OWN["ROLE"],
 }
 #: Parameter types whose values are instances of one namespace (any well-formed local name).
 INSTANCE_TYPES = {
-    "initiative": str(INITIATIVE),
-    "plan": str(PLAN),
-    "unit": str(UNIT),
-    "post": str(POST),
-    "partner": str(PARTNER),
-    "figure": str(FIGURE),
+    "initiative": OWN["INITIATIVE"],
+    "plan": OWN["PLAN"],
+    "unit": OWN["UNIT"],
+    "post": OWN["POST"],
+    "partner": OWN["PARTNER"],
+    "figure": OWN["FIGURE"],
 }
 PARAM_TYPES = ("government", "text", *CONCEPT_TYPES, *INSTANCE_TYPES)
 

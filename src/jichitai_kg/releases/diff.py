@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ..namespaces import GOV, RDFS, compact
+from ..namespaces import OWN, WELL_KNOWN, compact
 
-GOV_PREFIX = str(GOV)
-LABEL = str(RDFS.label)
+GOV_PREFIX = OWN["GOV"]
+LABEL = WELL_KNOWN["RDFS"] + "label"
 #: Quads listed one by one in the changelog, per graph and direction; the rest are counted.
 LISTED = 20
 

@@ -37,7 +37,7 @@ from ..errors import (
     StoreUnavailable,
     VersionMismatch,
 )
-from ..namespaces import GRAPH
+from ..namespaces import OWN
 from ..query.execution.worker import QueryOutcome, parse_term, serialize_result
 from ..query.rules import guard, media
 from ..query.rules.protocol import FORM
@@ -45,7 +45,7 @@ from .bindings import inline_bindings
 from .http import Client, Credentials, RemoteError, RemoteTimeout, RemoteTooLarge, form_body, short_url
 
 #: The graph ``push`` writes the dataset version and the list of graphs into.
-META_GRAPH = str(GRAPH.meta)
+META_GRAPH = OWN["GRAPH"] + "meta"
 #: Seconds allowed for copying one whole graph (snapshot for the downloads).
 SNAPSHOT_TIMEOUT = 120.0
 GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.8, application/rdf+xml;q=0.5"

@@ -37,7 +37,10 @@ import pyoxigraph as ox
 
 from ..content import app_query
 from ..errors import BuildError, TurtleSyntaxError
-from ..namespaces import DATA_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from ..namespaces import TERMS
+
+ONTOLOGY_GRAPH, DATA_GRAPH, INFERRED_GRAPH = (
+    TERMS["ONTOLOGY_GRAPH"], TERMS["DATA_GRAPH"], TERMS["INFERRED_GRAPH"])
 
 #: SHACL shapes live in ontology/shapes/ (outside the non-recursive glob) and are not part of the
 #: served dataset and must not be reasoned over.

@@ -8,19 +8,18 @@ error handler that answers every :class:`~jichitai_kg.errors.JKGError` with its 
 from __future__ import annotations
 
 import atexit
-import time
 
-from flask import Flask, g, request
+from flask import Flask
 from werkzeug.exceptions import HTTPException
 
 from ..config import load_settings
 from ..errors import JKGError
-from ..query.execution import admission
 from . import (
-    access_log,
     compression,
     cq,
+    delivery,
     home,
+    hot_path,
     linked_data,
     map,
     reconcile,
@@ -31,7 +30,10 @@ from . import (
     state,
     workbench,
 )
+from .delivery import CONTENT_SECURITY_POLICY
 from .problems import http_error, jkg_error
+
+__all__ = ["CONTENT_SECURITY_POLICY", "create_app"]
 
 BLUEPRINTS = (sparql.bp, home.bp, cq.bp, linked_data.bp, search.bp, reconcile.bp, map.bp, runs.bp)
 #: The blueprints also mounted under /v/<release>/ (docs/releases.md).
@@ -55,53 +57,13 @@ def create_app(test_config: dict | None = None, *, config_file: str | None = Non
     app.register_error_handler(HTTPException, http_error)
     request_limits.install(app)  # URL (414) and header (431) caps, below the front's own
     compression.install(app)  # first of the after_request hooks, so it runs last
-    _install_cors_and_logging(app)
-    app.after_request(_security_headers)
+    delivery.install(app)  # CORS, security headers, access log
     workbench.install(app)
     runs.install(app)
     rules = {r.rule.rstrip("/") for r in app.url_map.iter_rules()}
     app.context_processor(lambda: {"has_route": lambda path: path in rules})
+    hot_path.install(app)  # plain SPARQL GETs without Flask's per-request machinery
+    delivery.wrap(app)  # who and when; whole bodies to the front
     if app.config["EAGER_START"]:
         dataset.executor  # noqa: B018 - build the store and start the workers now
     return app
-
-
-def _install_cors_and_logging(app: Flask) -> None:
-    @app.before_request
-    def _start_timer():
-        g._jkg_started = time.perf_counter()
-        admission.client.set(request.remote_addr)  # per-client limits on long work
-
-    @app.after_request
-    def _cors_and_log(response):
-        # Every route is read-only, so any origin may read it (YASGUI, notebooks, other sites).
-        response.headers["Access-Control-Allow-Origin"] = "*"
-        response.headers.setdefault("Access-Control-Expose-Headers", "Content-Type, Vary, ETag, X-Data-Version, X-Data-Release")
-        if request.method == "OPTIONS":
-            response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
-            response.headers["Access-Control-Allow-Headers"] = (
-                request.headers.get("Access-Control-Request-Headers") or "Content-Type, Accept")
-            response.headers["Access-Control-Max-Age"] = "86400"
-        started = getattr(g, "_jkg_started", None)
-        elapsed = (time.perf_counter() - started) * 1000 if started else 0.0
-        response.headers["Server-Timing"] = f"app;dur={elapsed:.1f}"
-        access_log.record(request.remote_addr, request.method, request.full_path.rstrip("?"),
-                          response.status_code, response.calculate_content_length(), elapsed)
-        return response
-
-
-#: Pages load scripts, styles and data from this server only; nothing inline, no framing.
-CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; "
-                           "img-src 'self' data:; connect-src 'self'; object-src 'none'; "
-                           "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-
-
-def _security_headers(response):
-    """A view may set its own policy to be framed (the reconciliation preview, which
-    OpenRefine shows in a frame); every other answer may not be."""
-    csp = response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    if "frame-ancestors 'none'" in csp:
-        response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Referrer-Policy"] = "same-origin"
-    return response

@@ -20,6 +20,11 @@ _writer: threading.Thread | None = None
 _writer_lock = threading.Lock()
 
 
+def enabled() -> bool:
+    """Whether lines are written (not with ``serve --quiet``)."""
+    return LOGGER.isEnabledFor(logging.INFO)
+
+
 def record(remote: str | None, method: str, path: str, status: int, size: int | None,
            elapsed_ms: float) -> None:
     """Queue one request's line (cheap: no formatting here)."""

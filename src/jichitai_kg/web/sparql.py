@@ -7,8 +7,12 @@ the app's one error handler answers (see the status table in docs/usage.md).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from flask import Blueprint, Response, current_app, render_template, request
 
+from ..dataset import Dataset
 from ..errors import BadRequest, Forbidden, JKGError, NotAcceptable, QuerySyntaxError
 from ..linked_data.formats import BY_MEDIA_TYPE, write_rdf
 from ..linked_data.service import GRAPH_ROLES, RESULT_FORMAT_IRIS, describe_service
@@ -47,7 +51,26 @@ bp.add_url_rule("/sparql/", endpoint="sparql_slash", view_func=sparql,
                 methods=["GET", "POST", "OPTIONS"])
 
 
-def run_query(sreq: protocol.SparqlRequest) -> Response:
+@dataclass(frozen=True)
+class Plan:
+    """What a query request asks the executor for: decided by the protocol rules, the guard
+    and negotiation, the same for every request with the same text, Accept and endpoint
+    (``hot_path.py`` keeps it per distinct request)."""
+
+    query: str
+    result_format: str
+    default_graph: list[str] | None
+    named_graphs: list[str] | None
+    base_iri: str
+
+    def args(self) -> dict[str, Any]:
+        return {"result_format": self.result_format, "default_graph": self.default_graph,
+                "named_graphs": self.named_graphs, "base_iri": self.base_iri}
+
+
+def plan_query(sreq: protocol.SparqlRequest, accept: str | None, *, infer_default: bool,
+               dataset: Dataset, base_iri: str) -> Plan:
+    """The guard's refusals (400, 403) and negotiation (406) for one query request."""
     assert sreq.query is not None
     info = guard.precheck(sreq.query)  # limits and NUL first: scans linear in the query's length
     if info.update:
@@ -56,21 +79,25 @@ def run_query(sreq: protocol.SparqlRequest) -> Response:
         # Not recognisably a query: the parser will say what is wrong (400), not negotiation.
         media_type = media.JSON_RESULTS
     else:
-        media_type = media.negotiate_result(request.headers.get("Accept"), info.form, sreq.format)
-    dataset = get_dataset()
+        media_type = media.negotiate_result(accept, info.form, sreq.format)
     graphs: dict[str, list[str]]
     if sreq.default_graphs or sreq.named_graphs:
         graphs = {"default_graph": sreq.default_graphs, "named_graphs": sreq.named_graphs}
     else:
-        infer = current_app.config["INFERENCE"] if sreq.infer is None else sreq.infer
-        graphs = dataset.protocol_dataset(infer)
+        graphs = dataset.protocol_dataset(infer_default if sreq.infer is None else sreq.infer)
+    return Plan(sreq.query, media_type, graphs.get("default_graph"), graphs.get("named_graphs"),
+                base_iri)
+
+
+def run_query(sreq: protocol.SparqlRequest) -> Response:
+    dataset = get_dataset()
+    plan = plan_query(sreq, request.headers.get("Accept"), dataset=dataset, base_iri=endpoint_url(),
+                      infer_default=current_app.config["INFERENCE"])
     dataset.prepare()  # the ETag names the dataset version
     try:
-        return answer_response(sreq.query, result_format=media_type, base_iri=endpoint_url(),
-                               default_graph=graphs.get("default_graph"),
-                               named_graphs=graphs.get("named_graphs"))
+        return answer_response(plan.query, **plan.args())
     except QuerySyntaxError as exc:  # the parser's message as a sentence with its position
-        raise syntax_errors.rewrite(exc, sreq.query) from None
+        raise syntax_errors.rewrite(exc, plan.query) from None
 
 
 def service_description(format_param: str | None) -> Response:

@@ -23,9 +23,12 @@ quick lane's questions get the cores first.
 from __future__ import annotations
 
 import logging
+import math
 import multiprocessing
 import os
+import pickle
 import queue
+import select
 import signal
 import threading
 import time
@@ -85,6 +88,19 @@ class _Worker:
         if limits.sandbox and not self.sandboxed:
             log.warning("query worker runs without network sandbox (%s); SERVICE is decided "
                         "on the engine's parse", msg.why)
+        # Registered once: a wait is one system call (conn.poll(), is_alive() build selectors)
+        self._answer = select.poll()
+        self._answer.register(parent.fileno(), select.POLLIN)
+        self._death = select.poll()
+        self._death.register(self.process.sentinel, select.POLLIN)
+
+    def alive(self) -> bool:
+        """Whether the process still runs (its sentinel is readable once it has ended)."""
+        return not self._death.poll(0)
+
+    def answered(self, seconds: float) -> bool:
+        """Wait up to ``seconds`` for the worker's reply (or its end); True when one came."""
+        return bool(self._answer.poll(math.ceil(max(0.0, seconds) * 1000)))
 
     def kill(self) -> None:
         try:
@@ -213,14 +229,14 @@ class QueryExecutor:
             except queue.Empty:
                 raise QueryTimeout(f"All query workers stayed busy for {limit:g} s; "
                                    "try again later.") from None
-            if not worker.process.is_alive():
+            if not worker.alive():
                 self._discard(worker)
                 continue
             if key is not None and self.admission.is_long(key):
                 lane.idle.put(worker)
                 raise _OverBudget()
             try:
-                worker.conn.send(request)
+                worker.conn.send_bytes(pickle.dumps(request, pickle.HIGHEST_PROTOCOL))  # C pickler
                 return worker
             except (OSError, BrokenPipeError, ValueError):
                 self._discard(worker)
@@ -245,7 +261,7 @@ class QueryExecutor:
             budget_end = None if budget is None else time.monotonic() + budget
             over_budget = budget_end is not None and budget_end < deadline
             until = deadline if budget_end is None else min(deadline, budget_end)
-            ready = worker.conn.poll(max(0.0, until - time.monotonic()))
+            ready = worker.answered(until - time.monotonic())
             traded = False
             if not ready and over_budget:
                 if key is not None:
@@ -254,7 +270,7 @@ class QueryExecutor:
                 traded = ticket is not None and self._trade_for_idle_long(worker)
                 if traded and self.long is not None:
                     lane = self.long  # the worker belongs to the long lane now
-                    ready = worker.conn.poll(max(0.0, deadline - time.monotonic()))
+                    ready = worker.answered(deadline - time.monotonic())
             if not ready:
                 self._discard(worker)
                 worker = None

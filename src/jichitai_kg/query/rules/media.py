@@ -8,10 +8,12 @@ the first offered type", and a refusal of charsets other than UTF-8.
 
 from __future__ import annotations
 
-from werkzeug.datastructures import MIMEAccept
-from werkzeug.http import parse_accept_header
+from typing import TYPE_CHECKING
 
 from ...errors import BadRequest, NotAcceptable
+
+if TYPE_CHECKING:
+    from werkzeug.datastructures import MIMEAccept
 
 JSON_RESULTS = "application/sparql-results+json"
 XML_RESULTS = "application/sparql-results+xml"
@@ -91,6 +93,10 @@ def content_type(media_type: str) -> str:
 def _client_ranges(header: str) -> tuple[MIMEAccept, bool]:
     """The Accept header without ranges that ask for a charset other than UTF-8, and
     whether the header named any range at all."""
+    # werkzeug on first use: the CLI's one-shot commands never negotiate (and start faster)
+    from werkzeug.datastructures import MIMEAccept
+    from werkzeug.http import parse_accept_header
+
     accept = parse_accept_header(header, MIMEAccept)
     kept = []
     for value, q in accept:
