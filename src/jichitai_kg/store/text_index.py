@@ -17,6 +17,7 @@ put in the full-text index once.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -226,12 +227,19 @@ def build_index(store: ox.Store, store_dir: Path | str) -> Path:
 
 
 def ensure_index(store_dir: Path | str, open_store: Callable[[Path], ox.Store] | None = None) -> Path:
-    """The index of the store in ``store_dir``, built first if missing (e.g. the code changed)."""
+    """The index of the store in ``store_dir``, built first if missing (e.g. the code changed).
+
+    Built once for all the processes that share the store: the first takes an exclusive lock
+    on a file beside the index and builds; the others wait for the lock and find it built."""
     target = index_path(store_dir)
     if target.exists():
         return target
-    store = (open_store or (lambda p: ox.Store.read_only(str(p))))(Path(store_dir))
-    return build_index(store, store_dir)
+    with open(target.with_name(f".{target.name}.lock"), "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        if target.exists():
+            return target
+        store = (open_store or (lambda p: ox.Store.read_only(str(p))))(Path(store_dir))
+        return build_index(store, store_dir)
 
 
 #: Directory (in the cache) of an index built from the content files alone, for remote mode.
