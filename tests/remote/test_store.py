@@ -370,9 +370,9 @@ def test_push_failures_are_one_clear_line(service_store, capsys):
     assert "--chunk and --http-timeout must be positive" in capsys.readouterr().err
 
 
-def test_search_and_reconcile_answer_in_remote_mode(remote_client, remote_store, monkeypatch, capsys):
+def test_search_and_reconcile_answer_in_remote_mode(remote_client, remote_store, monkeypatch, capsys, tmp_path):
     """The server builds its text index from its own content files (no local store, no 503);
-    the CLI's search still needs the local store (exit code 4)."""
+    so does the CLI's search (STORE_QUERY_ENDPOINT or --query-endpoint)."""
     from jichitai_kg.cli import main
 
     resp = remote_client.get("/search", query_string={"q": "テレワーク", "format": "json", "type": "initiative"})
@@ -383,6 +383,16 @@ def test_search_and_reconcile_answer_in_remote_mode(remote_client, remote_store,
     extended = remote_client.post("/reconcile", data={"extend": '{"ids": ["https://w3id.org/jichitai-kg/id/gov/kamakura"],'
                                                                 ' "properties": [{"id": "dantaiCode"}]}'}).get_json()
     assert extended["rows"]["https://w3id.org/jichitai-kg/id/gov/kamakura"]["dantaiCode"] == [{"str": "142042"}]
-    monkeypatch.setenv("JICHITAI_KG_STORE_QUERY_ENDPOINT", remote_store.query)
-    assert main(["--root", str(ROOT), "search", "テレワーク"]) == 4
-    assert "needs the local store" in capsys.readouterr().err
+    capsys.readouterr()
+    for extra, env in (([], remote_store.query), (["--query-endpoint", remote_store.query], None)):
+        if env:
+            monkeypatch.setenv("JICHITAI_KG_STORE_QUERY_ENDPOINT", env)
+        else:
+            monkeypatch.delenv("JICHITAI_KG_STORE_QUERY_ENDPOINT", raising=False)
+        code = main(["--root", str(ROOT), "search", "テレワーク", "--type", "initiative", "--format", "json",
+                     "--cache-dir", str(tmp_path), *extra])
+        out = capsys.readouterr().out
+        assert code == 0, out
+        assert "https://w3id.org/jichitai-kg/id/initiative/kamakura-telework" in [h["iri"] for h in json.loads(out)["results"]]
+        assert list(tmp_path.glob("search-content-*/search-*.sqlite"))  # the content files' index, no local store
+        assert not list(tmp_path.glob("store-*"))

@@ -101,3 +101,34 @@ def test_query_workers_leave_the_index_out_when_weighing_the_store(service_store
     monkeypatch.setattr(worker, "MEMORY_COPY_MAX_BYTES", rdf_bytes - 1)
     with pytest.raises(RuntimeError, match="read-write"):
         worker.open_for_queries(register_store).add(some_quad)
+
+
+def test_concurrent_first_uses_build_the_index_once(tmp_path, monkeypatch):
+    """Two serving processes (here threads, each with its own lock file handle) asking for a
+    missing index at once: the second waits for the first's build instead of building again."""
+    import threading
+
+    entered, go, builds = threading.Event(), threading.Event(), []
+
+    def slow_build(store, store_dir):
+        builds.append(store_dir)
+        entered.set()
+        assert go.wait(timeout=30)
+        target = index_path(store_dir)
+        target.write_bytes(b"built")
+        return target
+
+    monkeypatch.setattr(index_mod, "build_index", slow_build)
+    results: list = []
+    first = threading.Thread(target=lambda: results.append(ensure_index(tmp_path, open_store=lambda p: ox.Store())))
+    second = threading.Thread(target=lambda: results.append(ensure_index(tmp_path, open_store=lambda p: ox.Store())))
+    first.start()
+    assert entered.wait(timeout=30)
+    second.start()
+    second.join(timeout=0.3)
+    assert second.is_alive() and results == []  # waiting on the lock, not building
+    go.set()
+    first.join(timeout=30)
+    second.join(timeout=30)
+    assert results == [index_path(tmp_path)] * 2 and len(builds) == 1
+    assert index_path(tmp_path).read_bytes() == b"built"

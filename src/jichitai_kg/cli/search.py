@@ -24,6 +24,10 @@ def register(subparsers) -> None:
     p.add_argument("--limit", type=int, default=20, help="how many results (default 20)")
     p.add_argument("--lang", choices=("ja", "en"), default="ja", help="language of labels (default ja)")
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
+    p.add_argument("--query-endpoint", metavar="URL",
+                   help="the dataset lives in this remote SPARQL store (as `serve --query-endpoint`): "
+                        "search the index of this checkout's content files, after checking the store "
+                        "holds their version (default: STORE_QUERY_ENDPOINT)")
     add_store_arguments(p)
     p.set_defaults(func=run)
 
@@ -39,18 +43,21 @@ def run(args: argparse.Namespace) -> int:
     from ..errors import BadRequest, Unavailable
     from ..search import MAX_QUERY_CHARS, SearchIndex
     from ..search.present import results_dict
-    from ..store.text_index import ensure_index
+    from ..store.text_index import content_index, ensure_index
     from .common import open_dataset
 
     query = " ".join(args.words).strip()
     if not query or len(query) > MAX_QUERY_CHARS:
         raise BadRequest(f"give 1 to {MAX_QUERY_CHARS} characters to search for")
-    with open_dataset(args) as dataset:
-        store_path = dataset.prepare()
-        if store_path is None:  # as /search: a remote store has no search index
-            raise Unavailable("search needs the local store; STORE_QUERY_ENDPOINT names a remote "
-                              "SPARQL store, which has no search index", headers={})
-        index = SearchIndex(ensure_index(store_path))
+    extra = {"STORE_QUERY_ENDPOINT": args.query_endpoint} if args.query_endpoint else {}
+    with open_dataset(args, **extra) as dataset:
+        store_path = dataset.prepare()  # remote: connects and checks the store's version
+        if store_path is not None:
+            index = SearchIndex(ensure_index(store_path))
+        elif dataset.remote:  # as /search: the index of the content files the store was pushed from
+            index = SearchIndex(content_index(dataset.inputs, dataset.cache_dir))
+        else:
+            raise Unavailable("search needs a local or a remote store", headers={})
     results = index.search(query, kind=args.kind, government=args.government, category=args.category,
                            limit=max(1, args.limit))
     data = results_dict(results, index, args.lang, lambda iri: iri)

@@ -115,7 +115,8 @@ class SearchIndex:
         with self._matcher_lock:
             if self._matcher is None:
                 names: dict[int, list[tuple[str, str]]] = {}
-                for entity_id, fld, text in self._con().execute("SELECT entity, field, text FROM name WHERE field = 'kana'"):
+                for entity_id, fld, text in self._con().execute(
+                        "SELECT entity, field, text FROM name WHERE field = 'kana' ORDER BY id"):
                     names.setdefault(entity_id, []).append((fld, text))
                 self._matcher = NameMatcher(bodies_from_rows(list(self._entities().values()), names))
             return self._matcher
@@ -125,7 +126,7 @@ class SearchIndex:
         if self._vocab is None:
             vocab: dict[str, str] = {}
             rows = self._con().execute("SELECT n.text, n.norm FROM name n JOIN entity e ON e.id = n.entity"
-                                       " WHERE n.field IN ('label', 'alt', 'keyword') AND e.kind != 'source'")
+                                       " WHERE n.field IN ('label', 'alt', 'keyword') AND e.kind != 'source' ORDER BY n.id")
             for text, norm in rows:
                 if len(norm) <= MAX_SUGGESTION_CHARS:
                     vocab.setdefault(norm, text)
@@ -208,17 +209,22 @@ class SearchIndex:
 
     def matching_names(self, words: list[str]) -> list[tuple[int, str, str, str]]:
         """(entity, field, text, norm) of every text containing all ``words`` (a superset for Latin
-        words, which :func:`rank.tier` then holds to word starts)."""
+        words, which :func:`rank.tier` then holds to word starts), the first MAX_NAME_ROWS in
+        index order.  The distinct texts are matched first, then the entities' rows of those."""
         long_words = [w for w in words if len(w) >= MIN_TRIGRAM]
         short_words = [w for w in words if len(w) < MIN_TRIGRAM]
-        short_conditions = " AND ".join(["instr(n.norm, ?) > 0"] * len(short_words)) or "1"
+        short_conditions = " AND ".join(["instr(d.norm, ?) > 0"] * len(short_words)) or "1"
         if long_words:
             match = " AND ".join('"' + w.replace('"', '""') + '"' for w in long_words)
-            sql = ("SELECT n.entity, n.field, n.text, n.norm FROM name_fts JOIN name n ON n.id = name_fts.rowid"
-                   " WHERE name_fts MATCH ? AND " + short_conditions + " LIMIT ?")
-            return self._con().execute(sql, (match, *short_words, MAX_NAME_ROWS)).fetchall()
-        sql = "SELECT n.entity, n.field, n.text, n.norm FROM name n WHERE " + short_conditions + " LIMIT ?"
-        return self._con().execute(sql, (*short_words, MAX_NAME_ROWS)).fetchall()
+            docs = ("SELECT d.id FROM doc_fts JOIN doc d ON d.id = doc_fts.rowid"
+                    " WHERE doc_fts MATCH ? AND " + short_conditions)
+            params: tuple = (match, *short_words)
+        else:
+            docs, params = "SELECT d.id FROM doc d WHERE " + short_conditions, tuple(short_words)
+        sql = ("SELECT n.entity, n.field, d.text, d.norm FROM name_row n JOIN doc d ON d.id = n.doc"
+               " WHERE n.id IN (SELECT id FROM name_row WHERE doc IN (" + docs + ") ORDER BY id LIMIT ?)"
+               " ORDER BY n.id")
+        return self._con().execute(sql, (*params, MAX_NAME_ROWS)).fetchall()
 
     def search(self, query: str, *, kind: str | None = None, government: str | None = None,
                category: str | None = None, limit: int = 20, offset: int = 0, snippets: bool = True,

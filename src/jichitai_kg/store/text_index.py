@@ -1,40 +1,42 @@
 """Build the search index: an SQLite file with an FTS5 ``trigram`` table, made from a store.
 
-``build.prepare`` writes it into the store's temporary directory before the rename, so it is
-cached under the same key (the store digest), renamed and pruned with the store.  Its file
+It is built beside the store (same directory, so cached under the store's digest, pruned with
+it) after the store, on first use (:func:`ensure_index`; ``jichitai-kg build`` too).  Its file
 name also carries a fingerprint of this code and the ``search-*.rq`` queries, so a change to
-either makes a fresh index next to an unchanged store (:func:`ensure_index`).  It is written
-to a temporary file and renamed into place: a failed build never replaces a good index.
+either makes a fresh index next to an unchanged store.  It is written to a temporary file and
+renamed into place: a failed build never replaces a good index.
 
 Tables: ``entity`` (one row per labelled IRI, with kind, labels, government, categories,
-団体コード and prefecture), ``name`` (one row per text: field, language, text, normalized
-text), ``name_fts`` (the trigram index over ``name.norm``) and ``term`` (labels of the types,
-governments, categories and prefectures the facets show).
+団体コード and prefecture), ``doc`` (one row per distinct text: the text and its normalized
+form), ``doc_fts`` (the trigram index over ``doc.norm``), ``name_row`` (one row per text of an
+entity: entity, field, doc), the view ``name`` (``name_row`` with its text and normalized text)
+and ``term`` (labels of the types, governments, categories and prefectures the facets show).
+A text that many entities share (a kind's label, a boilerplate description) is normalized and
+put in the full-text index once.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import re
 import sqlite3
 import uuid
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import cast
 
 import pyoxigraph as ox
 
 from ..content import app_query
-from ..namespaces import DATA_GRAPH, DCTERMS, JKG, ONTOLOGY_GRAPH, ORG, RDFS, SKOS
+from ..namespaces import DATA_GRAPH, JKG, ONTOLOGY_GRAPH, ORG, SKOS
+from .text_collect import QUERY_NAMES, collect
 from .text_norm import normalize
 
 INDEX_PREFIX = "search-"
 INDEX_SUFFIX = ".sqlite"
-QUERY_NAMES = ("texts", "keywords", "types", "links", "prefectures", "class-labels", "bodies", "same")
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -42,16 +44,19 @@ CREATE TABLE entity(
   id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
   label_ja TEXT NOT NULL, label_en TEXT NOT NULL, types TEXT NOT NULL, gov TEXT,
   categories TEXT NOT NULL, code TEXT, prefecture TEXT, class TEXT, city TEXT, same TEXT NOT NULL);
-CREATE TABLE name(
+CREATE TABLE doc(id INTEGER PRIMARY KEY, text TEXT NOT NULL, norm TEXT NOT NULL);
+CREATE TABLE name_row(
   id INTEGER PRIMARY KEY, entity INTEGER NOT NULL REFERENCES entity(id),
-  field TEXT NOT NULL, text TEXT NOT NULL, norm TEXT NOT NULL);
+  field TEXT NOT NULL, doc INTEGER NOT NULL REFERENCES doc(id));
+CREATE VIEW name(id, entity, field, text, norm, doc) AS
+  SELECT r.id, r.entity, r.field, d.text, d.norm, r.doc FROM name_row r JOIN doc d ON d.id = r.doc;
 CREATE TABLE term(iri TEXT PRIMARY KEY, label_ja TEXT NOT NULL, label_en TEXT NOT NULL);
-CREATE VIRTUAL TABLE name_fts USING fts5(norm, content='name', content_rowid='id', tokenize='trigram');
+CREATE VIRTUAL TABLE doc_fts USING fts5(norm, content='doc', content_rowid='id', tokenize='trigram');
 """
 
 
 #: The code that shapes an index: part of its fingerprint.
-CODE_FILES = ("text_index.py", "text_norm.py")
+CODE_FILES = ("text_index.py", "text_collect.py", "text_norm.py")
 
 #: Kind of an entity from its rdf:types (inferred ones included); the first kind one of whose
 #: classes the entity has wins.
@@ -99,92 +104,6 @@ def is_index_file(path: Path) -> bool:
     return INDEX_PREFIX in path.name and INDEX_SUFFIX in path.name
 
 
-def _select(store: ox.Store, name: str) -> ox.QuerySolutions:
-    return cast(ox.QuerySolutions, store.query(app_query(f"search-{name}"), use_default_graph_as_union=True))
-
-
-#: Field of a text by its property (search-texts.rq); a kana-tagged literal is a reading.
-FIELD_OF = {str(RDFS.label): "label", str(SKOS.prefLabel): "label", str(SKOS.altLabel): "alt",
-            str(DCTERMS.title): "alt", "http://schema.org/alternateName": "alt", str(JKG.dantaiCode): "code",
-            str(JKG.wardCode): "code", str(DCTERMS.description): "description", str(SKOS.definition): "description",
-            str(RDFS.comment): "description"}
-LABEL_FIELDS = ("label",)
-
-
-def _texts(store: ox.Store) -> tuple[dict, dict]:
-    """Texts by subject ({(field, text): None}, in order) and the ja/en labels of the data's terms."""
-    texts: dict[str, dict[tuple[str, str], None]] = defaultdict(dict)
-    labels: dict[str, list[str]] = {}
-    for s, p, text in _select(store, "texts"):
-        if not isinstance(s, ox.NamedNode) or not isinstance(text, ox.Literal):
-            continue
-        field, lang = FIELD_OF[p.value], (text.language or "").lower()
-        if lang in ("ja-hira", "ja-kana") and field in ("label", "alt"):
-            field = "kana"
-        texts[s.value][(field, text.value)] = None
-        if field == "label" and (lang == "ja" or lang.startswith("en")):
-            pair = labels.setdefault(s.value, ["", ""])
-            pair[lang != "ja"] = pair[lang != "ja"] or text.value
-    labelled = {iri for iri, pairs in texts.items() if any(f == "label" for f, _ in pairs)}
-    return {iri: t for iri, t in texts.items() if iri in labelled}, {k: tuple(v) for k, v in labels.items()}
-
-
-def _governments(links: dict[str, set[str]], governments: set[str]) -> dict[str, set[str]]:
-    """The governments each entity reaches by one or more steps (each entity visited once)."""
-    found: dict[str, set[str]] = {}
-
-    def reach(start: str) -> set[str]:
-        if start in found:
-            return found[start]
-        found[start] = set()  # a cycle ends here
-        out: set[str] = set()
-        for nxt in links.get(start, ()):
-            if nxt in governments:
-                out.add(nxt)
-            out |= reach(nxt)
-        found[start] = out
-        return out
-
-    for start in list(links):
-        reach(start)
-    return found
-
-
-def collect(store: ox.Store) -> dict:
-    """Everything the index holds, read from the store with the search-*.rq queries (each linear
-    in the data: single patterns or fixed joins; the government links are followed here)."""
-    texts, terms = _texts(store)
-    for s, text in _select(store, "keywords"):
-        if s.value in texts and isinstance(text, ox.Literal):
-            texts[s.value][("keyword", text.value)] = None
-    types: dict[str, list[str]] = defaultdict(list)
-    for s, t in _select(store, "types"):
-        types[s.value].append(t.value)
-    links: dict[str, set[str]] = defaultdict(set)
-    categories: dict[str, set[str]] = defaultdict(set)
-    for s, nxt, category in _select(store, "links"):
-        if nxt is not None and isinstance(nxt, ox.NamedNode):
-            links[s.value].add(nxt.value)
-        if category is not None:
-            categories[s.value].add(category.value)
-    local_governments = {iri for iri, ts in types.items() if str(JKG.LocalGovernment) in ts}
-    govs = _governments(links, local_governments)
-    prefectures = {gov.value: pref.value for gov, pref in _select(store, "prefectures")}
-    for term, label in _select(store, "class-labels"):
-        pair = list(terms.get(term.value, ("", "")))
-        lang = (label.language or "").lower()
-        if lang == "ja" or lang.startswith("en"):
-            pair[lang != "ja"] = pair[lang != "ja"] or label.value
-            terms[term.value] = (pair[0], pair[1])
-    bodies = {body.value: (cls.value if cls else None, city.value if city else None)
-              for body, cls, city in _select(store, "bodies")}
-    same: dict[str, set[str]] = defaultdict(set)
-    for s, other in _select(store, "same"):
-        same[s.value].add(other.value)
-    return {"texts": texts, "types": types, "govs": govs, "categories": categories,
-            "prefectures": prefectures, "terms": terms, "bodies": bodies, "same": same}
-
-
 _WARD = re.compile(r"^(.+市)\s*([^市\s]+区)$")
 
 
@@ -211,54 +130,83 @@ def ward_readings(texts: list[tuple[str, str]], data: dict, iri: str) -> list[tu
             if t.startswith(c) and len(t) > len(c)]
 
 
-def _display_order(types, terms: dict) -> list[str]:
+def _display_order(types: Iterable[str], terms: dict) -> list[str]:
     """The project's own classes first, then labelled ones, then the rest (each by IRI)."""
     return sorted(set(types), key=lambda t: (not t.startswith(str(JKG)), t not in terms, t))
 
 
-def _entity_rows(data: dict):
-    """(entity row, [(field, text)]) per indexed IRI, in IRI order."""
-    terms = data["terms"]
+def _entity_rows(data: dict) -> Iterable[tuple[tuple, list[tuple[str, str]]]]:
+    """(entity row, [(field, text)]) per indexed IRI, in IRI order.
+
+    Entities share few sets of types: their kind and JSON are made once per set."""
+    terms, bodies, govs = data["terms"], data["bodies"], data["govs"]
+    no_types: frozenset[str] = frozenset()
+    kinds: dict[tuple[frozenset[str], bool], str] = {}
+    shown: dict[frozenset[str], str] = {}
     for iri in sorted(data["texts"]):
         texts = list(data["texts"][iri])
-        codes = [t for f, t in texts if f == "code"]
+        codes = [t for f, t in texts if f == "code"] if iri in bodies else []  # a body has its code
         if codes:
             texts += [extra for f, t in texts for extra in ward_names(f, t) if extra not in texts]
             texts += [extra for extra in ward_readings(texts, data, iri) if extra not in texts]
-        kind = kind_of(data["types"].get(iri, ()), has_code=bool(codes))
-        gov = iri if kind == "government" else min(data["govs"].get(iri, ()), default=None)
+        types = data["types"].get(iri, no_types)
+        kind = kinds.get((types, bool(codes)))
+        if kind is None:
+            kind = kinds[(types, bool(codes))] = kind_of(types, has_code=bool(codes))
+        if types not in shown:
+            shown[types] = json.dumps(_display_order(types, terms))
         ja, en = terms.get(iri, ("", ""))
-        fallback = next((t for f, t in texts if f in ("label", "alt")), iri)
-        row = (iri, kind, ja or en or fallback, en or ja or fallback,
-               json.dumps(_display_order(data["types"].get(iri, ()), terms)), gov,
-               json.dumps(sorted(data["categories"].get(iri, ()))),
-               min(codes, default=None), data["prefectures"].get(iri), *data["bodies"].get(iri, (None, None)),
-               json.dumps(sorted(data["same"].get(iri, ()))))
+        if not (ja and en):
+            fallback = next((t for f, t in texts if f in ("label", "alt")), iri)
+            ja, en = ja or en or fallback, en or ja or fallback
+        categories, same = data["categories"].get(iri), data["same"].get(iri)
+        row = (iri, kind, ja, en, shown[types],
+               iri if kind == "government" else govs.get(iri),
+               json.dumps(sorted(categories)) if categories else "[]", min(codes, default=None),
+               data["prefectures"].get(iri), *bodies.get(iri, (None, None)),
+               json.dumps(sorted(same)) if same else "[]")
         yield row, texts
+
+
+def _named_terms(data: dict, entities: list[tuple]) -> set[str]:
+    """The terms the entity rows name (types, categories, governments, prefectures, classes,
+    cities): the ``term`` table holds their labels."""
+    types, categories = data["types"], data["categories"]
+    named: set[str] = set().union(*{types[iri] for iri in data["texts"] if iri in types})
+    named.update(c for iri in data["texts"] if iri in categories for c in categories[iri])
+    for column in (6, 9, 10, 11):  # gov, prefecture, class, city (after the id)
+        named.update(e[column] for e in entities if e[column])
+    return named
 
 
 def write(data: dict, path: Path) -> None:
     """Write the collected data as an index file at ``path`` (which must not exist).
 
     The file is new and private until renamed into place, so it is written without a journal
-    or syncs, rows in bulk, and the full-text index built once at the end."""
+    or syncs, rows in bulk, and the full-text index built once at the end, over the distinct
+    texts (each normalized once)."""
     con = sqlite3.connect(str(path))
     try:
         con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)
-        referenced: set[str] = set()
         entities: list[tuple] = []
-        names: list[tuple[int, str, str, str]] = []
+        docs: dict[str, int] = {}
+        names: list[tuple[int, str, int]] = []
         for n, (row, texts) in enumerate(_entity_rows(data), start=1):
             entities.append((n, *row))
-            names.extend((n, field, text, normalize(text)) for field, text in texts)
-            referenced.update(json.loads(row[4]), json.loads(row[6]))
-            referenced.update(x for x in (row[5], row[8], row[9], row[10]) if x)
+            for field, text in texts:
+                doc = docs.get(text)
+                if doc is None:
+                    doc = docs[text] = len(docs) + 1
+                names.append((n, field, doc))
         con.executemany("INSERT INTO entity VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", entities)
-        con.executemany("INSERT INTO name(entity, field, text, norm) VALUES (?,?,?,?)", names)
-        con.execute("CREATE INDEX name_entity ON name(entity)")
+        con.executemany("INSERT INTO doc VALUES (?,?,?)", [(doc, text, normalize(text)) for text, doc in docs.items()])
+        con.executemany("INSERT INTO name_row(entity, field, doc) VALUES (?,?,?)", names)
+        con.execute("CREATE INDEX name_entity ON name_row(entity)")
+        con.execute("CREATE INDEX name_doc ON name_row(doc)")
+        terms = data["terms"]
         con.executemany("INSERT INTO term VALUES (?,?,?)",
-                        [(t, *data["terms"][t]) for t in sorted(referenced) if t in data["terms"]])
-        con.execute("INSERT INTO name_fts(name_fts) VALUES ('rebuild')")
+                        [(t, *terms[t]) for t in sorted(_named_terms(data, entities)) if t in terms])
+        con.execute("INSERT INTO doc_fts(doc_fts) VALUES ('rebuild')")
         con.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (fingerprint(),))
         con.commit()
     finally:
@@ -279,13 +227,19 @@ def build_index(store: ox.Store, store_dir: Path | str) -> Path:
 
 
 def ensure_index(store_dir: Path | str, open_store: Callable[[Path], ox.Store] | None = None) -> Path:
-    """The index of the store in ``store_dir``, built first if missing (e.g. the code changed)."""
+    """The index of the store in ``store_dir``, built first if missing (e.g. the code changed).
 
+    Built once for all the processes that share the store: the first takes an exclusive lock
+    on a file beside the index and builds; the others wait for the lock and find it built."""
     target = index_path(store_dir)
     if target.exists():
         return target
-    store = (open_store or (lambda p: ox.Store.read_only(str(p))))(Path(store_dir))
-    return build_index(store, store_dir)
+    with open(target.with_name(f".{target.name}.lock"), "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        if target.exists():
+            return target
+        store = (open_store or (lambda p: ox.Store.read_only(str(p))))(Path(store_dir))
+        return build_index(store, store_dir)
 
 
 #: Directory (in the cache) of an index built from the content files alone, for remote mode.
