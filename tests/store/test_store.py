@@ -163,7 +163,7 @@ def test_crash_mid_build_leaves_no_half_store(root, cache, monkeypatch):
     def crash(*a, **kw):
         raise RuntimeError("simulated crash while loading")
 
-    monkeypatch.setattr(reasoning.Materialization, "load_into", crash)
+    monkeypatch.setattr(reasoning.Materialization, "nquads", crash)
     with pytest.raises(RuntimeError, match="simulated crash"):
         _prepare(root, cache)
     assert sorted(p.name for p in cache.iterdir()) == [good.name]
