@@ -118,15 +118,24 @@ def materialize(ontology: Graph, data, *, engine: str = "owlrl") -> Materializat
     )
 
 
-def _ntriples_text(data) -> str:
-    """The data as one N-Triples text: crossing from pyoxigraph to Python once, serialized in Rust."""
-    if isinstance(data, bytes):
-        return data.decode("utf-8")
-    quads = triples_to_ox(data) if isinstance(data, Graph) else data
-    return cast(bytes, ox.serialize(quads, format=ox.RdfFormat.N_QUADS)).decode("utf-8")
+#: bytes of N-Triples decoded at a time (the whole text as one str would cost several times its size)
+TEXT_CHUNK = 1 << 23
 
 
-def _native_entailments(ontology: Graph, document: str):
+def _ntriples_text(data):
+    """The data as N-Triples text in pieces of whole lines: crossing from pyoxigraph to Python once,
+    serialized in Rust, decoded a chunk at a time."""
+    if not isinstance(data, bytes):
+        quads = triples_to_ox(data) if isinstance(data, Graph) else data
+        data = cast(bytes, ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+    start = 0
+    while start < len(data):
+        end = data.find(b"\n", start + TEXT_CHUNK - 1) + 1 or len(data)
+        yield data[start:end].decode("utf-8")
+        start = end
+
+
+def _native_entailments(ontology: Graph, document):
     """The native engine's entailed triples (not yet filtered), inconsistencies, asserted count."""
     check_ontology(ontology)
     schema_closure = reference.schema_closure(ontology)

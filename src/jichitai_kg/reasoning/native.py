@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import sys
 from collections import defaultdict, deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal
@@ -206,8 +207,9 @@ class Entailments:
     typed_literals: set[str]  # distinct non-string typed literals of the data, to check lexically
 
 
-def entailments(schema_closure: Graph, ontology: Graph, document: str, *, refuse=None) -> Entailments:
-    """Run the engine over the ontology and the data, an N-Triples text as pyoxigraph writes it.
+def entailments(schema_closure: Graph, ontology: Graph, document: Iterable[str], *, refuse=None) -> Entailments:
+    """Run the engine over the ontology and the data, N-Triples text as pyoxigraph writes it
+    (given in pieces of whole lines).
 
     ``schema_closure`` is owlrl's closure of the ontology alone: it supplies
     the schema-level entailments and the tables.  ``refuse`` (optional, see
@@ -227,20 +229,21 @@ def entailments(schema_closure: Graph, ontology: Graph, document: str, *, refuse
     intern = sys.intern
     # one line per triple, "s p o .": subjects and predicates hold no space, and a raw
     # line break occurs only at the end of a line (N-Triples escapes it in literals)
-    for line in document.split(" .\n"):
-        if not line:
-            continue
-        n_asserted += 1
-        s, p, o = line.split(" ", 2)
-        if o[0] == '"' and o[-1] == ">":
-            typed.add(o)
-        if p in looked_at:
-            t = (intern(s), intern(p), intern(o))
-            if refuse is not None:
-                refuse(*t)
-            if p in relevant and t not in asserted:
-                asserted.add(t)
-                c.add(*t)
+    for text in document:
+        for line in text.split(" .\n"):
+            if not line:
+                continue
+            n_asserted += 1
+            s, p, o = line.split(" ", 2)
+            if o[0] == '"' and o[-1] == ">":
+                typed.add(o)
+            if p in looked_at:
+                t = (intern(s), intern(p), intern(o))
+                if refuse is not None:
+                    refuse(*t)
+                if p in relevant and t not in asserted:
+                    asserted.add(t)
+                    c.add(*t)
     if refuse is not None:
         refuse.finish()
     for ss, sp, so in schema_closure:
