@@ -266,7 +266,7 @@ def test_serve_with_an_empty_unwritable_cache_ends_in_one_line(tmp_path):
 
 
 def test_report_counts_are_the_stores_own(root, cache):
-    """Counted from the parsed text, they equal what the store counts: a triple stated in two
+    """The report counts what the store holds: a triple stated in two
     files once, a blank node of each file apart (two files' ``_:x`` are two nodes)."""
     gov = root / "data" / "gov"
     (gov / "again.ttl").write_text(SMALL_GOV + '\n_:x <https://example.org/p> "v" .\n', encoding="utf-8")

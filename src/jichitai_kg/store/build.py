@@ -269,22 +269,23 @@ def prepare(inputs: Inputs, cache_dir: Path, *, engine: str = "auto", force: boo
         store = ox.Store(str(tmp))
         result = _load_while_reasoning(store, ontology, data, engine, timings)
         t0 = time.perf_counter()
-        counts = {"ontology": distinct_lines(ontology), "data": distinct_lines(data)}
         del ontology, data
         store.bulk_load(result.nquads(ox.NamedNode(str(INFERRED_GRAPH))), format=ox.RdfFormat.N_QUADS,
                         lenient=True)  # written by pyoxigraph from checked terms
         for iri, f in inputs.extra_graphs:
             store.load(path=str(f), to_graph=ox.NamedNode(iri))
         store.flush()
+        # counted by the store: it keeps typed literals by value ("01" and "1" as integers are one)
+        counts = graph_triple_counts(store)
         timings["load"] += time.perf_counter() - t0
         del store  # the search index is built after the rename, on first use (text_index.ensure_index)
         gc.collect()
         report = {
             "digest": digest,
             "engine": result.engine,
-            "asserted": counts["ontology"] + counts["data"],
-            "ontology_triples": counts["ontology"],
-            "data_triples": counts["data"],
+            "asserted": counts.get(str(ONTOLOGY_GRAPH), 0) + counts.get(str(DATA_GRAPH), 0),
+            "ontology_triples": counts.get(str(ONTOLOGY_GRAPH), 0),
+            "data_triples": counts.get(str(DATA_GRAPH), 0),
             "inferred_kept": result.kept,
             "inferred_dropped": result.dropped,
             "dropped_by_reason": result.dropped_by_reason,
@@ -306,14 +307,6 @@ def prepare(inputs: Inputs, cache_dir: Path, *, engine: str = "auto", force: boo
         raise
     _prune(cache_dir, target)
     return target
-
-
-def distinct_lines(document: bytes) -> int:
-    """Distinct triples of an N-Triples document written by pyoxigraph (equal triples, equal lines),
-    as the store counts them, without asking the store (a query over every quad)."""
-    lines = set(document.split(b"\n"))
-    lines.discard(b"")
-    return len(lines)
 
 
 def _load_while_reasoning(store: ox.Store, ontology: bytes, data: bytes, engine: str, timings: dict):
