@@ -295,3 +295,15 @@ def test_auto_engine_falls_back_to_owlrl(ontology):
     assert reasoning.materialize(ontology, plain, engine="auto").engine == "native"
     schema = _tiny(ontology, "ex:Special <http://www.w3.org/2000/01/rdf-schema#subClassOf> jkg:Initiative .")
     assert reasoning.materialize(ontology, schema, engine="auto").engine == "owlrl"
+
+
+def test_native_engine_reads_ntriples_bytes_in_chunks(ontology, data, monkeypatch):
+    """The store build passes N-Triples bytes, read a few lines at a time: same closure, same counts."""
+    import pyoxigraph as ox
+
+    whole = reasoning.materialize(ontology, data, engine="native")
+    doc = ox.serialize(reasoning.triples_to_ox(data), format=ox.RdfFormat.N_QUADS)
+    monkeypatch.setattr(reasoning, "TEXT_CHUNK", 300)
+    chunked = reasoning.materialize(ontology, doc, engine="native")
+    assert sorted(chunked.inferred_nt) == sorted(whole.inferred_nt) and whole.kept > 1000
+    assert (chunked.asserted, chunked.dropped_by_reason) == (whole.asserted, whole.dropped_by_reason)

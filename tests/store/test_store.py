@@ -163,7 +163,7 @@ def test_crash_mid_build_leaves_no_half_store(root, cache, monkeypatch):
     def crash(*a, **kw):
         raise RuntimeError("simulated crash while loading")
 
-    monkeypatch.setattr(reasoning.Materialization, "load_into", crash)
+    monkeypatch.setattr(reasoning.Materialization, "nquads", crash)
     with pytest.raises(RuntimeError, match="simulated crash"):
         _prepare(root, cache)
     assert sorted(p.name for p in cache.iterdir()) == [good.name]
@@ -263,3 +263,27 @@ def test_serve_with_an_empty_unwritable_cache_ends_in_one_line(tmp_path):
         "writable; set CACHE_DIR to a writable folder, or build it there first (jichitai-kg "
         "build) as a user who may write it"], done.stderr
     assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_report_counts_are_the_stores_own(root, cache):
+    """The report counts what the store holds: a triple stated in two
+    files once, a blank node of each file apart (two files' ``_:x`` are two nodes)."""
+    gov = root / "data" / "gov"
+    (gov / "again.ttl").write_text(SMALL_GOV + '\n_:x <https://example.org/p> "v" .\n', encoding="utf-8")
+    (gov / "other.ttl").write_text('_:x <https://example.org/p> "v" .\n', encoding="utf-8")
+    path = _prepare(root, cache)
+    report = store.read_report(path)
+    counts = store.graph_triple_counts(store.open_read_only(path))
+    assert report["data_triples"] == counts[str(DATA_GRAPH)] == _count(store.open_read_only(path), DATA_GRAPH)
+    assert report["ontology_triples"] == counts[str(ONTOLOGY_GRAPH)]
+    assert report["inferred_kept"] == counts[str(INFERRED_GRAPH)]
+    blank = "SELECT (COUNT(DISTINCT ?b) AS ?n) { GRAPH <%s> { ?b <https://example.org/p> ?v } }" % DATA_GRAPH
+    assert next(iter(store.open_read_only(path).query(blank)))["n"].value == "2"
+
+
+def test_in_graph_names_every_line_and_leaves_literals_alone():
+    doc = store.ntriples([]) + ox.serialize(
+        [ox.Triple(ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/p"),
+                   ox.Literal("a .\nb ."))], format=ox.RdfFormat.N_TRIPLES)
+    quads = list(ox.parse(store.in_graph(doc, "https://example.org/g"), format=ox.RdfFormat.N_QUADS))
+    assert [(q.object.value, q.graph_name.value) for q in quads] == [("a .\nb .", "https://example.org/g")]

@@ -23,7 +23,7 @@ from ..config import ENGINE_CHOICES, ENGINES
 from . import native, reference
 from .noise import ERRNS, NoiseFilter
 from .refusals import Refusals, check_ontology
-from .terms import nt, quads_to_graph, split_lines, to_rdflib, triples_to_ox
+from .terms import nt, quads_to_graph, to_rdflib, triples_to_ox
 
 __all__ = ["ENGINES", "ENGINE_CHOICES", "ERRNS", "Materialization", "materialize",
            "quads_to_graph", "triples_to_ox"]
@@ -60,17 +60,23 @@ class Materialization:
     def nt_document(self) -> str:
         return "".join(f"{s} {p} {o} .\n" for s, p, o in self.inferred_nt)
 
+    def nquads(self, graph_name: ox.NamedNode) -> bytes:
+        """The kept entailments as one N-Quads document in ``graph_name`` (blank-node labels kept),
+        for the store's bulk loader."""
+        g = str(graph_name)
+        return "".join(f"{s} {p} {o} {g} .\n" for s, p, o in self.inferred_nt).encode("utf-8")
+
     def load_into(self, store: ox.Store, graph_name: ox.NamedNode) -> None:
         """Add the kept entailments to ``store`` in ``graph_name`` (blank-node labels kept)."""
-        g = str(graph_name)
-        doc = "".join(f"{s} {p} {o} {g} .\n" for s, p, o in self.inferred_nt).encode("utf-8")
-        store.bulk_extend(ox.parse(doc, format=ox.RdfFormat.N_QUADS))
+        store.bulk_load(self.nquads(graph_name), format=ox.RdfFormat.N_QUADS)
 
 
 def materialize(ontology: Graph, data, *, engine: str = "owlrl") -> Materialization:
     """Compute the filtered OWL 2 RL closure of ontology + data.
 
-    ``data`` is an rdflib Graph or an iterable of pyoxigraph quads/triples.  Returns the
+    ``data`` is an rdflib Graph, an iterable of pyoxigraph quads/triples, or the bytes of an
+    N-Triples document as pyoxigraph writes it (one triple a line, blank-node labels kept;
+    what the store build passes, so that no term crosses into Python one by one).  Returns the
     kept entailments (for the inferred named graph) with counts; inconsistencies are
     returned, not raised, so the build can still report them and ``validate`` can name
     the resources involved.
@@ -85,10 +91,11 @@ def materialize(ontology: Graph, data, *, engine: str = "owlrl") -> Materializat
     started = time.perf_counter()
     noise = NoiseFilter(ontology)
     if engine == "native":
-        quads = list(triples_to_ox(data)) if isinstance(data, Graph) else data
-        new, errors, n_asserted = _native_entailments(ontology, quads)
+        new, errors, n_asserted = _native_entailments(ontology, _ntriples_text(data))
         kept, reasons = noise.split(new)
     else:
+        if isinstance(data, bytes):
+            data = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
         data_graph = data if isinstance(data, Graph) else quads_to_graph(data)
         asserted = Graph()
         for g in (ontology, data_graph):
@@ -111,18 +118,29 @@ def materialize(ontology: Graph, data, *, engine: str = "owlrl") -> Materializat
     )
 
 
-def _native_entailments(ontology: Graph, data_quads):
-    """The native engine's entailed triples (not yet filtered), inconsistencies, asserted count.
+#: bytes of N-Triples decoded at a time (the whole text as one str would cost several times its size)
+TEXT_CHUNK = 1 << 23
 
-    The data crosses from pyoxigraph to Python once, as one N-Quads document
-    (serialized in Rust), instead of as millions of term objects.
-    """
+
+def _ntriples_text(data):
+    """The data as N-Triples text in pieces of whole lines: crossing from pyoxigraph to Python once,
+    serialized in Rust, decoded a chunk at a time."""
+    if not isinstance(data, bytes):
+        quads = triples_to_ox(data) if isinstance(data, Graph) else data
+        data = cast(bytes, ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+    start = 0
+    while start < len(data):
+        end = data.find(b"\n", start + TEXT_CHUNK - 1) + 1 or len(data)
+        yield data[start:end].decode("utf-8")
+        start = end
+
+
+def _native_entailments(ontology: Graph, document):
+    """The native engine's entailed triples (not yet filtered), inconsistencies, asserted count."""
     check_ontology(ontology)
-    document = cast(bytes, ox.serialize(data_quads, format=ox.RdfFormat.N_QUADS)).decode("utf-8")
     schema_closure = reference.schema_closure(ontology)
     errors = reference.inconsistencies(schema_closure)
-    found = native.entailments(schema_closure, ontology, split_lines(document), refuse=Refusals())
-    del document
+    found = native.entailments(schema_closure, ontology, document, refuse=Refusals())
     errors.extend(native.disjointness_violations(schema_closure, found.types))
     errors.extend(_ill_typed_literals(found.typed_literals))
     # owlrl's literal-subject noise on the schema: the filter counts it as dropped

@@ -18,6 +18,7 @@ Python caches string hashes, so set and dict look-ups stay cheap.
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -206,13 +207,14 @@ class Entailments:
     typed_literals: set[str]  # distinct non-string typed literals of the data, to check lexically
 
 
-def entailments(schema_closure: Graph, ontology: Graph, data: Iterable[tuple[str, str, str]], *,
-                refuse=None) -> Entailments:
-    """Run the engine over the ontology and the data triples (N-Triples strings).
+def entailments(schema_closure: Graph, ontology: Graph, document: Iterable[str], *, refuse=None) -> Entailments:
+    """Run the engine over the ontology and the data, N-Triples text as pyoxigraph writes it
+    (given in pieces of whole lines).
 
     ``schema_closure`` is owlrl's closure of the ontology alone: it supplies
-    the schema-level entailments and the tables.  ``refuse`` (optional) is called
-    on every data triple and may raise; its ``finish()`` runs after the last one.
+    the schema-level entailments and the tables.  ``refuse`` (optional, see
+    ``refusals.Refusals``) is called on every data triple whose predicate is in
+    its ``predicates`` and may raise; its ``finish()`` runs after the last one.
     """
     schema = compile_schema(schema_closure)
     c = _Closure(schema)
@@ -222,17 +224,26 @@ def entailments(schema_closure: Graph, ontology: Graph, data: Iterable[tuple[str
     n_asserted = len(asserted)
     for t in asserted:
         c.add(*t)
+    looked_at = relevant | (refuse.predicates if refuse is not None else set())
     typed: set[str] = set()
-    for t in data:
-        n_asserted += 1
-        p, o = t[1], t[2]
-        if refuse is not None:
-            refuse(*t)
-        if o[0] == '"' and o[-1] == ">":
-            typed.add(o)
-        if p in relevant and t not in asserted:
-            asserted.add(t)
-            c.add(*t)
+    intern = sys.intern
+    # one line per triple, "s p o .": subjects and predicates hold no space, and a raw
+    # line break occurs only at the end of a line (N-Triples escapes it in literals)
+    for text in document:
+        for line in text.split(" .\n"):
+            if not line:
+                continue
+            n_asserted += 1
+            s, p, o = line.split(" ", 2)
+            if o[0] == '"' and o[-1] == ">":
+                typed.add(o)
+            if p in looked_at:
+                t = (intern(s), intern(p), intern(o))
+                if refuse is not None:
+                    refuse(*t)
+                if p in relevant and t not in asserted:
+                    asserted.add(t)
+                    c.add(*t)
     if refuse is not None:
         refuse.finish()
     for ss, sp, so in schema_closure:
@@ -254,9 +265,8 @@ def disjointness_violations(schema_closure: Graph, types: set[tuple[str, str]]) 
             pairs.update((a, b) for i, a in enumerate(members) for b in members[i + 1:])
     watched = {c for pair in pairs for c in pair}
     by_individual: dict[str, set[str]] = defaultdict(set)
-    for s, c in types:
-        if c in watched:
-            by_individual[s].add(c)
+    for s, c in [t for t in types if t[1] in watched]:
+        by_individual[s].add(c)
     out = []
     for x, classes in by_individual.items():
         for a, b in pairs:

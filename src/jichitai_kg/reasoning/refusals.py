@@ -44,6 +44,8 @@ class Refusals:
         self.schema_t = {nt(c) for c in SCHEMA_TYPES}
         self.rdf_type = nt(RDF.type)
         self.schema_statement: tuple[str, str, str] | None = None
+        #: a triple with any other predicate passes unchecked
+        self.predicates = self.unsupported_p | self.schema_p | {self.rdf_type}
 
     def check_supported(self, s: str, p: str, o: str) -> None:
         if p in self.unsupported_p or (p == self.rdf_type and o in self.unsupported_t):

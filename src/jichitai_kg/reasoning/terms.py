@@ -63,14 +63,3 @@ def quads_to_graph(quads) -> Graph:
         g.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
     return g
 
-
-def split_lines(document: str):
-    """(s, p, o) strings of an N-Triples / default-graph N-Quads document written by pyoxigraph.
-
-    Subjects and predicates never contain a space; the object is the rest of the line.
-    """
-    intern = sys.intern
-    for line in document.splitlines():
-        if line:
-            s, p, o = line[:-2].split(" ", 2)
-            yield intern(s), intern(p), intern(o)
