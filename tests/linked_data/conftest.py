@@ -1,7 +1,9 @@
 """The linked-data tests' app, client and read-only store (the map, linked-data and VoID pages).
 
 Both modules compare what the server says with the store it serves, so they use one
-app built on one cache (module-scoped, so each test module gets a fresh executor).
+app (module-scoped, so each test module gets a fresh executor) on the session's store in the
+default cache: no second build, and the dumps written once (by whichever test or server asks
+first) are read by every later one.
 """
 
 from __future__ import annotations
@@ -15,9 +17,9 @@ from jichitai_kg.web.state import get_dataset
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    cache = tmp_path_factory.getbasetemp() / "ld-cache"
-    app = create_app({"CACHE_DIR": str(cache), "QUERY_WORKERS": 2, "TESTING": True})
+def app(service_store):
+    app = create_app({"ROOT": str(service_store.parents[1]), "CACHE_DIR": str(service_store.parent),
+                      "QUERY_WORKERS": 2, "TESTING": True})
     yield app
     get_dataset(app).close()
 

@@ -120,6 +120,8 @@ def _refused(base: str) -> bool:
         urllib.request.urlopen(base + "/healthz", timeout=2).close()
     except urllib.error.URLError as exc:
         return isinstance(exc.reason, ConnectionRefusedError)
+    except ConnectionResetError:  # queued as the listener closed (docs/deployment.md): ask again
+        return False
     return False
 
 
