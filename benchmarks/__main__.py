@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from importlib import metadata
@@ -132,12 +133,18 @@ def bench_latency(tree: Path, cache: Path, port: int, cqs, repeats: int) -> dict
 
 
 def same_answers_from(base: str, cqs) -> dict:
-    """Each question's solutions as a sorted list of rows (values only), to compare servers."""
-    out = {}
+    """Each question's solutions as a sorted list of rows (values only), to compare servers;
+    the status and message instead where the server refused the question."""
+    out: dict = {}
     for cq_id, text in cqs:
         req = urllib.request.Request(base + urllib.parse.quote(text), headers={"Accept": JSON_RESULTS})
-        with urllib.request.urlopen(req, timeout=loadgen.CLIENT_TIMEOUT * 5) as r:
-            data = json.load(r)
+        try:
+            with urllib.request.urlopen(req, timeout=loadgen.CLIENT_TIMEOUT * 5) as r:
+                data = json.load(r)
+        except urllib.error.HTTPError as exc:  # a peer that refuses a question: reported, not fatal
+            out[cq_id] = f"HTTP {exc.code}: {' '.join(exc.read()[:300].decode('utf-8', 'replace').split())}"
+            print(f"{base}: {cq_id} answered {out[cq_id]}", file=sys.stderr)
+            continue
         out[cq_id] = sorted(json.dumps({k: v["value"] for k, v in b.items()}, sort_keys=True)
                             for b in data["results"]["bindings"])
     return out
@@ -200,6 +207,11 @@ def main(argv=None) -> int:
         for section in ("build", "startup", "latency", "throughput"):
             if section in kept and section not in only:
                 results[section] = kept[section]
+        if "throughput" not in only:  # the figures measured with the throughput
+            results.update({k: kept[k] for k in ("floor", "profile", "cached", "answers_agree", "refused")
+                            if k in kept})
+        if only == {"report"}:
+            results["notes"] = kept.get("notes", [])
         if "throughput" in results:  # JSON turned the concurrency keys into strings
             results["throughput"] = {n: {int(c): rows for c, rows in by_c.items()}
                                      for n, by_c in results["throughput"].items()}
@@ -307,6 +319,8 @@ def _with_peers(args, tree: Path, cache: Path, cqs, conc, results: dict, ours: d
         results["notes"].append(f"{name} took {started:.1f} s to start (and load) this graph.")
     results["answers_agree"] = {cq_id: len({json.dumps(a[cq_id]) for a in answers.values()}) == 1
                                 for cq_id, _ in cqs}
+    results["refused"] = {name: {q: a for q, a in by_q.items() if isinstance(a, str)}
+                          for name, by_q in answers.items() if any(isinstance(a, str) for a in by_q.values())}
 
 
 if __name__ == "__main__":
