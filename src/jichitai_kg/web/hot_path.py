@@ -60,8 +60,7 @@ class HotPath:
                 or any(h in environ for h in _FLASK_HEADERS)):
             return self.flask_app(environ, start_response)
         limit, infer_default, public_base, version_headers = self._settings()
-        if (len(qs) > limit or request_limits.url_bytes(environ) > self._max_url
-                or request_limits.header_bytes(environ) > self._max_header):
+        if len(qs) > limit or request_limits.refusal(environ, self._max_url, self._max_header):
             return self.flask_app(environ, start_response)  # Flask refuses it: 414, 431
         base = public_base or self._base_url(environ)
         accept = environ.get("HTTP_ACCEPT")

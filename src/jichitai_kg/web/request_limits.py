@@ -35,18 +35,24 @@ def header_bytes(environ: Mapping[str, str]) -> int:
     return size
 
 
+def refusal(environ: Mapping[str, str], max_url: int, max_header: int) -> RequestTooLarge | None:
+    """The error a request over either limit gets (414 first), or None."""
+    if url_bytes(environ) > max_url:
+        return RequestTooLarge(f"The URL is longer than {max_url} bytes (MAX_URL_BYTES); "
+                               "send long queries with POST.", status=414)
+    if header_bytes(environ) > max_header:
+        return RequestTooLarge(f"The request's header fields are larger than {max_header} bytes "
+                               "(MAX_HEADER_BYTES); send less, such as fewer or smaller cookies.",
+                               status=431)
+    return None
+
+
 def check() -> None:
     """Refuse the current request if its URL or header is over the app's limits."""
-    environ = request.environ
-    limit = current_app.config["MAX_URL_BYTES"]
-    if url_bytes(environ) > limit:
-        raise RequestTooLarge(f"The URL is longer than {limit} bytes (MAX_URL_BYTES); "
-                              "send long queries with POST.", status=414)
-    limit = current_app.config["MAX_HEADER_BYTES"]
-    if header_bytes(environ) > limit:
-        raise RequestTooLarge(f"The request's header fields are larger than {limit} bytes "
-                              "(MAX_HEADER_BYTES); send less, such as fewer or smaller cookies.",
-                              status=431)
+    config = current_app.config
+    error = refusal(request.environ, config["MAX_URL_BYTES"], config["MAX_HEADER_BYTES"])
+    if error is not None:
+        raise error
 
 
 def install(app: Flask) -> None:
